@@ -1,0 +1,703 @@
+"""The symbolic model layer: one `Model` object that every analysis accepts.
+
+A `Model` is defined once, symbolically: named states (with meaning and a plotting /
+search domain), named parameters (default, bounds, meaning, unit), optional
+time-varying inputs (external stress ``s(t)``), and the right-hand side as sympy
+expressions. Everything numeric is derived from that single definition, once, and
+cached: the symbolic Jacobian, the equations as LaTeX, and compiled numpy functions for
+the right-hand side and the Jacobian that accept one state or a batch of states.
+
+Nothing here evaluates user text: models are written in Python with sympy symbols, and
+parameter values are checked to be real numbers before they are used.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import math
+import numbers
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from functools import cached_property
+from typing import Any
+
+import numpy as np
+import sympy as sp
+
+__all__ = [
+    "Input",
+    "Model",
+    "ModelDefinitionError",
+    "Parameter",
+    "ParameterError",
+    "ParameterSet",
+    "Reference",
+    "State",
+    "hill",
+    "hill_repressor",
+    "symbols",
+]
+
+
+class ParameterError(ValueError):
+    """A parameter value or name that the model does not accept.
+
+    The message names the parameter, the offending value and what was expected.
+    """
+
+
+class ModelDefinitionError(ValueError):
+    """A model definition that is internally inconsistent (a programming error)."""
+
+
+def symbols(names: str) -> tuple[sp.Symbol, ...]:
+    """Real sympy symbols with the given space-separated names.
+
+    Every symbol a model uses must be created this way (``real=True``), so that the
+    model can match symbols to its states, parameters and inputs by name.
+
+    Examples
+    --------
+    >>> x, y = symbols("x y")
+    >>> x.is_real
+    True
+    """
+    out = sp.symbols(names, real=True, seq=True)
+    return tuple(out)
+
+
+def hill(z: sp.Expr, threshold: sp.Expr, exponent: int) -> sp.Expr:
+    """Increasing Hill function ``z**n / (K**n + z**n)``, from 0 at z=0 to 1.
+
+    The rational form keeps the equilibrium equations polynomial after clearing
+    denominators, which is what lets `dyadmodel` find *all* equilibria exactly.
+    ``exponent`` is a structural integer, not a parameter.
+    """
+    _check_exponent(exponent)
+    return z**exponent / (threshold**exponent + z**exponent)
+
+
+def hill_repressor(z: sp.Expr, threshold: sp.Expr, exponent: int) -> sp.Expr:
+    """Decreasing Hill function ``K**n / (K**n + z**n) = 1 - hill(z)``, from 1 to 0."""
+    _check_exponent(exponent)
+    return threshold**exponent / (threshold**exponent + z**exponent)
+
+
+def _check_exponent(exponent: int) -> None:
+    if isinstance(exponent, bool) or not isinstance(exponent, numbers.Integral) or exponent < 1:
+        raise ModelDefinitionError(
+            f"Hill exponent = {exponent!r} must be a positive integer (it is structural: "
+            "equilibria stay polynomial only for integer exponents)"
+        )
+
+
+@dataclasses.dataclass(frozen=True)
+class Reference:
+    """A source a model (or a default value) comes from.
+
+    Attributes
+    ----------
+    key : str
+        BibTeX key, also used in ``paper/paper.bib``.
+    text : str
+        Human-readable citation.
+    bibtex : str
+        A complete BibTeX entry.
+    doi : str or None
+    """
+
+    key: str
+    text: str
+    bibtex: str = ""
+    doi: str | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class State:
+    """A state variable.
+
+    Attributes
+    ----------
+    name : str
+        Identifier used in the API and as the sympy symbol name.
+    meaning : str
+        What the variable measures, in the couple's vocabulary.
+    domain : (float, float)
+        The box searched for equilibria and shown by default in plots. States of the
+        flagship models are non-negative intensities.
+    unit : str
+    latex : str or None
+        LaTeX for equations (defaults to sympy's rendering of the name).
+    """
+
+    name: str
+    meaning: str
+    domain: tuple[float, float] = (0.0, 5.0)
+    unit: str = "intensity (arbitrary units)"
+    latex: str | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class Parameter:
+    """A model parameter with its default, admissible range and meaning.
+
+    Attributes
+    ----------
+    name : str
+    default : float
+    meaning : str
+    bounds : (float, float)
+        Admissible values; either end may be infinite.
+    lower_inclusive : bool
+        False for strictly positive quantities such as rates and thresholds.
+    unit : str
+    latex : str or None
+    bound_reason : str
+        Appended to the out-of-bounds error, e.g. "a gain, not a sign".
+    """
+
+    name: str
+    default: float
+    meaning: str
+    bounds: tuple[float, float] = (-math.inf, math.inf)
+    lower_inclusive: bool = True
+    unit: str = "1"
+    latex: str | None = None
+    bound_reason: str = ""
+
+    def check(self, value: Any) -> float:
+        """Return ``value`` as a float, or raise `ParameterError` naming what is wrong."""
+        lo, hi = self.bounds
+        expected = f"a finite real number in {self.interval_text()}"
+        if isinstance(value, bool) or not isinstance(value, numbers.Real):
+            raise ParameterError(
+                f"parameter {self.name!r} = {value!r} is a {type(value).__name__}; "
+                f"expected {expected}"
+            )
+        v = float(value)
+        if not math.isfinite(v):
+            raise ParameterError(f"parameter {self.name!r} = {v} is not finite; expected {expected}")
+        reason = f" ({self.bound_reason})" if self.bound_reason else ""
+        if v < lo or (v == lo and not self.lower_inclusive):
+            word = "lower bound" if self.lower_inclusive else "strict lower bound"
+            relation = "below" if v < lo else "at"
+            raise ParameterError(
+                f"parameter {self.name!r} = {v:g} is {relation} its {word} {lo:g}"
+                f"{reason}; expected {expected}"
+            )
+        if v > hi:
+            raise ParameterError(
+                f"parameter {self.name!r} = {v:g} is above its upper bound {hi:g}"
+                f"{reason}; expected {expected}"
+            )
+        return v
+
+    def interval_text(self) -> str:
+        lo, hi = self.bounds
+        left = "[" if self.lower_inclusive and math.isfinite(lo) else "("
+        right = "]" if math.isfinite(hi) else ")"
+        return f"{left}{_fmt_bound(lo)}, {_fmt_bound(hi)}{right}"
+
+
+def _fmt_bound(v: float) -> str:
+    if math.isinf(v):
+        return "inf" if v > 0 else "-inf"
+    return f"{v:g}"
+
+
+@dataclasses.dataclass(frozen=True)
+class Input:
+    """A time-varying exogenous input, e.g. external stress ``s(t)``.
+
+    Inputs are symbols in the right-hand side whose value is supplied at evaluation
+    time (a number, an array, or by a scenario as a function of time).
+    """
+
+    name: str
+    meaning: str
+    default: float = 0.0
+    unit: str = "intensity (arbitrary units)"
+    latex: str | None = None
+
+
+class ParameterSet(Mapping[str, float]):
+    """A validated, immutable set of parameter values for one model.
+
+    Create it with `Model.params`; derive variants with `replace`, which validates
+    again. It is a read-only mapping from parameter name to float, in the model's
+    parameter order, hashable and comparable.
+
+    Examples
+    --------
+    >>> import dyadmodel as dm
+    >>> m = dm.models.get("strogatz-linear")
+    >>> p = m.params(a=0.0, b=1.0, c=-1.0, d=0.0)
+    >>> p["b"], p.replace(b=2.0)["b"]
+    (1.0, 2.0)
+    """
+
+    __slots__ = ("_model", "_values")
+
+    def __init__(self, model: Model, values: tuple[float, ...]) -> None:
+        self._model = model
+        self._values = values
+
+    @property
+    def model(self) -> Model:
+        return self._model
+
+    @property
+    def model_name(self) -> str:
+        return self._model.name
+
+    def __getitem__(self, name: str) -> float:
+        try:
+            return self._values[self._model._param_index[name]]
+        except KeyError:
+            raise KeyError(self._model._unknown_parameter_message(name)) from None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._model.parameter_names)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def __hash__(self) -> int:
+        return hash((self._model.name, self._values))
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, ParameterSet):
+            return self._model.name == other._model.name and self._values == other._values
+        return NotImplemented
+
+    def __repr__(self) -> str:
+        body = ", ".join(f"{k}={v!r}" for k, v in zip(self._model.parameter_names, self._values))
+        return f"ParameterSet({self._model.name!r}, {body})"
+
+    def replace(self, **overrides: float) -> ParameterSet:
+        """A copy with some values changed (validated like `Model.params`)."""
+        return self._model.params(dict(self), **overrides)
+
+    def as_array(self) -> np.ndarray:
+        """The values as a new float array in the model's parameter order."""
+        return np.array(self._values, dtype=float)
+
+    def as_dict(self) -> dict[str, float]:
+        return dict(zip(self._model.parameter_names, self._values))
+
+
+class Model:
+    """A dynamical system ``x' = f(x; p, u)`` defined symbolically.
+
+    Parameters
+    ----------
+    name : str
+        Registry name, e.g. ``"pursuer-distancer-2d"``.
+    title : str
+        One-line human title.
+    states : sequence of State
+    parameters : sequence of Parameter
+    rhs : sequence of sympy expressions
+        ``rhs[i]`` is the time derivative of ``states[i]``. Symbols must be created
+        with `symbols` and be named after a state, a parameter or an input.
+    inputs : sequence of Input, optional
+        Time-varying exogenous inputs (default value used when none is supplied).
+    description : str
+        What the model is and what each term means (shown by ``help`` and the docs).
+    references : sequence of Reference
+        Sources of the equations and of the default values.
+    structure : mapping, optional
+        Structural (non-parameter) choices that made this model, e.g. the Hill exponent.
+    partner_swap : mapping, optional
+        For partner-symmetric models: the involution exchanging the partners, as
+        ``{"states": {...}, "parameters": {...}}`` name maps (each name maps to its
+        counterpart; self-maps may be omitted).
+
+    Notes
+    -----
+    Numeric functions are compiled with `sympy.lambdify` (numpy backend, common
+    subexpression elimination) on first use and cached on the instance. They broadcast
+    over batches: a state array of shape ``(n_states, N)`` gives a right-hand side of
+    shape ``(n_states, N)`` and a Jacobian of shape ``(n_states, n_states, N)``; parameter
+    and input values may be scalars or arrays that broadcast against ``N``.
+    """
+
+    def __init__(
+        self,
+        name: str,
+        title: str,
+        states: Sequence[State],
+        parameters: Sequence[Parameter],
+        rhs: Sequence[sp.Expr],
+        *,
+        inputs: Sequence[Input] = (),
+        description: str = "",
+        references: Sequence[Reference] = (),
+        structure: Mapping[str, Any] | None = None,
+        partner_swap: Mapping[str, Mapping[str, str]] | None = None,
+    ) -> None:
+        self.name = name
+        self.title = title
+        self.states = tuple(states)
+        self.parameters = tuple(parameters)
+        self.inputs = tuple(inputs)
+        self.description = description
+        self.references = tuple(references)
+        self.structure = dict(structure or {})
+        self._rhs = tuple(sp.sympify(e) for e in rhs)  # model-author expressions, not user text
+        self._check_definition()
+        self._param_index = {p.name: i for i, p in enumerate(self.parameters)}
+        self.partner_swap = self._check_swap(partner_swap)
+
+    # -- definition checks ---------------------------------------------------------
+    def _check_definition(self) -> None:
+        names = [v.name for v in (*self.states, *self.parameters, *self.inputs)]
+        dupes = sorted({n for n in names if names.count(n) > 1})
+        if dupes:
+            raise ModelDefinitionError(f"model {self.name!r}: names used twice: {dupes}")
+        if len(self._rhs) != len(self.states):
+            raise ModelDefinitionError(
+                f"model {self.name!r}: {len(self._rhs)} right-hand sides for "
+                f"{len(self.states)} states"
+            )
+        known = {s.name: s for s in self.all_symbols}
+        for i, expr in enumerate(self._rhs):
+            for sym in expr.free_symbols:
+                if sym.name not in known or known[sym.name] != sym:
+                    raise ModelDefinitionError(
+                        f"model {self.name!r}: rhs of {self.states[i].name!r} uses symbol "
+                        f"{sym!r} that is not a real-valued state, parameter or input; "
+                        "create symbols with dyadmodel.model.symbols"
+                    )
+        for p in self.parameters:
+            p.check(p.default)
+
+    def _check_swap(self, swap: Mapping[str, Mapping[str, str]] | None) -> dict | None:
+        if swap is None:
+            return None
+        out = {}
+        for kind, names in (("states", self.state_names), ("parameters", self.parameter_names)):
+            mapping = {n: n for n in names}
+            mapping.update(swap.get(kind, {}))
+            if sorted(mapping.values()) != sorted(names) or set(mapping) != set(names):
+                raise ModelDefinitionError(f"model {self.name!r}: partner_swap {kind} is not a permutation")
+            if any(mapping[mapping[n]] != n for n in names):
+                raise ModelDefinitionError(f"model {self.name!r}: partner_swap {kind} is not an involution")
+            out[kind] = mapping
+        return out
+
+    # -- names and symbols -----------------------------------------------------------
+    @property
+    def n_states(self) -> int:
+        return len(self.states)
+
+    @property
+    def state_names(self) -> tuple[str, ...]:
+        return tuple(s.name for s in self.states)
+
+    @property
+    def parameter_names(self) -> tuple[str, ...]:
+        return tuple(p.name for p in self.parameters)
+
+    @property
+    def input_names(self) -> tuple[str, ...]:
+        return tuple(u.name for u in self.inputs)
+
+    @cached_property
+    def state_symbols(self) -> tuple[sp.Symbol, ...]:
+        return tuple(sp.Symbol(s.name, real=True) for s in self.states)
+
+    @cached_property
+    def parameter_symbols(self) -> tuple[sp.Symbol, ...]:
+        return tuple(sp.Symbol(p.name, real=True) for p in self.parameters)
+
+    @cached_property
+    def input_symbols(self) -> tuple[sp.Symbol, ...]:
+        return tuple(sp.Symbol(u.name, real=True) for u in self.inputs)
+
+    @property
+    def all_symbols(self) -> tuple[sp.Symbol, ...]:
+        return (*self.state_symbols, *self.parameter_symbols, *self.input_symbols)
+
+    def parameter(self, name: str) -> Parameter:
+        """The `Parameter` record called ``name``."""
+        try:
+            return self.parameters[self._param_index[name]]
+        except KeyError:
+            raise ParameterError(self._unknown_parameter_message(name)) from None
+
+    def state_index(self, name: str) -> int:
+        """Position of the state called ``name`` in the state vector."""
+        try:
+            return self.state_names.index(name)
+        except ValueError:
+            raise ValueError(
+                f"unknown state {name!r} for model {self.name!r}; valid states: "
+                f"{', '.join(self.state_names)}"
+            ) from None
+
+    @property
+    def domain(self) -> tuple[tuple[float, float], ...]:
+        """The default state box (equilibrium search, plotting)."""
+        return tuple(s.domain for s in self.states)
+
+    # -- symbolic derivations ------------------------------------------------------
+    @property
+    def rhs_expr(self) -> tuple[sp.Expr, ...]:
+        """The right-hand side as sympy expressions, one per state."""
+        return self._rhs
+
+    @cached_property
+    def jacobian_expr(self) -> sp.Matrix:
+        """Symbolic Jacobian ``d rhs_i / d x_j`` (n_states x n_states)."""
+        return sp.Matrix(self._rhs).jacobian(sp.Matrix(self.state_symbols))
+
+    @cached_property
+    def parameter_jacobian_expr(self) -> sp.Matrix:
+        """Symbolic ``d rhs_i / d p_k`` (n_states x n_parameters), for comparative statics."""
+        return sp.Matrix(self._rhs).jacobian(sp.Matrix(self.parameter_symbols))
+
+    @cached_property
+    def is_rational(self) -> bool:
+        """True when every rhs is a rational function of the states (polynomial
+        equilibrium equations after clearing denominators)."""
+        xs = self.state_symbols
+        return all(_is_rational_in(e, xs) for e in self._rhs)
+
+    def _latex_names(self) -> dict[sp.Symbol, str]:
+        out = {}
+        for sym, rec in zip(self.all_symbols, (*self.states, *self.parameters, *self.inputs)):
+            if rec.latex:
+                out[sym] = rec.latex
+        return out
+
+    def latex(self) -> str:
+        """The equations as a LaTeX ``aligned`` block (one line per state).
+
+        Examples
+        --------
+        >>> import dyadmodel as dm
+        >>> print(dm.models.get("strogatz-linear").latex())
+        \\begin{aligned}
+        \\dot{R} &= a R + b J \\\\
+        \\dot{J} &= c R + d J
+        \\end{aligned}
+        """
+        names = self._latex_names()
+        lines = []
+        for sym, expr in zip(self.state_symbols, self._rhs):
+            lhs = names.get(sym, sp.latex(sym))
+            rhs = sp.latex(expr, symbol_names=names, order="none")
+            lines.append(f"\\dot{{{lhs}}} &= {rhs}")
+        return "\\begin{aligned}\n" + " \\\\\n".join(lines) + "\n\\end{aligned}"
+
+    # -- parameters ----------------------------------------------------------------
+    def params(self, values: Mapping[str, Any] | None = None, /, **overrides: Any) -> ParameterSet:
+        """A validated, immutable parameter set: defaults updated by ``values`` and
+        ``overrides``.
+
+        Raises
+        ------
+        ParameterError
+            For an unknown name (the message lists the valid names), a value that is
+            not a real number, NaN or infinite, or outside the parameter's bounds (the
+            message names the parameter, the value and the bound).
+        """
+        given = dict(values or {})
+        given.update(overrides)
+        for name in given:
+            if name not in self._param_index:
+                raise ParameterError(self._unknown_parameter_message(name))
+        out = tuple(
+            p.check(given[p.name]) if p.name in given else float(p.default) for p in self.parameters
+        )
+        return ParameterSet(self, out)
+
+    def _unknown_parameter_message(self, name: object) -> str:
+        close = difflib.get_close_matches(str(name), self.parameter_names, n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        return (
+            f"unknown parameter {name!r} for model {self.name!r}{hint}; valid names: "
+            f"{', '.join(self.parameter_names)}"
+        )
+
+    def _param_vector(self, params: ParameterSet | Mapping[str, Any] | None) -> list[Any]:
+        if params is None:
+            params = self.params()
+        elif isinstance(params, ParameterSet):
+            if params.model_name != self.name:
+                raise ParameterError(
+                    f"parameter set belongs to model {params.model_name!r}, not {self.name!r}"
+                )
+        else:
+            params = self.params(params)
+        return list(params._values)
+
+    def _input_vector(self, inputs: Mapping[str, Any] | float | None) -> list[Any]:
+        if inputs is None:
+            return [u.default for u in self.inputs]
+        if not isinstance(inputs, Mapping):
+            if len(self.inputs) != 1:
+                raise ValueError(
+                    f"model {self.name!r} has inputs {self.input_names}; pass them as a mapping"
+                )
+            inputs = {self.inputs[0].name: inputs}
+        unknown = set(inputs) - set(self.input_names)
+        if unknown:
+            raise ValueError(
+                f"unknown input(s) {sorted(unknown)} for model {self.name!r}; valid inputs: "
+                f"{', '.join(self.input_names) or '(none)'}"
+            )
+        out = []
+        for u in self.inputs:
+            value = np.asarray(inputs.get(u.name, u.default), dtype=float)
+            if not np.all(np.isfinite(value)):
+                raise ValueError(f"input {u.name!r} = {inputs[u.name]!r} is not finite")
+            out.append(value if value.ndim else float(value))
+        return out
+
+    # -- compiled numerics ---------------------------------------------------------
+    @cached_property
+    def _rhs_fn(self) -> Callable[..., list]:
+        return sp.lambdify(self.all_symbols, list(self._rhs), modules="numpy", cse=True)
+
+    @cached_property
+    def _jac_fn(self) -> Callable[..., list]:
+        return sp.lambdify(self.all_symbols, list(self.jacobian_expr), modules="numpy", cse=True)
+
+    def _states(self, x: Any) -> tuple[np.ndarray, tuple[int, ...]]:
+        arr = np.asarray(x, dtype=float)
+        if arr.ndim == 0 or arr.shape[0] != self.n_states:
+            raise ValueError(
+                f"state array of shape {arr.shape} does not match model {self.name!r}: expected "
+                f"shape ({self.n_states},) or ({self.n_states}, N) with states "
+                f"{', '.join(self.state_names)}"
+            )
+        return arr, arr.shape[1:]
+
+    def rhs(
+        self,
+        x: Any,
+        params: ParameterSet | Mapping[str, Any] | None = None,
+        inputs: Mapping[str, Any] | float | None = None,
+    ) -> np.ndarray:
+        """Evaluate the right-hand side at one state or a batch of states.
+
+        Parameters
+        ----------
+        x : array_like, shape (n_states,) or (n_states, ...)
+        params : ParameterSet or mapping, optional
+            Defaults when omitted.
+        inputs : mapping or float, optional
+            Values of the inputs (e.g. stress ``s``); a bare number is accepted for
+            one-input models. Arrays broadcast against the batch shape.
+
+        Returns
+        -------
+        ndarray of the same shape as ``x``.
+        """
+        arr, batch = self._states(x)
+        pv = self._param_vector(params)
+        uv = self._input_vector(inputs)
+        vals = self._rhs_fn(*arr, *pv, *uv)
+        shape = np.broadcast_shapes(batch, *(np.shape(v) for v in (*vals, *uv)))
+        return np.stack([np.broadcast_to(np.asarray(v, dtype=float), shape) for v in vals])
+
+    def jacobian(
+        self,
+        x: Any,
+        params: ParameterSet | Mapping[str, Any] | None = None,
+        inputs: Mapping[str, Any] | float | None = None,
+    ) -> np.ndarray:
+        """Evaluate the state Jacobian; shape ``(n, n)`` or ``(n, n, ...)`` for a batch."""
+        arr, batch = self._states(x)
+        pv = self._param_vector(params)
+        uv = self._input_vector(inputs)
+        vals = self._jac_fn(*arr, *pv, *uv)
+        shape = np.broadcast_shapes(batch, *(np.shape(v) for v in (*vals, *uv)))
+        flat = np.stack([np.broadcast_to(np.asarray(v, dtype=float), shape) for v in vals])
+        n = self.n_states
+        return flat.reshape((n, n, *shape))
+
+    def ode(
+        self,
+        params: ParameterSet | Mapping[str, Any] | None = None,
+        inputs: Mapping[str, Any] | float | None = None,
+    ) -> Callable[[float, np.ndarray], np.ndarray]:
+        """``f(t, y)`` for `scipy.integrate.solve_ivp` with fixed parameters and inputs.
+
+        Examples
+        --------
+        >>> import dyadmodel as dm
+        >>> from scipy.integrate import solve_ivp
+        >>> m = dm.models.get("strogatz-linear")
+        >>> sol = solve_ivp(m.ode(m.params(a=0, b=1, c=-1, d=0)), (0, 6.283185307), [1.0, 0.0],
+        ...                 rtol=1e-10, atol=1e-12)
+        >>> [round(float(v), 6) + 0.0 for v in sol.y[:, -1]]
+        [1.0, 0.0]
+        """
+        pv = self._param_vector(params)
+        uv = self._input_vector(inputs)
+        fn = self._rhs_fn
+
+        def f(t: float, y: np.ndarray) -> np.ndarray:
+            return np.array(fn(*y, *pv, *uv), dtype=float)
+
+        return f
+
+    def ode_jacobian(
+        self,
+        params: ParameterSet | Mapping[str, Any] | None = None,
+        inputs: Mapping[str, Any] | float | None = None,
+    ) -> Callable[[float, np.ndarray], np.ndarray]:
+        """``J(t, y)`` for the ``jac=`` argument of implicit `solve_ivp` methods."""
+        pv = self._param_vector(params)
+        uv = self._input_vector(inputs)
+        fn = self._jac_fn
+        n = self.n_states
+
+        def jac(t: float, y: np.ndarray) -> np.ndarray:
+            return np.array(fn(*y, *pv, *uv), dtype=float).reshape(n, n)
+
+        return jac
+
+    # -- presentation ----------------------------------------------------------------
+    def describe(self) -> str:
+        """A plain-text summary: equations, states, parameters with defaults and bounds."""
+        lines = [f"{self.name}: {self.title}", ""]
+        for sym, expr in zip(self.state_symbols, self._rhs):
+            lines.append(f"  d{sym}/dt = {sp.sstr(expr)}")
+        lines.append("")
+        lines.append("states:")
+        for s in self.states:
+            lines.append(f"  {s.name:<24} {s.meaning}")
+        if self.inputs:
+            lines.append("inputs:")
+            for u in self.inputs:
+                lines.append(f"  {u.name:<24} {u.meaning} (default {u.default:g})")
+        lines.append("parameters:")
+        for p in self.parameters:
+            lines.append(f"  {p.name:<24} = {p.default:<8g} in {p.interval_text():<14} {p.meaning}")
+        if self.references:
+            lines.append("references:")
+            for r in self.references:
+                lines.append(f"  [{r.key}] {r.text}")
+        return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        return (
+            f"Model({self.name!r}, states={list(self.state_names)}, "
+            f"parameters={len(self.parameters)}, inputs={list(self.input_names)})"
+        )
+
+
+def _is_rational_in(expr: sp.Expr, xs: Sequence[sp.Symbol]) -> bool:
+    num, den = sp.fraction(sp.together(expr))
+    for part in (num, den):
+        try:
+            poly = sp.Poly(part, *xs)
+        except sp.PolynomialError:
+            return False
+        if any(c.has(*xs) for c in poly.coeffs()):
+            return False
+    return True
