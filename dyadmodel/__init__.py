@@ -17,6 +17,7 @@ from dyadmodel.model import (
     Parameter,
     ParameterError,
     ParameterSet,
+    Preset,
     Reference,
     State,
 )
@@ -27,6 +28,7 @@ __all__ = [
     "Parameter",
     "ParameterError",
     "ParameterSet",
+    "Preset",
     "Reference",
     "State",
     "__version__",

@@ -31,6 +31,7 @@ __all__ = [
     "Parameter",
     "ParameterError",
     "ParameterSet",
+    "Preset",
     "Reference",
     "State",
     "hill",
@@ -220,6 +221,22 @@ class Input:
     latex: str | None = None
 
 
+@dataclasses.dataclass(frozen=True)
+class Preset:
+    """A named, documented parameter region of a model.
+
+    Attributes
+    ----------
+    description : str
+        What the region shows (which phenomenon, which couple) and why.
+    values : mapping
+        Parameter overrides relative to the model defaults.
+    """
+
+    description: str
+    values: Mapping[str, float]
+
+
 class ParameterSet(Mapping[str, float]):
     """A validated, immutable set of parameter values for one model.
 
@@ -308,6 +325,9 @@ class Model:
         Sources of the equations and of the default values.
     structure : mapping, optional
         Structural (non-parameter) choices that made this model, e.g. the Hill exponent.
+    presets : mapping, optional
+        Named parameter regions, ``{name: Preset}``, each documenting which phenomenon
+        it shows; `Model.preset` turns one into a validated `ParameterSet`.
     partner_swap : mapping, optional
         For partner-symmetric models: the involution exchanging the partners, as
         ``{"states": {...}, "parameters": {...}}`` name maps (each name maps to its
@@ -335,6 +355,7 @@ class Model:
         references: Sequence[Reference] = (),
         structure: Mapping[str, Any] | None = None,
         partner_swap: Mapping[str, Mapping[str, str]] | None = None,
+        presets: Mapping[str, Preset] | None = None,
     ) -> None:
         self.name = name
         self.title = title
@@ -348,6 +369,12 @@ class Model:
         self._check_definition()
         self._param_index = {p.name: i for i, p in enumerate(self.parameters)}
         self.partner_swap = self._check_swap(partner_swap)
+        self.presets = dict(presets or {})
+        for key, preset in self.presets.items():
+            try:
+                self.params(preset.values)
+            except ParameterError as err:
+                raise ModelDefinitionError(f"model {self.name!r}: preset {key!r}: {err}") from None
 
     # -- definition checks ---------------------------------------------------------
     def _check_definition(self) -> None:
@@ -512,6 +539,17 @@ class Model:
             p.check(given[p.name]) if p.name in given else float(p.default) for p in self.parameters
         )
         return ParameterSet(self, out)
+
+    def preset(self, name: str, /, **overrides: Any) -> ParameterSet:
+        """The named parameter region ``name`` (see ``presets``), with optional overrides."""
+        try:
+            values = self.presets[name].values
+        except KeyError:
+            raise ParameterError(
+                f"unknown preset {name!r} for model {self.name!r}; available: "
+                f"{', '.join(self.presets) or '(none)'}"
+            ) from None
+        return self.params(values, **overrides)
 
     def _unknown_parameter_message(self, name: object) -> str:
         close = difflib.get_close_matches(str(name), self.parameter_names, n=1)
