@@ -177,7 +177,9 @@ class Parameter:
             )
         v = float(value)
         if not math.isfinite(v):
-            raise ParameterError(f"parameter {self.name!r} = {v} is not finite; expected {expected}")
+            raise ParameterError(
+                f"parameter {self.name!r} = {v} is not finite; expected {expected}"
+            )
         reason = f" ({self.bound_reason})" if self.bound_reason else ""
         if v < lo or (v == lo and not self.lower_inclusive):
             word = "lower bound" if self.lower_inclusive else "strict lower bound"
@@ -328,6 +330,10 @@ class Model:
     presets : mapping, optional
         Named parameter regions, ``{name: Preset}``, each documenting which phenomenon
         it shows; `Model.preset` turns one into a validated `ParameterSet`.
+    labeler : callable, optional
+        ``labeler(state, params, stable, is_saddle) -> str`` names an equilibrium in the
+        couple's vocabulary ('balanced', 'entrenched', ...); the rule is documented with
+        the model. Models without one get an empty label.
     partner_swap : mapping, optional
         For partner-symmetric models: the involution exchanging the partners, as
         ``{"states": {...}, "parameters": {...}}`` name maps (each name maps to its
@@ -356,6 +362,7 @@ class Model:
         structure: Mapping[str, Any] | None = None,
         partner_swap: Mapping[str, Mapping[str, str]] | None = None,
         presets: Mapping[str, Preset] | None = None,
+        labeler: Callable[[np.ndarray, ParameterSet, bool | None, bool], str] | None = None,
     ) -> None:
         self.name = name
         self.title = title
@@ -370,6 +377,7 @@ class Model:
         self._param_index = {p.name: i for i, p in enumerate(self.parameters)}
         self.partner_swap = self._check_swap(partner_swap)
         self.presets = dict(presets or {})
+        self.labeler = labeler
         for key, preset in self.presets.items():
             try:
                 self.params(preset.values)
@@ -407,9 +415,13 @@ class Model:
             mapping = {n: n for n in names}
             mapping.update(swap.get(kind, {}))
             if sorted(mapping.values()) != sorted(names) or set(mapping) != set(names):
-                raise ModelDefinitionError(f"model {self.name!r}: partner_swap {kind} is not a permutation")
+                raise ModelDefinitionError(
+                    f"model {self.name!r}: partner_swap {kind} is not a permutation"
+                )
             if any(mapping[mapping[n]] != n for n in names):
-                raise ModelDefinitionError(f"model {self.name!r}: partner_swap {kind} is not an involution")
+                raise ModelDefinitionError(
+                    f"model {self.name!r}: partner_swap {kind} is not an involution"
+                )
             out[kind] = mapping
         return out
 

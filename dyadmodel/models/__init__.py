@@ -66,5 +66,5 @@ def get(name: str, **options: object) -> Model:
 
 
 # Registration order is the order of `names()`.
-from dyadmodel.models import pursuer_distancer as _pursuer_distancer  # noqa: E402,F401
 from dyadmodel.models import literature as _literature  # noqa: E402,F401
+from dyadmodel.models import pursuer_distancer as _pursuer_distancer  # noqa: E402,F401

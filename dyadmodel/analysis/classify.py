@@ -1,0 +1,121 @@
+"""Classification of equilibria from the eigenvalues of the Jacobian.
+
+Never compares floats with ``==``: an eigenvalue counts as neutral when its real part
+is within ``tol`` of zero, where ``tol = atol + rtol * max(1, max |lambda|)``
+(`ClassifyOptions`), and two eigenvalues count as equal within the same tolerance.
+When the numbers cannot decide, the verdict says so ("non-hyperbolic", "centre")
+instead of guessing.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+
+__all__ = ["Classification", "ClassifyOptions", "classify"]
+
+
+@dataclasses.dataclass(frozen=True)
+class ClassifyOptions:
+    """Tolerances of the classification.
+
+    rtol : float
+        Relative tolerance on real parts and on eigenvalue coincidence, relative to the
+        spectral scale ``max(1, max |lambda|)``. The default is far above the rounding
+        error of eigenvalues of a well-scaled Jacobian (~1e-15) and far below any
+        distinction a model user draws.
+    atol : float
+        Absolute floor.
+    """
+
+    rtol: float = 1e-8
+    atol: float = 1e-12
+
+    def tolerance(self, eigenvalues: np.ndarray) -> float:
+        scale = max(1.0, float(np.max(np.abs(eigenvalues)))) if len(eigenvalues) else 1.0
+        return self.atol + self.rtol * scale
+
+
+@dataclasses.dataclass(frozen=True)
+class Classification:
+    """kind, stability and the counts of stable/unstable/neutral directions."""
+
+    kind: str
+    stable: bool | None
+    n_stable: int
+    n_unstable: int
+    n_neutral: int
+
+
+def classify(eigenvalues, options: ClassifyOptions | None = None) -> Classification:
+    """Classify an equilibrium from its Jacobian eigenvalues.
+
+    Kinds for two states follow the trace-determinant plane: 'stable node',
+    'unstable node', 'saddle', 'stable focus', 'unstable focus'; on its borderlines
+    'stable degenerate node' / 'unstable degenerate node' (repeated eigenvalue: the
+    node-focus boundary, stars included), 'centre' (purely imaginary pair: a true
+    centre for linear models, undecided between centre and weak focus for nonlinear
+    ones), and 'non-hyperbolic' (a zero eigenvalue, or any other neutral direction).
+    For more states: 'stable node'/'stable focus' (all directions stable; focus when
+    there are complex eigenvalues), the unstable counterparts, 'saddle' or
+    'saddle-focus' (both signs present; focus when complex), or 'non-hyperbolic'.
+
+    Parameters
+    ----------
+    eigenvalues : array_like of complex
+    options : ClassifyOptions, optional
+
+    Examples
+    --------
+    >>> classify([-1.0, -2.0]).kind
+    'stable node'
+    >>> classify([1j, -1j]).kind, classify([1j, -1j]).stable is None
+    ('centre', True)
+    >>> classify([1e-14, -1.0]).kind
+    'non-hyperbolic'
+    """
+    lam = np.asarray(eigenvalues, dtype=complex).ravel()
+    opts = options or ClassifyOptions()
+    tol = opts.tolerance(lam)
+    re, im = lam.real, lam.imag
+    n_stable = int(np.sum(re < -tol))
+    n_unstable = int(np.sum(re > tol))
+    n_neutral = lam.size - n_stable - n_unstable
+    complex_present = bool(np.any(np.abs(im) > tol))
+    if n_unstable > 0:
+        stable: bool | None = False
+    elif n_neutral > 0:
+        stable = None
+    else:
+        stable = True
+
+    if n_neutral > 0:
+        neutral = lam[np.abs(re) <= tol]
+        if lam.size == 2 and n_neutral == 2 and np.all(np.abs(neutral.imag) > tol):
+            kind = "centre"
+        else:
+            kind = "non-hyperbolic"
+        return Classification(kind, stable, n_stable, n_unstable, n_neutral)
+
+    if lam.size == 2:
+        if n_stable == 1 and n_unstable == 1:
+            kind = "saddle"
+        else:
+            sign = "stable" if n_stable == 2 else "unstable"
+            if complex_present:
+                kind = f"{sign} focus"
+            elif abs(lam[0] - lam[1]) <= tol:
+                kind = f"{sign} degenerate node"
+            else:
+                kind = f"{sign} node"
+        return Classification(kind, stable, n_stable, n_unstable, n_neutral)
+
+    shape = "focus" if complex_present else "node"
+    if n_unstable == 0:
+        kind = f"stable {shape}"
+    elif n_stable == 0:
+        kind = f"unstable {shape}"
+    else:
+        kind = "saddle-focus" if complex_present else "saddle"
+    return Classification(kind, stable, n_stable, n_unstable, n_neutral)
