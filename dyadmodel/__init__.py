@@ -9,8 +9,21 @@ The public surface is exactly what this module re-exports.
 array([0., 0.])
 """
 
-from dyadmodel import models
+from dyadmodel import analysis, attachment, models
 from dyadmodel._version import __version__
+from dyadmodel.analysis import (
+    Equilibrium,
+    EquilibriumOptions,
+    EquilibriumSet,
+    classify,
+    classify_trajectory,
+    equilibria,
+    limit_cycle,
+    manifolds,
+    nullclines,
+    sensitivity,
+    separatrices,
+)
 from dyadmodel.model import (
     Input,
     Model,
@@ -23,6 +36,9 @@ from dyadmodel.model import (
 )
 
 __all__ = [
+    "Equilibrium",
+    "EquilibriumOptions",
+    "EquilibriumSet",
     "Input",
     "Model",
     "Parameter",
@@ -32,5 +48,15 @@ __all__ = [
     "Reference",
     "State",
     "__version__",
+    "analysis",
+    "attachment",
+    "classify",
+    "classify_trajectory",
+    "equilibria",
+    "limit_cycle",
+    "manifolds",
     "models",
+    "nullclines",
+    "sensitivity",
+    "separatrices",
 ]

@@ -331,9 +331,14 @@ class Model:
         Named parameter regions, ``{name: Preset}``, each documenting which phenomenon
         it shows; `Model.preset` turns one into a validated `ParameterSet`.
     labeler : callable, optional
-        ``labeler(state, params, stable, is_saddle) -> str`` names an equilibrium in the
+        ``labeler(state, params, stable, is_threshold) -> str`` names an equilibrium in the
         couple's vocabulary ('balanced', 'entrenched', ...); the rule is documented with
         the model. Models without one get an empty label.
+    equilibrium_box : callable, optional
+        ``equilibrium_box(params)`` returns a state box proved (in the model's docs) to
+        contain every equilibrium of interest (e.g. all equilibria in the invariant
+        non-negative orthant). `dyadmodel.equilibria` searches it by default, so that
+        "complete" means complete in that whole region, not just in the plotting domain.
     partner_swap : mapping, optional
         For partner-symmetric models: the involution exchanging the partners, as
         ``{"states": {...}, "parameters": {...}}`` name maps (each name maps to its
@@ -363,6 +368,7 @@ class Model:
         partner_swap: Mapping[str, Mapping[str, str]] | None = None,
         presets: Mapping[str, Preset] | None = None,
         labeler: Callable[[np.ndarray, ParameterSet, bool | None, bool], str] | None = None,
+        equilibrium_box: Callable[[ParameterSet], Sequence[tuple[float, float]]] | None = None,
     ) -> None:
         self.name = name
         self.title = title
@@ -378,6 +384,7 @@ class Model:
         self.partner_swap = self._check_swap(partner_swap)
         self.presets = dict(presets or {})
         self.labeler = labeler
+        self._equilibrium_box = equilibrium_box
         for key, preset in self.presets.items():
             try:
                 self.params(preset.values)
@@ -477,8 +484,15 @@ class Model:
 
     @property
     def domain(self) -> tuple[tuple[float, float], ...]:
-        """The default state box (equilibrium search, plotting)."""
+        """The default state box for plotting (and equilibrium search when the model
+        declares no `equilibrium_domain`)."""
         return tuple(s.domain for s in self.states)
+
+    def equilibrium_domain(self, params: ParameterSet) -> tuple[tuple[float, float], ...]:
+        """The box `dyadmodel.equilibria` searches by default for these parameters."""
+        if self._equilibrium_box is None:
+            return self.domain
+        return tuple((float(lo), float(hi)) for lo, hi in self._equilibrium_box(params))
 
     # -- symbolic derivations ------------------------------------------------------
     @property
@@ -523,10 +537,22 @@ class Model:
         \\end{aligned}
         """
         names = self._latex_names()
+        # print coefficients before states ("a R", not "R a"): sympy orders factors by
+        # symbol name, so stand-ins named p..., u..., x... give parameters, inputs, states
+        stand_in, shown = {}, {}
+        for prefix, syms in (
+            ("p", self.parameter_symbols),
+            ("u", self.input_symbols),
+            ("x", self.state_symbols),
+        ):
+            for i, sym in enumerate(syms):
+                new = sp.Symbol(f"{prefix}{i:04d}", real=True)
+                stand_in[sym] = new
+                shown[new] = names.get(sym, sp.latex(sym))
         lines = []
         for sym, expr in zip(self.state_symbols, self._rhs):
             lhs = names.get(sym, sp.latex(sym))
-            rhs = sp.latex(expr, symbol_names=names, order="none")
+            rhs = sp.latex(expr.xreplace(stand_in), symbol_names=shown)
             lines.append(f"\\dot{{{lhs}}} &= {rhs}")
         return "\\begin{aligned}\n" + " \\\\\n".join(lines) + "\n\\end{aligned}"
 
@@ -571,17 +597,37 @@ class Model:
             f"{', '.join(self.parameter_names)}"
         )
 
-    def _param_vector(self, params: ParameterSet | Mapping[str, Any] | None) -> list[Any]:
+    def parameter_set(self, params: ParameterSet | Mapping[str, Any] | None) -> ParameterSet:
+        """``params`` as a validated `ParameterSet` of this model (defaults for None).
+
+        Raises `ParameterError` for a parameter set of another model.
+        """
         if params is None:
-            params = self.params()
-        elif isinstance(params, ParameterSet):
+            return self.params()
+        if isinstance(params, ParameterSet):
             if params.model_name != self.name:
                 raise ParameterError(
                     f"parameter set belongs to model {params.model_name!r}, not {self.name!r}"
                 )
-        else:
-            params = self.params(params)
-        return list(params._values)
+            return params
+        return self.params(params)
+
+    def constant_inputs(
+        self, inputs: Mapping[str, Any] | float | None, purpose: str = "this analysis"
+    ) -> dict[str, float]:
+        """Input values as ``{name: float}``; arrays are refused (``purpose`` names why)."""
+        out = {}
+        for u, v in zip(self.inputs, self._input_vector(inputs)):
+            if np.ndim(v) != 0:
+                raise ValueError(
+                    f"input {u.name!r} must be a single number for {purpose} (got an array of "
+                    f"shape {np.shape(v)})"
+                )
+            out[u.name] = float(v)
+        return out
+
+    def _param_vector(self, params: ParameterSet | Mapping[str, Any] | None) -> list[Any]:
+        return list(self.parameter_set(params)._values)
 
     def _input_vector(self, inputs: Mapping[str, Any] | float | None) -> list[Any]:
         if inputs is None:
@@ -742,12 +788,18 @@ class Model:
 
 
 def _is_rational_in(expr: sp.Expr, xs: Sequence[sp.Symbol]) -> bool:
-    num, den = sp.fraction(sp.together(expr))
-    for part in (num, den):
-        try:
-            poly = sp.Poly(part, *xs)
-        except sp.PolynomialError:
-            return False
-        if any(c.has(*xs) for c in poly.coeffs()):
+    """True when ``expr`` is a rational function of ``xs`` (structural check, no expansion):
+    every node that involves ``xs`` is a sum, a product or an integer power."""
+    xs = set(xs)
+    stack = [sp.sympify(expr)]
+    while stack:
+        e = stack.pop()
+        if not (e.free_symbols & xs) or e.is_Symbol:
+            continue
+        if e.is_Add or e.is_Mul:
+            stack.extend(e.args)
+        elif e.is_Pow and e.exp.is_Integer:
+            stack.append(e.base)
+        else:
             return False
     return True

@@ -20,6 +20,8 @@ Introduction to Interval Analysis, SIAM, ch. 8.
 from __future__ import annotations
 
 import dataclasses
+import heapq
+import itertools
 from collections.abc import Callable, Sequence
 
 import mpmath
@@ -157,15 +159,23 @@ def krawczyk_search(
         returned as undecided (typically a multiple root or a root on the boundary).
     """
     n = domain.shape[0]
-    stack = [np.array(domain, dtype=float)]
+    # widest box first: the budget refines the whole domain evenly, so what is left
+    # undecided when it runs out is small and sits where the roots are hard to separate
+    heap: list = []
+    tie = itertools.count()
+
+    def push(b: np.ndarray) -> None:
+        heapq.heappush(heap, (-float(np.max(b[:, 1] - b[:, 0])), next(tie), b))
+
+    push(np.array(domain, dtype=float))
     roots: list = []
     undecided: list = []
     count = 0
-    while stack:
+    while heap:
         if count >= max_boxes:
-            undecided.extend(stack)
+            undecided.extend(item[2] for item in heap)
             break
-        box = stack.pop()
+        box = heapq.heappop(heap)[2]
         count += 1
         X = [iv.mpf([lo, hi]) for lo, hi in box]
         F = f(X)
@@ -180,7 +190,7 @@ def krawczyk_search(
         if newbox is not None and np.all(
             newbox[:, 1] - newbox[:, 0] < 0.5 * (box[:, 1] - box[:, 0])
         ):
-            stack.append(newbox)  # Krawczyk contracted the box a lot: keep the smaller box
+            push(newbox)  # Krawczyk contracted the box a lot: keep the smaller box
             continue
         widths = box[:, 1] - box[:, 0]
         if widths.max() < min_width:
@@ -193,7 +203,8 @@ def krawczyk_search(
         left, right = box.copy(), box.copy()
         left[k, 1] = mid
         right[k, 0] = mid
-        stack.extend([right, left])
+        push(left)
+        push(right)
     return KrawczykResult(_dedupe(roots), undecided, count)
 
 

@@ -48,7 +48,7 @@ class Classification:
     n_neutral: int
 
 
-def classify(eigenvalues, options: ClassifyOptions | None = None) -> Classification:
+def classify(eigenvalues, options: ClassifyOptions | None = None, jacobian=None) -> Classification:
     """Classify an equilibrium from its Jacobian eigenvalues.
 
     Kinds for two states follow the trace-determinant plane: 'stable node',
@@ -65,6 +65,10 @@ def classify(eigenvalues, options: ClassifyOptions | None = None) -> Classificat
     ----------
     eigenvalues : array_like of complex
     options : ClassifyOptions, optional
+    jacobian : array_like (2, 2), optional
+        For two states, the Jacobian itself: the verdict then follows the trace and
+        determinant computed from its entries, which are far better conditioned on the
+        borderlines (a defective double eigenvalue is only known to ~sqrt(eps)).
 
     Examples
     --------
@@ -77,6 +81,8 @@ def classify(eigenvalues, options: ClassifyOptions | None = None) -> Classificat
     """
     lam = np.asarray(eigenvalues, dtype=complex).ravel()
     opts = options or ClassifyOptions()
+    if jacobian is not None and lam.size == 2:
+        return _classify_trace_det(np.asarray(jacobian, dtype=float), opts)
     tol = opts.tolerance(lam)
     re, im = lam.real, lam.imag
     n_stable = int(np.sum(re < -tol))
@@ -119,3 +125,33 @@ def classify(eigenvalues, options: ClassifyOptions | None = None) -> Classificat
     else:
         kind = "saddle-focus" if complex_present else "saddle"
     return Classification(kind, stable, n_stable, n_unstable, n_neutral)
+
+
+def _classify_trace_det(J: np.ndarray, opts: ClassifyOptions) -> Classification:
+    """Two states: the trace-determinant plane with tolerances scaled to |J|."""
+    scale = max(1.0, float(np.max(np.abs(J))))
+    tol1 = opts.atol + opts.rtol * scale
+    tol2 = opts.atol + opts.rtol * scale**2
+    tau = float(J[0, 0] + J[1, 1])
+    delta = float(J[0, 0] * J[1, 1] - J[0, 1] * J[1, 0])
+    disc = tau * tau - 4.0 * delta
+    if abs(delta) <= tol2:
+        # one zero eigenvalue; the other is tau
+        if tau < -tol1:
+            return Classification("non-hyperbolic", None, 1, 0, 1)
+        if tau > tol1:
+            return Classification("non-hyperbolic", False, 0, 1, 1)
+        return Classification("non-hyperbolic", None, 0, 0, 2)
+    if delta < 0:
+        return Classification("saddle", False, 1, 1, 0)
+    if abs(tau) <= tol1:
+        return Classification("centre", None, 0, 0, 2)
+    sign, stable = ("stable", True) if tau < 0 else ("unstable", False)
+    counts = (2, 0, 0) if stable else (0, 2, 0)
+    if abs(disc) <= tol2:
+        shape = "degenerate node"
+    elif disc > 0:
+        shape = "node"
+    else:
+        shape = "focus"
+    return Classification(f"{sign} {shape}", stable, *counts)

@@ -8,11 +8,11 @@ Method (``options.method="auto"``):
    relaxation type) is solved for and substituted everywhere; this is exact and loses no
    root. What remains is a smaller system in ``k`` states.
 3. **Exact algebra** when the remaining system is rational and ``k <= 2``: clear
-   denominators, eliminate one variable with a resultant, isolate the real roots of the
-   resulting univariate polynomial exactly (sympy's real-root isolation over the
-   rationals), and back-substitute with 50-digit polynomial roots. Completeness is then a
-   theorem about the rational system; a common factor of the two numerators means a
-   curve of equilibria, reported as ``degenerate``.
+   denominators exactly, take the resultants with respect to each unknown (FLINT),
+   isolate their real roots rigorously (Arb balls at 200 bits) and keep the coordinate
+   pairs at which both numerators' enclosures contain zero (`_algebra`). Completeness
+   is then a theorem about the rational system; a common factor of the two numerators
+   means a curve of equilibria, reported as ``degenerate``.
 4. **Interval branch-and-bound** otherwise (exp/tanh models, or ``k >= 3``): Krawczyk's
    operator with rigorous `mpmath.iv` interval arithmetic over the (reduced) domain box.
    Boxes where zero is excluded are discarded, boxes whose Krawczyk image lies inside
@@ -34,11 +34,11 @@ import weakref
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-import mpmath
 import numpy as np
 import sympy as sp
 from mpmath import iv
 
+from dyadmodel.analysis._algebra import solve_rational_system
 from dyadmodel.analysis._interval import IntervalFunction, krawczyk_search, to_rational
 from dyadmodel.analysis._types import Equilibrium, EquilibriumSet
 from dyadmodel.analysis.classify import ClassifyOptions, classify
@@ -96,8 +96,10 @@ def equilibria(
     params : ParameterSet or mapping, optional
         Validated with ``model.params``; defaults when omitted.
     domain : sequence of (low, high), optional
-        The state box searched (default ``model.domain``). Equilibria exactly on its
-        boundary are included.
+        The state box searched. The default is ``model.equilibrium_domain(params)``: for
+        the flagship models a box that holds every equilibrium in the non-negative
+        orthant, so "complete" is global there; otherwise ``model.domain``. Equilibria
+        exactly on its boundary are included.
     inputs : mapping or float, optional
         Constant input values (e.g. ``{"stress": 0.3}``).
     options : EquilibriumOptions, optional
@@ -124,11 +126,9 @@ def equilibria(
     ``EquilibriumOptions(method="interval")`` then.
     """
     opts = options or EquilibriumOptions()
-    p = params if isinstance(params, ParameterSet) else model.params(params or {})
-    if p.model_name != model.name:
-        raise ValueError(f"parameter set belongs to model {p.model_name!r}, not {model.name!r}")
-    box = _check_domain(model, domain)
-    input_values = _constant_inputs(model, inputs)
+    p = model.parameter_set(params)
+    box = _check_domain(model, domain, p)
+    input_values = list(model.constant_inputs(inputs, "equilibria").values())
     subs = {s: to_rational(v) for s, v in zip(model.parameter_symbols, p.values())}
     subs.update({s: to_rational(v) for s, v in zip(model.input_symbols, input_values)})
     exprs = [e.xreplace(subs) for e in model.rhs_expr]
@@ -149,8 +149,10 @@ def equilibria(
     degenerate = ""
     undecided = np.empty((0, model.n_states, 2))
     if exact_ok and opts.method != "interval":
-        reduced, degenerate = _solve_exact(rest_eqs, rest_vars, search[[idx[v] for v in rest_vars]])
-        method = "linear elimination + resultant + exact real-root isolation"
+        reduced, degenerate = solve_rational_system(
+            rest_eqs, rest_vars, search[[idx[v] for v in rest_vars]]
+        )
+        method = "linear elimination + resultants + certified real-root isolation"
         if not rest_vars:
             method = "linear elimination (explicit solution)"
         complete = True
@@ -192,9 +194,9 @@ def equilibria(
 # -- input checks ------------------------------------------------------------------
 
 
-def _check_domain(model: Model, domain) -> np.ndarray:
+def _check_domain(model: Model, domain, params: ParameterSet) -> np.ndarray:
     if domain is None:
-        return np.array(model.domain, dtype=float)
+        return np.array(model.equilibrium_domain(params), dtype=float)
     try:
         box = np.array(domain, dtype=float)
     except (TypeError, ValueError):
@@ -212,14 +214,6 @@ def _check_domain(model: Model, domain) -> np.ndarray:
         if not lo < hi:
             raise ValueError(f"domain of {name!r} = ({lo:g}, {hi:g}) is empty: low must be < high")
     return box
-
-
-def _constant_inputs(model: Model, inputs) -> list[float]:
-    values = model._input_vector(inputs)
-    for u, v in zip(model.inputs, values):
-        if np.ndim(v):
-            raise ValueError(f"input {u.name!r} must be a constant number for equilibria")
-    return [float(v) for v in values]
 
 
 # -- step 2: linear elimination ----------------------------------------------------
@@ -249,138 +243,6 @@ def _eliminate_linear(exprs, xs):
     return solved, rest, eqs
 
 
-# -- step 3: exact algebra ---------------------------------------------------------
-
-
-def _solve_exact(eqs, vars_, box):
-    """Real solutions in ``box`` of a rational system in <= 2 variables."""
-    if not vars_:
-        return [np.empty(0)], ""
-    nums, dens = [], []
-    for e in eqs:
-        num, den = sp.fraction(sp.together(e))
-        nums.append(sp.Poly(sp.expand(num), *vars_, domain="QQ"))
-        dens.append(sp.Poly(sp.expand(den), *vars_, domain="QQ"))
-    degenerate = ""
-    if len(vars_) == 1:
-        (v,) = vars_
-        if nums[0].is_zero:
-            return [], f"every value of {v} is an equilibrium"
-        roots = _isolate_real(nums[0], box[0])
-        sols = [np.array([float(r)]) for r in roots]
-        return _drop_poles(sols, dens, vars_), degenerate
-
-    u, v = vars_
-    n1, n2 = nums
-    if n1.is_zero or n2.is_zero:
-        other = n2 if n1.is_zero else n1
-        if other.is_zero:
-            return [], "every state is an equilibrium"
-        return [], f"a curve of equilibria: {sp.sstr(other.as_expr())} = 0"
-    g = sp.gcd(n1, n2)
-    if g.total_degree() > 0:
-        degenerate = f"a curve of equilibria: {sp.sstr(g.as_expr())} = 0"
-        n1 = sp.div(n1, g)[0]
-        n2 = sp.div(n2, g)[0]
-    res = sp.Poly(sp.resultant(n1.as_expr(), n2.as_expr(), u), v, domain="QQ")
-    sols = []
-    if res.is_zero:  # cannot happen after removing the gcd; be safe
-        return [], degenerate or "non-isolated equilibria"
-    for vstar in _isolate_real(res, box[1]):
-        for ustar in _back_substitute(n1, n2, u, v, vstar, box[0]):
-            sols.append(np.array([float(ustar), float(vstar)]))
-    return _drop_poles(sols, dens, vars_), degenerate
-
-
-def _isolate_real(poly: sp.Poly, interval) -> list[mpmath.mpf]:
-    """Real roots of a univariate polynomial inside ``interval``, to ~40 digits.
-
-    Isolation is exact (sympy's real-root isolation over QQ); each isolating interval is
-    then refined by bisection in exact arithmetic.
-    """
-    lo, hi = (to_rational(interval[0]), to_rational(interval[1]))
-    sq = sp.Poly(sp.quo(poly, sp.gcd(poly, poly.diff())), *poly.gens)  # squarefree part
-    if sq.degree() <= 0:
-        return []
-    out = []
-    for (a, b), _mult in sq.intervals():
-        a, b = sp.Rational(a), sp.Rational(b)
-        if b < lo or a > hi:
-            continue
-        if a != b:
-            a, b = sq.refine_root(a, b, eps=sp.Rational(1, 10**40))
-        with mpmath.workdps(50):
-            root = (mpmath.mpf(a.p) / a.q + mpmath.mpf(b.p) / b.q) / 2
-            if mpmath.mpf(lo.p) / lo.q <= root <= mpmath.mpf(hi.p) / hi.q:
-                out.append(root)
-    return out
-
-
-def _back_substitute(n1, n2, u, v, vstar, interval):
-    """Values u with n1(u, v*) = n2(u, v*) = 0, u in interval (50-digit arithmetic)."""
-    with mpmath.workdps(50):
-        cands = None
-        for poly, other in ((n1, n2), (n2, n1)):
-            coeffs = _coeffs_in(poly, u, v, vstar)
-            scale = max((abs(c) for c in coeffs), default=mpmath.mpf(0))
-            while coeffs and abs(coeffs[0]) <= mpmath.mpf(10) ** -35 * scale:
-                coeffs = coeffs[1:]
-            if len(coeffs) >= 2:
-                roots = mpmath.polyroots(coeffs, maxsteps=200, extraprec=200)
-                cands = [
-                    r for r in roots if abs(mpmath.im(r)) <= mpmath.mpf(10) ** -20 * (1 + abs(r))
-                ]
-                cands = [mpmath.re(r) for r in cands]
-                cands = [r for r in cands if _relative_residual(other, u, v, r, vstar) <= 1e-20]
-                break
-        if cands is None:
-            return []
-        lo, hi = interval
-        return [r for r in cands if lo <= r <= hi]
-
-
-def _relative_residual(poly: sp.Poly, u, v, ustar, vstar):
-    """|p(u*, v*)| / sum |c_ij| |u*|^i |v*|^j: the backward error of a candidate root."""
-    iu, iv_ = poly.gens.index(u), poly.gens.index(v)
-    val = mpmath.mpf(0)
-    mag = mpmath.mpf(0)
-    for monom, c in poly.terms():
-        c = mpmath.mpf(c.p) / c.q
-        term = c * ustar ** monom[iu] * vstar ** monom[iv_]
-        val += term
-        mag += abs(term)
-    return abs(val) / mag if mag else mpmath.mpf(0)
-
-
-def _coeffs_in(poly: sp.Poly, u, v, vstar):
-    """Coefficients (highest first) of poly(u, v*) as a polynomial in u."""
-    pu = sp.Poly(poly.as_expr(), u)
-    out = []
-    for c in pu.all_coeffs():
-        cp = sp.Poly(c, v)
-        out.append(
-            mpmath.polyval(
-                [mpmath.mpf(k.p) / k.q for k in map(sp.Rational, cp.all_coeffs())], vstar
-            )
-        )
-    return out
-
-
-def _drop_poles(sols, dens, vars_):
-    """Discard solutions where a denominator vanishes (not equilibria of the model)."""
-    out = []
-    for s in sols:
-        env = dict(zip(vars_, s))
-        ok = True
-        for d in dens:
-            val = float(d.as_expr().evalf(30, subs=env)) if d.free_symbols else float(d.as_expr())
-            if abs(val) <= 1e-12:
-                ok = False
-        if ok:
-            out.append(s)
-    return out
-
-
 # -- step 4: interval search ------------------------------------------------------
 
 
@@ -390,8 +252,10 @@ def _solve_interval(eqs, vars_, box, opts: EquilibriumOptions):
     f = IntervalFunction(eqs, vars_)
     jac_exprs = sp.Matrix(eqs).jacobian(sp.Matrix(vars_))
     jac = IntervalFunction(list(jac_exprs), vars_)
-    f_num = sp.lambdify(vars_, list(eqs), modules="numpy")
-    j_num = sp.lambdify(vars_, jac_exprs, modules="numpy")
+    # float versions for the preconditioner: exact rationals can be too large for floats
+    to_float = {r: sp.Float(r, 30) for e in (*eqs, *jac_exprs) for r in e.atoms(sp.Rational)}
+    f_num = sp.lambdify(vars_, [e.xreplace(to_float) for e in eqs], modules="numpy")
+    j_num = sp.lambdify(vars_, jac_exprs.xreplace(to_float), modules="numpy")
     n = len(vars_)
 
     def f_point(x):
@@ -489,7 +353,7 @@ def _make_equilibrium(model, p, x, input_values, opts, certifier, subs):
     lam, vec = np.linalg.eig(J)
     order = np.lexsort((-lam.imag, -lam.real))
     lam, vec = lam[order], vec[:, order]
-    c = classify(lam, opts.classify)
+    c = classify(lam, opts.classify, jacobian=J if model.n_states == 2 else None)
     enclosure = None
     if certifier is not None:
         enclosure = _certify(
@@ -502,7 +366,9 @@ def _make_equilibrium(model, p, x, input_values, opts, certifier, subs):
         )
     label = ""
     if model.labeler is not None:
-        label = model.labeler(x, p, c.stable, c.n_stable > 0 and c.n_unstable > 0)
+        # a saddle with one unstable direction: its stable manifold separates basins
+        threshold = c.n_unstable == 1 and c.n_stable == model.n_states - 1
+        label = model.labeler(x, p, c.stable, threshold)
     return Equilibrium(
         state=x,
         eigenvalues=lam,

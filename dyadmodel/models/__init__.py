@@ -65,6 +65,8 @@ def get(name: str, **options: object) -> Model:
     return factory(**options)
 
 
-# Registration order is the order of `names()`.
-from dyadmodel.models import literature as _literature  # noqa: E402,F401
-from dyadmodel.models import pursuer_distancer as _pursuer_distancer  # noqa: E402,F401
+# Registration order is the order of `names()`: flagship models first.
+from dyadmodel.models import pursuer_distancer as _pursuer_distancer  # noqa: E402, F401
+
+# isort: split
+from dyadmodel.models import literature as _literature  # noqa: E402, F401

@@ -4,7 +4,8 @@ The rule (documented with each model): a partner's behaviour is *high* when it i
 above the threshold at which the *other* partner's reaction to it is half-maximal (the
 other partner's Hill threshold K), i.e. when it has provoked a strong reaction.
 
-- a saddle is the 'tipping threshold' (its stable manifold separates the basins);
+- a saddle with exactly one unstable direction is the 'tipping threshold' (its stable
+  manifold has codimension one and separates the basins);
 - another unstable equilibrium is 'unstable';
 - a stable (or undecided) equilibrium is 'entrenched' when pursuit and distance are
   both high; 'mutual withdrawal' when both partners' avoidance is high and neither
@@ -20,17 +21,17 @@ from dyadmodel.model import ParameterSet
 __all__ = ["label_full", "label_reduced"]
 
 
-def _unstable_label(stable, is_saddle):
-    if is_saddle:
+def _unstable_label(stable, is_threshold):
+    if is_threshold:
         return "tipping threshold"
     if stable is False:
         return "unstable"
     return None
 
 
-def label_reduced(state: np.ndarray, p: ParameterSet, stable, is_saddle) -> str:
+def label_reduced(state: np.ndarray, p: ParameterSet, stable, is_threshold) -> str:
     """Label for ``pursuer-distancer-2d``: state = (pursuit_1, distance_2)."""
-    special = _unstable_label(stable, is_saddle)
+    special = _unstable_label(stable, is_threshold)
     if special:
         return special
     pursuit_high = state[0] >= p["threshold_2"]
@@ -42,9 +43,9 @@ def label_reduced(state: np.ndarray, p: ParameterSet, stable, is_saddle) -> str:
     return "one-sided (pursuit)" if pursuit_high else "one-sided (distance)"
 
 
-def label_full(state: np.ndarray, p: ParameterSet, stable, is_saddle) -> str:
+def label_full(state: np.ndarray, p: ParameterSet, stable, is_threshold) -> str:
     """Label for ``pursuer-distancer``: state = (A1, W1, A2, W2, F1, F2)."""
-    special = _unstable_label(stable, is_saddle)
+    special = _unstable_label(stable, is_threshold)
     if special:
         return special
     a1, w1, a2, w2 = state[:4]
