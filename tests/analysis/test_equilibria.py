@@ -133,8 +133,12 @@ def test_exact_and_interval_methods_agree(p):
 def test_full_flagship_contains_the_reduced_equilibria():
     m = dm.models.get("pursuer-distancer")
     p = m.params(
-        anxiety_gain_1=2.0, avoidance_gain_2=2.0, openness_1=0.0, reassurance_1=0.0,
-        exhaustion_1=0.0, shutdown_2=0.0,
+        anxiety_gain_1=2.0,
+        avoidance_gain_2=2.0,
+        openness_1=0.0,
+        reassurance_1=0.0,
+        exhaustion_1=0.0,
+        shutdown_2=0.0,
     )
     eqs = dm.equilibria(m, p, domain=[(0, 5)] * 6)
     assert eqs.complete
@@ -173,7 +177,8 @@ def _line_model():
     """exp(x) (y - x), exp(y) (x - y): a line of equilibria that no box can certify."""
     x, y, k = symbols("x y k")
     return Model(
-        "line", "line of equilibria",
+        "line",
+        "line of equilibria",
         [State("x", "x", domain=(-1, 1)), State("y", "y", domain=(-1, 1))],
         [Parameter("k", 1.0, "k")],
         [k * sp.exp(x) * (y - x), k * sp.exp(y) * (x - y)],
@@ -243,3 +248,69 @@ def test_sensitivity_matches_finite_differences(p, name):
     env = dict(zip(PD2.all_symbols, [*e.state, *p.values(), 0.0]))
     closed = np.array([float(v) for v in s.expression.evalf(subs=env)])
     np.testing.assert_allclose(closed, s.derivative, rtol=1e-10)
+
+
+PD6 = dm.models.get("pursuer-distancer")
+
+
+@st.composite
+def full_params(draw):
+    """Random couples around the anxious/avoidant default, frustration included."""
+    values = {}
+    for i in (1, 2):
+        values[f"anxiety_gain_{i}"] = draw(dec(0.0, 3.0))
+        values[f"avoidance_gain_{i}"] = draw(dec(0.0, 3.0))
+        values[f"openness_{i}"] = draw(dec(0.0, 0.6))
+        values[f"exhaustion_{i}"] = draw(dec(0.0, 1.0))
+        values[f"shutdown_{i}"] = draw(dec(0.0, 1.0))
+        values[f"reassurance_{i}"] = draw(dec(0.0, 1.0))
+    return PD6.params(values)
+
+
+@settings(max_examples=8)
+@given(full_params())
+def test_full_flagship_no_missed_attractors(p):
+    """Starts spread over the equilibrium box end at a reported stable equilibrium, or on
+    a periodic orbit (never at an unreported point)."""
+    eqs = dm.equilibria(PD6, p)
+    assert eqs.complete
+    assert all(e.residual < 1e-10 and e.enclosure is not None for e in eqs)
+    box = np.array(PD6.equilibrium_domain(p))
+    rng = np.random.default_rng(1)
+    n = 16
+    X0 = box[:, :1] + (box[:, 1:] - box[:, :1]) * rng.random((6, n))
+
+    def f(t, y):
+        return PD6.rhs(y.reshape(6, n), p).ravel()
+
+    sol = solve_ivp(f, (0, 800), X0.ravel(), rtol=1e-8, atol=1e-10, method="LSODA")
+    ends = sol.y[:, -1].reshape(6, n)
+    speeds = np.linalg.norm(PD6.rhs(ends, p), axis=0)
+    targets = np.array([e.state for e in eqs if e.stable or e.label == "tipping threshold"])
+    for k in range(n):
+        if speeds[k] < 1e-6:  # settled: must be a reported equilibrium
+            assert len(targets) and np.min(np.linalg.norm(targets - ends[:, k], axis=1)) < 1e-4
+        else:  # still moving after t = 800: must be on a cycle, not near a missed point
+            out = dm.classify_trajectory(PD6, p, ends[:, k], t_max=400)
+            assert out.kind in ("periodic", "equilibrium"), out
+            if out.kind == "equilibrium":
+                assert np.min(np.linalg.norm(targets - out.equilibrium, axis=1)) < 1e-4
+
+
+def test_distancer_opens_up_when_not_pushed():
+    """DESIGN.md phenomenon 7, 'distancers open up most freely when they aren't being
+    pushed' (Lerner 2009): at the balanced equilibrium of the default couple, lowering
+    partner 1's pursuit gain raises partner 2's approach (comparative statics), and it
+    also lowers partner 2's distance."""
+    p = PD6.params()
+    balanced = next(e for e in dm.equilibria(PD6, p) if e.label == "balanced")
+    s = dm.sensitivity(PD6, p, balanced, "anxiety_gain_1")
+    assert s.of("approach_2") < 0  # d approach_2 / d anxiety_gain_1 < 0
+    assert s.of("avoidance_2") > 0
+    # the finite change agrees in sign and size
+    q = p.replace(anxiety_gain_1=p["anxiety_gain_1"] - 0.01)
+    moved = min(dm.equilibria(PD6, q), key=lambda e: np.linalg.norm(e.state - balanced.state))
+    i = PD6.state_index("approach_2")
+    np.testing.assert_allclose(
+        moved.state[i] - balanced.state[i], -0.01 * s.of("approach_2"), rtol=0.05
+    )
