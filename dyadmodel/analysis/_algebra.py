@@ -97,7 +97,7 @@ def _solve(eqs, vars_, box):
     names = [str(v) for v in vars_]
     if len(vars_) == 1:
         if not nums[0] or all(c == 0 for c in nums[0].values()):
-            return [], f"every value of {names[0]} is an equilibrium"
+            return [], f"a continuum of equilibria: every value of {names[0]}"
         roots = _real_roots(_univariate(nums[0], 0), *box[0])
         points = [np.array([float(r.mid())]) for r in roots]
         return _drop_poles(points, dens), ""

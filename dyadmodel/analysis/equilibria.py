@@ -152,6 +152,9 @@ def equilibria(
         reduced, degenerate = solve_rational_system(
             rest_eqs, rest_vars, search[[idx[v] for v in rest_vars]]
         )
+        if degenerate and solved:
+            relations = ", ".join(f"{w} = {sp.sstr(sp.simplify(ex))}" for w, ex in solved)
+            degenerate = f"{degenerate}, with {relations}"
         method = "linear elimination + resultants + certified real-root isolation"
         if not rest_vars:
             method = "linear elimination (explicit solution)"

@@ -168,7 +168,8 @@ def test_strogatz_centre_and_singular_case():
     assert [e.kind for e in eqs] == ["centre"] and eqs.complete
     # singular matrix: a line of equilibria R + J = 0 is reported as degenerate
     eqs = dm.equilibria(m, m.params(a=1.0, b=1.0, c=2.0, d=2.0))
-    assert eqs.degenerate and not eqs.complete and len(eqs) == 0
+    assert not eqs.complete and len(eqs) == 0
+    assert "continuum" in eqs.degenerate and "R = -J" in eqs.degenerate
     eqs = dm.equilibria(m, m.params(a=0.0, b=0.0, c=0.0, d=0.0))
     assert eqs.degenerate and not eqs.complete
 
