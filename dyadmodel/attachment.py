@@ -24,7 +24,7 @@ Examples
 >>> m = dm.models.get("pursuer-distancer-2d")
 >>> p = couple_params_from(m, "anxious", "avoidant")
 >>> p["anxiety_gain_1"], p["avoidance_gain_2"]
-(2.0, 2.0)
+(2.3, 2.3)
 """
 
 from __future__ import annotations
@@ -662,10 +662,10 @@ class AttachmentMapping:
         ``anxiety_gain_i`` at the scale floor (anxiety 1). Default 0: someone with no
         attachment anxiety does not pursue harder when the partner withdraws.
     anxiety_gain_max : float
-        ``anxiety_gain_i`` at the scale ceiling (anxiety 7). Default 2.4, i.e. 0.4 per
+        ``anxiety_gain_i`` at the scale ceiling (anxiety 7). Default 2.76, i.e. 0.46 per
         scale point.
     avoidance_gain_min, avoidance_gain_max : float
-        The same for ``avoidance_gain_i`` from avoidance. Defaults 0 and 2.4.
+        The same for ``avoidance_gain_i`` from avoidance. Defaults 0 and 2.76.
     openness_max : float or None
         ``openness_i`` at avoidance 1, falling linearly to 0 at avoidance 7 (the less
         avoidant, the more freely a partner approaches when not pursued). ``None`` (the
@@ -678,18 +678,22 @@ class AttachmentMapping:
     *Calibration of the defaults.* With the ``pursuer-distancer-2d`` defaults (baselines
     0.1, thresholds 1, Hill exponent 2) and equal gains ``a1 = c2 = g``, the model has
     three equilibria (bistable) for ``1.787 < g < 2.604`` and one outside (below: only
-    the balanced state; above: only the entrenched one). A slope of 0.4 per scale point
-    from 0 at the floor puts:
+    the balanced state; above: only the entrenched one); the 6-state
+    ``pursuer-distancer`` default couple is bistable for ``1.99 < g < 2.82``. A slope of
+    0.46 per scale point from 0 at the floor puts:
 
-    - the secure prototype (score 2) at gain 0.4: one balanced, stable equilibrium;
-    - the anxious/avoidant prototypes (score 6) at gain 2.0, the model's documented
-      default: balanced node, saddle and entrenched node;
-    - the scale ceiling (7) at 2.4, still bistable; the midpoint (4) at 1.2, monostable.
+    - the secure prototype (score 2) at gain 0.46: one balanced, stable equilibrium;
+    - the anxious/avoidant prototypes (score 6) at gain 2.3 (the full model's default
+      couple), in the middle of both bistable ranges (+-10% stays inside them):
+      balanced node, saddle and entrenched node;
+    - the scale ceiling (7) at 2.76: in the 2D model only the entrenched state is left,
+      the full model is still bistable; the midpoint (4) at 1.38: monostable, balanced.
 
-    With equal scores, bistability then needs partner 1's anxiety and partner 2's
-    avoidance both above about 5.47; in the 2D model the other two scores play no role.
-    The calibration is tied to the 2D model's current defaults: if those change, the
-    counts must be re-checked (``tests/test_attachment.py`` does).
+    With equal scores, the 2D model is bistable when partner 1's anxiety and partner 2's
+    avoidance both lie between about 4.89 and 6.66, and entrenched-only above; in the
+    2D model the other two scores play no role. The calibration is tied to the models'
+    current defaults: if those change, the counts must be re-checked
+    (``tests/test_attachment.py`` does).
 
     Only parameters the model has are set: ``pursuer-distancer-2d`` has
     ``anxiety_gain_1`` and ``avoidance_gain_2`` only (partner 1's anxiety, partner 2's
@@ -701,15 +705,15 @@ class AttachmentMapping:
     --------
     >>> m = AttachmentMapping()
     >>> m.anxiety_gain(1.0), m.anxiety_gain(6.0), m.anxiety_gain(7.0)
-    (0.0, 2.0, 2.4)
+    (0.0, 2.3, 2.76)
     >>> AttachmentMapping(openness_max=0.6).openness(1.0)
     0.6
     """
 
     anxiety_gain_min: float = 0.0
-    anxiety_gain_max: float = 2.4
+    anxiety_gain_max: float = 2.76
     avoidance_gain_min: float = 0.0
-    avoidance_gain_max: float = 2.4
+    avoidance_gain_max: float = 2.76
     openness_max: float | None = None
     scale: tuple[float, float] = (1.0, 7.0)
 
@@ -778,8 +782,8 @@ class AttachmentMapping:
         Examples
         --------
         >>> AttachmentMapping().parameter_values(6, 2, 2, 6)  # doctest: +NORMALIZE_WHITESPACE
-        {'anxiety_gain_1': 2.0, 'avoidance_gain_1': 0.4,
-         'anxiety_gain_2': 0.4, 'avoidance_gain_2': 2.0}
+        {'anxiety_gain_1': 2.3, 'avoidance_gain_1': 0.46,
+         'anxiety_gain_2': 0.46, 'avoidance_gain_2': 2.3}
         """
         out: dict[str, float] = {}
         scores = {1: (anxiety_1, avoidance_1), 2: (anxiety_2, avoidance_2)}
@@ -946,7 +950,7 @@ def couple_params_from(
     >>> p = couple_params_from(m, score_ecr_r([4] * 36), "secure")
     >>> [round(p[k], 3) for k in ("anxiety_gain_1", "avoidance_gain_1",
     ...                           "anxiety_gain_2", "avoidance_gain_2")]
-    [1.2, 1.2, 0.4, 0.4]
+    [1.38, 1.38, 0.46, 0.46]
     """
     a1, v1 = _partner_scores("partner_1", partner_1)
     a2, v2 = _partner_scores("partner_2", partner_2)

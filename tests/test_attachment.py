@@ -467,10 +467,10 @@ def test_bad_cutoffs():
 # -- the mapping --------------------------------------------------------------------------------
 def test_default_mapping_coefficients():
     m = DEFAULT_MAPPING
-    assert (m.anxiety_gain_min, m.anxiety_gain_max) == (0.0, 2.4)
-    assert (m.avoidance_gain_min, m.avoidance_gain_max) == (0.0, 2.4)
+    assert (m.anxiety_gain_min, m.anxiety_gain_max) == (0.0, 2.76)
+    assert (m.avoidance_gain_min, m.avoidance_gain_max) == (0.0, 2.76)
     assert m.openness_max is None and m.scale == (1.0, 7.0)
-    for score, gain in [(1, 0.0), (2, 0.4), (4, 1.2), (6, 2.0), (7, 2.4)]:
+    for score, gain in [(1, 0.0), (2, 0.46), (4, 1.38), (6, 2.3), (7, 2.76)]:
         assert m.anxiety_gain(score) == pytest.approx(gain, abs=1e-12)
         assert m.avoidance_gain(score) == pytest.approx(gain, abs=1e-12)
     assert "MODELLING ASSUMPTION" in AttachmentMapping.__doc__
@@ -549,14 +549,14 @@ def test_bad_mapping(kwargs, fragments):
 
 def test_mapping_describe_matches_the_numbers():
     text = DEFAULT_MAPPING.describe()
-    assert "anxiety_gain_i = 0 + 0.4 * (anxiety_i - 1)" in text
+    assert "anxiety_gain_i = 0 + 0.46 * (anxiety_i - 1)" in text
     assert "openness_i = 0.1 * (7 - avoidance_i)" in AttachmentMapping(openness_max=0.6).describe()
 
 
 # -- couple_params ---------------------------------------------------------------------------
 def test_two_d_model_uses_partner_1_anxiety_and_partner_2_avoidance_only(m2d):
     p = couple_params(m2d, 6, 2, 2, 6)
-    assert p["anxiety_gain_1"] == 2.0 and p["avoidance_gain_2"] == 2.0
+    assert p["anxiety_gain_1"] == pytest.approx(2.3) and p["avoidance_gain_2"] == pytest.approx(2.3)
     # partner 1's avoidance and partner 2's anxiety have no parameter in the 2D model
     assert couple_params(m2d, 6, 1, 7, 6) == couple_params(m2d, 6, 7, 1, 6) == p
     # and everything else keeps the model defaults
@@ -568,8 +568,8 @@ def test_two_d_model_uses_partner_1_anxiety_and_partner_2_avoidance_only(m2d):
 
 def test_full_model_uses_all_four_scores(full):
     p = couple_params(full, 7, 4, 1, 2.5)
-    assert (p["anxiety_gain_1"], p["avoidance_gain_1"]) == pytest.approx((2.4, 1.2))
-    assert (p["anxiety_gain_2"], p["avoidance_gain_2"]) == pytest.approx((0.0, 0.6))
+    assert (p["anxiety_gain_1"], p["avoidance_gain_1"]) == pytest.approx((2.76, 1.38))
+    assert (p["anxiety_gain_2"], p["avoidance_gain_2"]) == pytest.approx((0.0, 0.69))
 
 
 def test_mapped_sets_pass_model_validation(m2d, full):
