@@ -1,6 +1,11 @@
 """dyadmodel: the pursuer-distancer (demand-withdraw) pattern as a dynamical system.
 
-The public surface is exactly what this module re-exports.
+The public surface is exactly what this module re-exports; ``dyadmodel.plot`` (plotly
+figures) is imported on first use.
+
+Note that the functions ``dm.simulate`` and ``dm.continuation`` share their names with
+the subpackages that define them; import submodules with ``from dyadmodel.simulate
+import stress`` (or use ``dm.stress``), not ``import dyadmodel.simulate.stress``.
 
 >>> import dyadmodel as dm
 >>> m = dm.models.get("pursuer-distancer-2d")
@@ -8,6 +13,8 @@ The public surface is exactly what this module re-exports.
 >>> m.rhs([0.5, 0.5], p).round(12) + 0.0
 array([0., 0.])
 """
+
+import importlib
 
 from dyadmodel import analysis, attachment, models
 from dyadmodel._version import __version__
@@ -23,6 +30,15 @@ from dyadmodel.analysis import (
     nullclines,
     sensitivity,
     separatrices,
+    streamlines,
+    vector_field,
+)
+from dyadmodel.continuation import (
+    BifurcationDiagram,
+    ContinuationOptions,
+    continuation,
+    hysteresis_sweep,
+    regime_map,
 )
 from dyadmodel.model import (
     Input,
@@ -34,8 +50,32 @@ from dyadmodel.model import (
     Reference,
     State,
 )
+from dyadmodel.simulate import (
+    BasinMap,
+    EnsembleResult,
+    ScenarioError,
+    Simulation,
+    basins,
+    compare_interventions,
+    compiled_rhs,
+    ensemble,
+    events,
+    intervention,
+    interventions,
+    load_scenario,
+    resilience,
+    run_scenario,
+    simulate,
+    simulate_sde,
+    stress,
+    tipping_statistics,
+)
 
 __all__ = [
+    "BasinMap",
+    "BifurcationDiagram",
+    "ContinuationOptions",
+    "EnsembleResult",
     "Equilibrium",
     "EquilibriumOptions",
     "EquilibriumSet",
@@ -46,17 +86,44 @@ __all__ = [
     "ParameterSet",
     "Preset",
     "Reference",
+    "ScenarioError",
+    "Simulation",
     "State",
     "__version__",
     "analysis",
     "attachment",
+    "basins",
     "classify",
     "classify_trajectory",
+    "compare_interventions",
+    "compiled_rhs",
+    "continuation",
+    "ensemble",
     "equilibria",
+    "events",
+    "hysteresis_sweep",
+    "intervention",
+    "interventions",
     "limit_cycle",
+    "load_scenario",
     "manifolds",
     "models",
     "nullclines",
+    "regime_map",
+    "resilience",
+    "run_scenario",
     "sensitivity",
     "separatrices",
+    "simulate",
+    "simulate_sde",
+    "streamlines",
+    "stress",
+    "tipping_statistics",
+    "vector_field",
 ]
+
+
+def __getattr__(name: str):
+    if name == "plot":  # plotly is only imported when figures are wanted
+        return importlib.import_module("dyadmodel.plot")
+    raise AttributeError(f"module 'dyadmodel' has no attribute {name!r}")

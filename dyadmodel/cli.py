@@ -1,4 +1,4 @@
-"""Command line: ``dyadmodel models | describe | analyze | figures``.
+"""Command line: ``dyadmodel models | describe | analyze | simulate | bifurcation | figures``.
 
 Every bad argument gives one line on stderr that names the value and what was expected,
 and exit status 2; values are parsed as numbers with ``float``, never evaluated.
@@ -132,6 +132,18 @@ def _cmd_figures(args) -> int:
     return subprocess.call([sys.executable, str(script), *args.rest])
 
 
+def _cmd_simulate(args) -> int:
+    from dyadmodel.simulate._scenario import cli_simulate
+
+    return cli_simulate(args.rest)
+
+
+def _cmd_bifurcation(args) -> int:
+    from dyadmodel.continuation import cli_bifurcation
+
+    return cli_bifurcation(args.rest)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="dyadmodel",
@@ -148,6 +160,18 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--input", "-u", action="append", default=[], metavar="NAME=VALUE")
     a.add_argument("--preset", help="start from a named parameter region of the model")
     a.set_defaults(func=_cmd_analyze)
+    sim = sub.add_parser(
+        "simulate", help="run a scenario file: SCENARIO.toml [--outdir DIR]", add_help=False
+    )
+    sim.add_argument("rest", nargs=argparse.REMAINDER)
+    sim.set_defaults(func=_cmd_simulate)
+    bif = sub.add_parser(
+        "bifurcation",
+        help="continue equilibria in a parameter: MODEL --param NAME --span A B",
+        add_help=False,
+    )
+    bif.add_argument("rest", nargs=argparse.REMAINDER)
+    bif.set_defaults(func=_cmd_bifurcation)
     f = sub.add_parser("figures", help="regenerate every figure (scripts/make_figures.py)")
     f.add_argument("rest", nargs=argparse.REMAINDER)
     f.set_defaults(func=_cmd_figures)

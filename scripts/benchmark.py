@@ -7,7 +7,9 @@ Reported:
   interval route, and vs the naive baseline a notebook would use: Newton/fsolve from a
   30 x 30 grid of starts (fast, but proves nothing and can miss roots);
 - equilibria of the 6-state flagship for every preset, exact vs interval route;
-- compiled batch rhs evaluation vs a Python loop over points.
+- compiled batch rhs evaluation vs a Python loop over points;
+- the ensemble engine (`bench_ensemble`): 40,000 trajectories of the 6-state flagship
+  vs a Python loop of ``solve_ivp(RK45)`` at the same tolerances (issue 5: >= 300x).
 Numbers are medians of repeated runs (wall clock, ``time.perf_counter``).
 """
 
@@ -81,6 +83,143 @@ def main() -> None:
         f"loop   {1e3 * t_loop:8.1f} ms (extrapolated from 2000 points)   "
         f"speed-up {t_loop / t_batch:6.1f}x"
     )
+
+    bench_ensemble()
+    bench_regime_map()
+    bench_basins()
+
+
+def bench_ensemble(n_traj: int = 40_000, n_baseline: int = 400, seed: int = 0) -> float:
+    """Ensemble engine vs a Python loop of solve_ivp (RK45), same model, starts, tolerances.
+
+    The full flagship ``pursuer-distancer`` at its defaults, starts drawn uniformly (fixed
+    seed) from its equilibrium box, t = (0, 50), rtol = 1e-6, atol = 1e-9. The loop runs
+    the first ``n_baseline`` starts and is extrapolated per trajectory. The engine is
+    timed warm (median of 5); its first call in a fresh process (compile, or load from
+    the disk cache) and a compile with an empty cache are reported separately.
+    Returns the speed ratio.
+    """
+    import os
+    import subprocess
+    import tempfile
+
+    from scipy.integrate import solve_ivp
+
+    from dyadmodel.simulate._ensemble import default_threads, ensemble
+
+    m = dm.models.get("pursuer-distancer")
+    p = m.params()
+    box = np.array(m.equilibrium_domain(p))
+    rng = np.random.default_rng(seed)
+    X = box[:, :1] + (box[:, 1:] - box[:, :1]) * rng.random((m.n_states, n_traj))
+    span, rtol, atol = (0.0, 50.0), 1e-6, 1e-9
+    print(
+        f"\n== ensemble: {n_traj} trajectories of pursuer-distancer, t = {span}, "
+        f"rtol = {rtol:g}, atol = {atol:g} =="
+    )
+
+    code = (
+        "import time, numpy as np, dyadmodel as dm\n"
+        "from dyadmodel.simulate._ensemble import ensemble\n"
+        "m = dm.models.get('pursuer-distancer')\n"
+        "t = time.perf_counter()\n"
+        "ensemble(m, m.params(), np.full((6, 2), 0.3), t=(0.0, 1.0))\n"
+        "print(time.perf_counter() - t)\n"
+    )
+
+    def first_call(env: dict[str, str]) -> float:
+        out = subprocess.run(
+            [sys.executable, "-c", code],
+            env={**os.environ, **env},
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        return float(out.stdout.strip().splitlines()[-1])
+
+    # other processes competing for the cores depress the multi-threaded numbers
+    print(f"load average before the run: {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
+    with tempfile.TemporaryDirectory() as empty:
+        t_cold = first_call({"DYADMODEL_CACHE_DIR": empty})
+    t_first = first_call({})  # the regular cache, filled by now
+    print(f"first call, empty cache (generate + compile)  {t_cold:7.2f} s")
+    print(f"first call, disk cache (fresh process)        {t_first:7.2f} s")
+
+    def engine(threads=None):
+        return ensemble(m, p, X, t=span, rtol=rtol, atol=atol, n_threads=threads)
+
+    res = engine()
+    assert res.counts()["converged"] == n_traj, res.message
+    t_engine = median_time(engine, repeat=5)
+    t_engine1 = median_time(lambda: engine(1), repeat=3)
+
+    f = m.ode(p)
+
+    def loop():
+        return [
+            solve_ivp(f, span, X[:, k], method="RK45", rtol=rtol, atol=atol).y[:, -1]
+            for k in range(n_baseline)
+        ]
+
+    t0 = time.perf_counter()
+    ref = np.array(loop()).T
+    t_loop = (time.perf_counter() - t0) / n_baseline * n_traj
+    err = np.abs(res.final[:, :n_baseline] - ref) / (atol + rtol * np.abs(ref))
+    rate_engine, rate_engine1, rate_loop = n_traj / t_engine, n_traj / t_engine1, n_traj / t_loop
+    print(
+        f"engine, {default_threads()} threads   {t_engine:8.3f} s   {rate_engine:10.0f} "
+        "trajectories/s"
+    )
+    print(f"engine, 1 thread    {t_engine1:8.3f} s   {rate_engine1:10.0f} trajectories/s")
+    print(
+        f"solve_ivp loop      {t_loop:8.1f} s   {rate_loop:10.0f} trajectories/s "
+        f"(extrapolated from {n_baseline})"
+    )
+    print(f"speed-up            {t_loop / t_engine:8.0f}x   (1 thread: {t_loop / t_engine1:.0f}x)")
+    print(
+        f"max |engine - solve_ivp| / (atol + rtol |y|) over {n_baseline} starts: "
+        f"{err.max():.2g}; mean steps per trajectory {res.n_steps.mean():.1f}"
+    )
+    return t_loop / t_engine
+
+
+def bench_regime_map(resolution: int = 25) -> None:
+    """Regime map of the 2D flagship over (anxiety_gain_1, avoidance_gain_2), against the
+    baseline of the same grid classified by dm.equilibria alone (no fold curves)."""
+    m = dm.models.get("pursuer-distancer-2d")
+    p = m.params()
+    span = (0.0, 4.0)
+    t0 = time.perf_counter()
+    rm = dm.regime_map(
+        m, p, x=("anxiety_gain_1", span), y=("avoidance_gain_2", span), resolution=resolution
+    )
+    t_map = time.perf_counter() - t0
+    grid = np.linspace(*span, resolution)
+    t0 = time.perf_counter()
+    for a in grid:
+        for c in grid:
+            dm.equilibria(m, p.replace(anxiety_gain_1=float(a), avoidance_gain_2=float(c)))
+    t_grid = time.perf_counter() - t0
+    print(f"\n== regime map, pursuer-distancer-2d, {resolution}x{resolution} + fold curves ==")
+    print(f"regime_map (grid + fold-curve continuation)  {t_map:6.2f} s")
+    print(
+        f"grid of dm.equilibria only (baseline)         {t_grid:6.2f} s   "
+        f"ratio {t_map / t_grid:5.2f}"
+    )
+    del rm
+
+
+def bench_basins(resolution: int = 300) -> None:
+    """A 300 x 300 basin map of the 2D flagship (the issue asks for a few seconds)."""
+    m = dm.models.get("pursuer-distancer-2d")
+    p = m.params()
+    dm.basins(m, p, resolution=20)  # compile / load the cached engine
+    t0 = time.perf_counter()
+    bm = dm.basins(m, p, resolution=resolution)
+    dt = time.perf_counter() - t0
+    fr = ", ".join(f"{k} {v:.3f}" for k, v in bm.fractions.items())
+    print(f"\n== basins, pursuer-distancer-2d, {resolution}x{resolution} ==")
+    print(f"{dt:6.2f} s  ({resolution**2 / dt:,.0f} starts/s); fractions: {fr}")
 
 
 if __name__ == "__main__":

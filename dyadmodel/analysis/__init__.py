@@ -16,6 +16,7 @@ from dyadmodel.analysis.cycles import (
     limit_cycle,
 )
 from dyadmodel.analysis.equilibria import EquilibriumOptions, equilibria
+from dyadmodel.analysis.flow import Streamlines, VectorField, streamlines, vector_field
 from dyadmodel.analysis.manifolds import (
     ManifoldBranch,
     ManifoldOptions,
@@ -40,8 +41,10 @@ __all__ = [
     "Nullclines",
     "SaddleManifolds",
     "Sensitivity",
+    "Streamlines",
     "TrajectoryOptions",
     "TrajectoryOutcome",
+    "VectorField",
     "classify",
     "classify_trajectory",
     "equilibria",
@@ -50,4 +53,6 @@ __all__ = [
     "nullclines",
     "sensitivity",
     "separatrices",
+    "streamlines",
+    "vector_field",
 ]

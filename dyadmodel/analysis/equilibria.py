@@ -131,10 +131,8 @@ def equilibria(
     input_values = list(model.constant_inputs(inputs, "equilibria").values())
     subs = {s: to_rational(v) for s, v in zip(model.parameter_symbols, p.values())}
     subs.update({s: to_rational(v) for s, v in zip(model.input_symbols, input_values)})
-    exprs = [e.xreplace(subs) for e in model.rhs_expr]
     xs = list(model.state_symbols)
-
-    solved, rest_vars, rest_eqs = _eliminate_linear(exprs, xs)
+    solved, rest_vars, rest_eqs = _eliminate(model, subs)
     inflate = 1e-9 * np.maximum(1.0, np.abs(box).max(axis=1))
     search = np.column_stack([box[:, 0] - inflate, box[:, 1] + inflate])
     idx = {s: i for i, s in enumerate(xs)}
@@ -222,18 +220,55 @@ def _check_domain(model: Model, domain, params: ParameterSet) -> np.ndarray:
 # -- step 2: linear elimination ----------------------------------------------------
 
 
-def _eliminate_linear(exprs, xs):
-    """Eliminate states whose equation is affine in them with a constant coefficient."""
+_PLANS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _eliminate(model: Model, subs: dict):
+    """Linear elimination at the given (rational) parameter values.
+
+    The elimination is planned once per model with symbolic parameters (a state is
+    eliminated when its equation is affine in it with a coefficient free of states) and
+    reused while every planned coefficient is nonzero at these values; otherwise it is
+    redone with the numbers (`_eliminate_linear`).
+    """
+    plan = _PLANS.get(model)
+    if plan is None:
+        plan = _eliminate_linear(list(model.rhs_expr), list(model.state_symbols), symbolic=True)
+        _PLANS[model] = plan
+    solved, rest, eqs, coeffs = plan
+    if all(c.xreplace(subs) != 0 for c in coeffs):
+        return (
+            [(v, ex.xreplace(subs)) for v, ex in solved],
+            list(rest),
+            [e.xreplace(subs) for e in eqs],
+        )
+    exprs = [e.xreplace(subs) for e in model.rhs_expr]
+    return _eliminate_linear(exprs, list(model.state_symbols))[:3]
+
+
+def _eliminate_linear(exprs, xs, symbolic=False):
+    """Eliminate states whose equation is affine in them with a constant coefficient.
+
+    With ``symbolic=True`` the coefficient may involve parameters (it must be free of
+    states and not identically zero); the coefficients are returned so that callers
+    can check them at numeric parameter values.
+    """
     eqs = list(exprs)
     rest = list(xs)
     solved: list[tuple[sp.Symbol, sp.Expr]] = []
+    coeffs: list[sp.Expr] = []
     progress = True
     while progress:
         progress = False
         for i, e in enumerate(eqs):
             for v in [s for s in rest if s in e.free_symbols]:
                 c = sp.diff(e, v)
-                if c.is_number and c != 0:
+                if symbolic:
+                    usable = not (c.free_symbols & set(xs)) and not c.is_zero and c != 0
+                else:
+                    usable = c.is_number and c != 0
+                if usable:
+                    coeffs.append(c)
                     sol = sp.together(-e.xreplace({v: 0}) / c)
                     eqs = [q.xreplace({v: sol}) for k, q in enumerate(eqs) if k != i]
                     solved = [(w, ex.xreplace({v: sol})) for w, ex in solved]
@@ -243,7 +278,7 @@ def _eliminate_linear(exprs, xs):
                     break
             if progress:
                 break
-    return solved, rest, eqs
+    return solved, rest, eqs, coeffs
 
 
 # -- step 4: interval search ------------------------------------------------------

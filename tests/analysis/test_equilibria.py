@@ -291,8 +291,8 @@ def test_full_flagship_no_missed_attractors(p):
     for k in range(n):
         if speeds[k] < 1e-6:  # settled: must be a reported equilibrium
             assert len(targets) and np.min(np.linalg.norm(targets - ends[:, k], axis=1)) < 1e-4
-        else:  # still moving after t = 800: must be on a cycle, not near a missed point
-            out = dm.classify_trajectory(PD6, p, ends[:, k], t_max=400)
+        else:  # still moving: slow manifolds (rates ~0.006 occur), a cycle, or a miss
+            out = dm.classify_trajectory(PD6, p, ends[:, k], t_max=4000)
             assert out.kind in ("periodic", "equilibrium"), out
             if out.kind == "equilibrium":
                 assert np.min(np.linalg.norm(targets - out.equilibrium, axis=1)) < 1e-4

@@ -1,0 +1,48 @@
+"""Continuation and bifurcations: branches of equilibria, folds, Hopf and branch points.
+
+The public surface is exactly what this module re-exports.
+"""
+
+from dyadmodel.continuation._branch import continuation
+from dyadmodel.continuation._cli import cli_bifurcation
+from dyadmodel.continuation._export import auto_files, xpp_names, xppaut_ode
+from dyadmodel.continuation._hysteresis import HysteresisSweep, Sweep, hysteresis_sweep
+from dyadmodel.continuation._twoparam import (
+    AttachmentRegime,
+    CodimTwoPoint,
+    FoldCurve,
+    RegimeMap,
+    attachment_regime_table,
+    classify_regime,
+    fold_curve,
+    regime_map,
+)
+from dyadmodel.continuation._types import (
+    BifurcationDiagram,
+    Branch,
+    ContinuationOptions,
+    SpecialPoint,
+)
+
+__all__ = [
+    "AttachmentRegime",
+    "BifurcationDiagram",
+    "Branch",
+    "CodimTwoPoint",
+    "ContinuationOptions",
+    "FoldCurve",
+    "HysteresisSweep",
+    "RegimeMap",
+    "SpecialPoint",
+    "Sweep",
+    "attachment_regime_table",
+    "auto_files",
+    "classify_regime",
+    "cli_bifurcation",
+    "continuation",
+    "fold_curve",
+    "hysteresis_sweep",
+    "regime_map",
+    "xpp_names",
+    "xppaut_ode",
+]

@@ -1,0 +1,356 @@
+"""One-parameter continuation of every equilibrium branch: `continuation`."""
+
+from __future__ import annotations
+
+import dataclasses
+import weakref
+from collections.abc import Mapping
+from functools import cached_property
+from typing import Any
+
+import numpy as np
+import sympy as sp
+
+from dyadmodel.analysis.equilibria import equilibria
+from dyadmodel.continuation._detect import detect, n_unstable, sorted_eigenvalues
+from dyadmodel.continuation._engine import Box, correct, null_tangent, trace
+from dyadmodel.continuation._types import (
+    BifurcationDiagram,
+    Branch,
+    ContinuationOptions,
+    SpecialPoint,
+)
+from dyadmodel.model import Model, ParameterError, ParameterSet
+
+__all__ = ["continuation"]
+
+
+class Compiled:
+    """Compiled derivatives of a model beyond ``_rhs_fn``/``_jac_fn`` (built on demand).
+
+    ``fp``: ``d f / d p`` for all parameters (n x P, row-major); ``jv_x``, ``jv_p``:
+    derivatives of ``J(x, p) v`` with respect to x (n x n) and p (n x P), for the
+    extended fold system and the cusp test (exact second derivatives, no differences).
+    """
+
+    def __init__(self, model: Model) -> None:
+        self.model = model
+        self.n = model.n_states
+        self.P = len(model.parameters)
+
+    @cached_property
+    def fp(self):
+        m = self.model
+        return sp.lambdify(m.all_symbols, list(m.parameter_jacobian_expr), "numpy", cse=True)
+
+    @cached_property
+    def v_symbols(self):
+        return tuple(sp.Dummy(f"v{i}", real=True) for i in range(self.n))
+
+    @cached_property
+    def jv(self):
+        m = self.model
+        jv = m.jacobian_expr * sp.Matrix(self.v_symbols)
+        dx = jv.jacobian(sp.Matrix(m.state_symbols))
+        dp = jv.jacobian(sp.Matrix(m.parameter_symbols))
+        args = (*m.all_symbols, *self.v_symbols)
+        return (
+            sp.lambdify(args, list(dx), "numpy", cse=True),
+            sp.lambdify(args, list(dp), "numpy", cse=True),
+        )
+
+    def rhs(self, x, pv, uv):
+        return np.array(self.model._rhs_fn(*x, *pv, *uv), dtype=float)
+
+    def jac(self, x, pv, uv):
+        n = self.n
+        return np.array(self.model._jac_fn(*x, *pv, *uv), dtype=float).reshape(n, n)
+
+    def dfdp(self, x, pv, uv):
+        return np.array(self.fp(*x, *pv, *uv), dtype=float).reshape(self.n, self.P)
+
+    def djv(self, x, pv, uv, v):
+        fx, fp = self.jv
+        n = self.n
+        return (
+            np.array(fx(*x, *pv, *uv, *v), dtype=float).reshape(n, n),
+            np.array(fp(*x, *pv, *uv, *v), dtype=float).reshape(n, self.P),
+        )
+
+
+_COMPILED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def compiled(model: Model) -> Compiled:
+    try:
+        return _COMPILED[model]
+    except KeyError:
+        c = _COMPILED[model] = Compiled(model)
+        return c
+
+
+class EquilibriumSystem:
+    """``f(x, p) = 0`` in ``u = (x, p)`` with one free parameter (index ``k``)."""
+
+    def __init__(self, comp: Compiled, pvec: np.ndarray, uvec: list[float], k: int) -> None:
+        self.comp, self.pvec, self.uvec, self.k = comp, np.array(pvec, float), uvec, k
+        self.n = comp.n
+
+    def _p(self, p: float) -> np.ndarray:
+        pv = self.pvec.copy()
+        pv[self.k] = p
+        return pv
+
+    def residual(self, u):
+        return self.comp.rhs(u[:-1], self._p(u[-1]), self.uvec)
+
+    def jac_x(self, u):
+        return self.comp.jac(u[:-1], self._p(u[-1]), self.uvec)
+
+    def jacobian(self, u):
+        pv = self._p(u[-1])
+        J = self.comp.jac(u[:-1], pv, self.uvec)
+        fp = self.comp.dfdp(u[:-1], pv, self.uvec)[:, self.k]
+        return np.column_stack([J, fp])
+
+
+def _check_span(model: Model, param: str, span) -> tuple[float, float]:
+    rec = model.parameter(param)  # ParameterError naming valid names
+    try:
+        a, b = (float(v) for v in span)
+    except (TypeError, ValueError):
+        raise ValueError(f"span = {span!r}; expected two numbers (start, end)") from None
+    for v in (a, b):
+        try:
+            rec.check(v)
+        except ParameterError as err:
+            raise ParameterError(f"span of {param!r}: {err}") from None
+    if a == b:
+        raise ValueError(f"span of {param!r} = ({a:g}, {b:g}) is empty: start must differ from end")
+    return a, b
+
+
+def continuation(
+    model: Model,
+    params: ParameterSet | Mapping[str, Any] | None,
+    param: str,
+    span: tuple[float, float],
+    options: ContinuationOptions | None = None,
+    *,
+    inputs: Mapping[str, float] | float | None = None,
+) -> BifurcationDiagram:
+    """Every equilibrium branch of ``model`` as ``param`` runs through ``span``.
+
+    Parameters
+    ----------
+    model : Model
+    params : ParameterSet or mapping or None
+        The other parameters (defaults when None); ``params[param]`` is ignored.
+    param : str
+        The continuation parameter.
+    span : (float, float)
+        The parameter range; both ends must be within the parameter's bounds.
+    options : ContinuationOptions, optional
+    inputs : mapping or float, optional
+        Constant input values (e.g. ``{"stress": 0.3}``).
+
+    Returns
+    -------
+    BifurcationDiagram
+        Branches (parameter, states, eigenvalues and n_unstable at every point) and
+        the folds, Hopf points and branch points on them, each located to about 1e-10
+        in the parameter with the change of stability across it checked.
+
+    Examples
+    --------
+    >>> import dyadmodel as dm
+    >>> m = dm.models.get("pursuer-distancer-2d")
+    >>> from dyadmodel.continuation import continuation
+    >>> d = continuation(m, None, "anxiety_gain_1", (0.0, 4.0))
+    >>> [(s.kind, round(s.value, 6)) for s in d.special_points]
+    [('fold', 1.60036), ('fold', 3.366563)]
+    >>> [(s.n_unstable_before, s.n_unstable_after) for s in d.folds]
+    [(1, 0), (0, 1)]
+
+    Notes
+    -----
+    Seeds: all equilibria (`dyadmodel.equilibria`, complete where that function proves
+    it) at ``options.seeds`` equally spaced parameter values. A branch is traced in both
+    directions from its first seed with pseudo-arclength continuation (Keller 1977;
+    see `dyadmodel.continuation._engine`) until it leaves the span, closes, or goes to
+    infinity; seeds lying on a traced branch are skipped. So every branch that has an
+    equilibrium at one of the seed values is found; a branch existing only between two
+    seed values (a small isola) can be missed: raise ``seeds``.
+
+    Special points are detected by sign changes of test functions between steps and
+    located by Brent's method along the branch (`dyadmodel.continuation._detect`). Two
+    zeros of one test function inside one step are missed; ``ds_max`` bounds the step.
+    The stability change across each point is checked a short arclength (1e-5) on each
+    side. The first Lyapunov coefficient of Hopf points is not computed (sub- and
+    supercritical Hopf points are not told apart).
+
+    References
+    ----------
+    Keller (1977), Numerical solution of bifurcation and nonlinear eigenvalue problems;
+    Kuznetsov (2004), Elements of Applied Bifurcation Theory, ch. 10;
+    Allgower & Georg (1990), Numerical Continuation Methods.
+    """
+    opts = options or ContinuationOptions()
+    if not isinstance(opts, ContinuationOptions):
+        raise TypeError(f"options is a {type(opts).__name__}; expected ContinuationOptions")
+    p = model.parameter_set(params)
+    a, b = _check_span(model, param, span)
+    lo, hi = min(a, b), max(a, b)
+    input_values = model.constant_inputs(inputs, "continuation")
+    k = model.parameter_names.index(param)
+    comp = compiled(model)
+    sys = EquilibriumSystem(comp, p.as_array(), list(input_values.values()), k)
+    n = model.n_states
+    notes: list[str] = []
+    names = model.state_names
+
+    def where(u: np.ndarray) -> str:
+        st = ", ".join(f"{nm}={v:.6g}" for nm, v in zip(names, u[:-1]))
+        return f"{param}={u[-1]:.10g} ({st})"
+
+    boxes = [Box(n, lo, hi)]
+    seeds = np.linspace(a, b, opts.seeds) if opts.seeds > 1 else np.array([a])
+    traced: list[tuple[np.ndarray, np.ndarray, str, str]] = []
+    for value in seeds:
+        ps = p.replace(**{param: float(value)})
+        eqs = equilibria(model, ps, inputs=input_values or None, options=opts.equilibrium)
+        if eqs.degenerate:
+            notes.append(f"seed {param}={value:g} skipped: {eqs.degenerate}")
+            continue
+        if not eqs.complete:
+            notes.append(f"seed {param}={value:g}: the equilibrium search was not complete")
+        for e in eqs:
+            u0 = np.append(e.state, float(value))
+            if any(_covers(sys, U, u0, opts) for U, *_ in traced):
+                continue
+            traced.append(_trace_both(sys, u0, opts, boxes, slice(0, n), where))
+
+    branches: list[Branch] = []
+    raw_points: list[SpecialPoint] = []
+    for bi, (U, T, status, message) in enumerate(traced):
+        J = [sys.jac_x(u) for u in U]
+        eigs = np.array([sorted_eigenvalues(Ji) for Ji in J])
+        nun = np.array([n_unstable(Ji, lam) for Ji, lam in zip(J, eigs)], dtype=int)
+        found = detect(sys, U, T, eigs, nun, opts, notes, where)
+        sps = []
+        for f in found:
+            sps.append(
+                SpecialPoint(
+                    kind=f.kind,
+                    param=param,
+                    value=float(f.u[-1]),
+                    state=f.u[:-1],
+                    eigenvalues=f.eigenvalues,
+                    n_unstable_before=f.before,
+                    n_unstable_after=f.after,
+                    branch=bi,
+                    branches=(bi,),
+                    refined=f.refined,
+                    model_name=model.name,
+                    params=_params_at(p, param, float(f.u[-1])),
+                )
+            )
+        if status not in ("completed", "closed"):
+            notes.append(f"branch {bi}: {message}")
+        arclength = np.concatenate([[0.0], np.cumsum(np.linalg.norm(np.diff(U, axis=0), axis=1))])
+        branches.append(
+            Branch(
+                param=param,
+                values=U[:, -1],
+                states=U[:, :-1],
+                eigenvalues=eigs,
+                n_unstable=nun,
+                arclength=arclength,
+                status=status,
+                message=message,
+                special_points=tuple(sps),
+                model_name=model.name,
+                params=p,
+            )
+        )
+        raw_points.extend(sps)
+    return BifurcationDiagram(
+        param=param,
+        span=(a, b),
+        branches=tuple(branches),
+        special_points=_merge(raw_points),
+        notes=tuple(notes),
+        options=opts,
+        model_name=model.name,
+        params=p,
+        inputs=tuple(input_values.items()),
+    )
+
+
+def _params_at(p: ParameterSet, param: str, value: float) -> ParameterSet:
+    try:
+        return p.replace(**{param: value})
+    except ParameterError:  # a point a rounding error outside the bounds
+        lo, hi = p.model.parameter(param).bounds
+        return p.replace(**{param: min(max(value, lo), hi)})
+
+
+def _trace_both(sys, u0, opts, boxes, state_slice, where):
+    """Trace from ``u0`` both ways and join: points ordered along the curve."""
+    t0 = null_tangent(sys, u0)
+    if t0[-1] < 0:
+        t0 = -t0
+    fwd = trace(sys, u0, t0, opts, boxes, state_slice, where)
+    if fwd.status == "closed":
+        return np.array(fwd.points), np.array(fwd.tangents), "closed", ""
+    bwd = trace(sys, u0, -t0, opts, boxes, state_slice, where)
+    U = np.array([*bwd.points[:0:-1], *fwd.points])
+    T = np.array([*(-t for t in bwd.tangents[:0:-1]), *fwd.tangents])
+    bad = [tr for tr in (bwd, fwd) if tr.status != "completed"]
+    if bwd.status == "closed":
+        return np.array(bwd.points[::-1]), -np.array(bwd.tangents[::-1]), "closed", ""
+    status = bad[0].status if bad else "completed"
+    message = "; ".join(tr.message for tr in bad)
+    return U, T, status, message
+
+
+def _covers(sys, U, u0, opts) -> bool:
+    """True when the traced curve ``U`` passes through the equilibrium ``u0``."""
+    scale = 1.0 + np.linalg.norm(u0)
+    if np.min(np.linalg.norm(U - u0, axis=1)) <= 1e-8 * scale:
+        return True
+    d = U[:, -1] - u0[-1]
+    a = np.zeros(len(u0))
+    a[-1] = 1.0
+    for i in np.nonzero(d[:-1] * d[1:] <= 0)[0]:
+        den = d[i] - d[i + 1]
+        w = 0.5 if den == 0 else d[i] / den
+        guess = U[i] + w * (U[i + 1] - U[i])
+        if np.linalg.norm(guess[:-1] - u0[:-1]) > 0.5 * np.linalg.norm(U[i + 1] - U[i]) + 1e-3:
+            continue
+        u, ok, _ = correct(sys, guess, a, u0[-1], opts.newton_tol, opts.max_newton_iter)
+        if ok and np.linalg.norm(u - u0) <= 1e-6 * scale:
+            return True
+    return False
+
+
+def _merge(points: list[SpecialPoint]) -> tuple[SpecialPoint, ...]:
+    """Each special point once; a point on several branches keeps a verified record.
+
+    Same point: same kind, parameter within 1e-7 and state within 1e-4 (relative); the
+    state of a branch point located on the branch turning through it is only known to
+    ~1e-6, since the tangent is ill-conditioned there."""
+    out: list[SpecialPoint] = []
+    for sp_ in sorted(points, key=lambda s: not s.verified):
+        for j, q in enumerate(out):
+            same = (
+                q.kind == sp_.kind
+                and abs(q.value - sp_.value) <= 1e-7 * (1 + abs(q.value))
+                and np.linalg.norm(q.state - sp_.state) <= 1e-4 * (1 + np.linalg.norm(q.state))
+            )
+            if same:
+                out[j] = dataclasses.replace(q, branches=(*q.branches, sp_.branch))
+                break
+        else:
+            out.append(sp_)
+    return tuple(sorted(out, key=lambda s: (s.value, s.kind)))

@@ -1,0 +1,342 @@
+"""Options and result objects of the continuation analyses (frozen, carrying the model
+name and the parameters that made them)."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+
+import numpy as np
+
+from dyadmodel.analysis.equilibria import EquilibriumOptions
+from dyadmodel.model import ParameterSet
+
+__all__ = [
+    "BifurcationDiagram",
+    "Branch",
+    "ContinuationOptions",
+    "SpecialPoint",
+]
+
+# How many eigenvalues cross the imaginary axis at each kind of special point (the
+# invariant the tests check: n_unstable changes by exactly this across the point).
+EXPECTED_CHANGE = {"fold": 1, "hopf": 2, "branch point": 1}
+
+# The same points in the couple's vocabulary.
+MEANING = {
+    "fold": "tipping point: a stable and an unstable equilibrium meet and vanish (saddle-node)",
+    "hopf": "onset of cycles: a steady state starts (or stops) to oscillate",
+    "branch point": "symmetric split: new equilibria branch off (pitchfork/transcritical)",
+}
+
+
+def _frozen(a: object, dtype: type = float) -> np.ndarray:
+    arr = np.array(a, dtype=dtype)
+    arr.setflags(write=False)
+    return arr
+
+
+@dataclasses.dataclass(frozen=True)
+class ContinuationOptions:
+    """Options of `continuation` (and of the fold curves of `regime_map`).
+
+    Printing an instance shows every default. Step sizes are in arclength of the
+    curve in (state, parameter) space, so they mix state and parameter units; the
+    flagship models have both of order 1.
+
+    Attributes
+    ----------
+    ds : float
+        First step (arclength) from each seed equilibrium.
+    ds_min : float
+        Smallest step; a branch whose corrector fails below it stops with status
+        'step too small' (usually a singular point the step cannot pass).
+    ds_max : float
+        Largest step; smaller values resolve curved branches better and make missed
+        pairs of special points in one step less likely.
+    max_steps : int
+        Steps per direction from each seed.
+    newton_tol : float
+        Corrector convergence: Newton step below ``newton_tol * (1 + |u|)``.
+    max_newton_iter : int
+        Corrector iterations before the step is halved.
+    max_state_norm : float
+        A branch whose state leaves this ball stops with status 'diverged'
+        (e.g. the linear model's equilibrium going through infinity).
+    seeds : int
+        Parameter values in the span (equally spaced, ends included) at which all
+        equilibria are computed with `dyadmodel.equilibria` to seed branches; a
+        seed on an already traced branch is skipped, so disconnected branches
+        (isolas, the far side of a pole) are found when they exist at a seed value.
+    locate_tol : float
+        Arclength tolerance of the root-finding that locates special points; the
+        parameter is then located to about this accuracy (or its square at folds).
+    detect_folds, detect_hopf, detect_branch_points : bool
+        Which special points to look for.
+    equilibrium : EquilibriumOptions
+        Options of the seed equilibrium searches (certification is off: the seeds
+        are refined by the corrector anyway).
+    """
+
+    ds: float = 0.01  # first arclength step
+    ds_min: float = 1e-8  # give up below this step
+    ds_max: float = 0.05  # largest arclength step
+    max_steps: int = 4000  # per direction from each seed
+    newton_tol: float = 1e-10  # corrector step tolerance (relative to 1 + |u|)
+    max_newton_iter: int = 8  # corrector iterations before halving the step
+    max_state_norm: float = 1e3  # stop a branch going to infinity
+    seeds: int = 5  # parameter values where equilibria seed branches
+    locate_tol: float = 1e-12  # arclength tolerance of special-point location
+    detect_folds: bool = True
+    detect_hopf: bool = True
+    detect_branch_points: bool = True
+    equilibrium: EquilibriumOptions = EquilibriumOptions(certify=False)
+
+    def __post_init__(self) -> None:
+        for name in ("ds", "ds_min", "ds_max", "newton_tol", "max_state_norm", "locate_tol"):
+            v = getattr(self, name)
+            if not (isinstance(v, int | float) and math.isfinite(v) and v > 0):
+                raise ValueError(f"ContinuationOptions.{name} = {v!r}; expected a positive number")
+        if not self.ds_min <= self.ds <= self.ds_max:
+            raise ValueError(
+                f"ContinuationOptions: need ds_min <= ds <= ds_max, got ds_min={self.ds_min:g}, "
+                f"ds={self.ds:g}, ds_max={self.ds_max:g}"
+            )
+        for name, least in (("max_steps", 1), ("max_newton_iter", 1), ("seeds", 1)):
+            v = getattr(self, name)
+            if isinstance(v, bool) or not isinstance(v, int) or v < least:
+                raise ValueError(
+                    f"ContinuationOptions.{name} = {v!r}; expected an integer >= {least}"
+                )
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class SpecialPoint:
+    """A fold, Hopf point or branch point located on a branch.
+
+    Attributes
+    ----------
+    kind : {'fold', 'hopf', 'branch point'}
+    param : str
+        The continuation parameter.
+    value : float
+        Its value at the point (located to about 1e-10).
+    state : ndarray, shape (n_states,)
+    eigenvalues : ndarray of complex
+        At the point, sorted by decreasing real part: one is ~0 at a fold or branch
+        point, a pair is ~±i omega at a Hopf point.
+    n_unstable_before, n_unstable_after : int
+        Unstable eigenvalues just before and just after the point along the branch
+        (at a small arclength distance, where the crossing eigenvalue is ~1e-5).
+    branch : int
+        Index of the branch in `BifurcationDiagram.branches` (the first one, if the
+        point lies on several).
+    branches : tuple of int
+        Every branch through the point (two at a pitchfork or transcritical point).
+    refined : bool
+        False when the location step failed and the point is interpolated.
+    model_name : str
+    params : ParameterSet
+        The parameters at the point (the continuation parameter set to ``value``).
+    """
+
+    kind: str
+    param: str
+    value: float
+    state: np.ndarray
+    eigenvalues: np.ndarray
+    n_unstable_before: int
+    n_unstable_after: int
+    branch: int
+    branches: tuple[int, ...]
+    refined: bool
+    model_name: str
+    params: ParameterSet
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "state", _frozen(self.state))
+        object.__setattr__(self, "eigenvalues", _frozen(self.eigenvalues, complex))
+
+    @property
+    def expected_change(self) -> int:
+        """How many eigenvalues cross the imaginary axis at a point of this kind."""
+        return EXPECTED_CHANGE[self.kind]
+
+    @property
+    def verified(self) -> bool:
+        """True when n_unstable changes across the point by `expected_change`."""
+        return abs(self.n_unstable_after - self.n_unstable_before) == self.expected_change
+
+    @property
+    def meaning(self) -> str:
+        """The point in the couple's vocabulary."""
+        return MEANING[self.kind]
+
+    @property
+    def frequency(self) -> float:
+        """Angular frequency omega of the critical pair at a Hopf point (nan otherwise)."""
+        if self.kind != "hopf":
+            return math.nan
+        crit = self.eigenvalues[np.argmin(np.abs(self.eigenvalues.real))]
+        return float(abs(crit.imag))
+
+    def __repr__(self) -> str:
+        st = ", ".join(f"{v:.6g}" for v in self.state)
+        return (
+            f"SpecialPoint({self.kind!r}, {self.param}={self.value:.10g}, state=[{st}], "
+            f"n_unstable {self.n_unstable_before} -> {self.n_unstable_after})"
+        )
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class Branch:
+    """One curve of equilibria traced through the parameter span.
+
+    Points are ordered along the curve (not by parameter value: a branch that folds
+    goes back and forth in the parameter).
+
+    Attributes
+    ----------
+    param : str
+    values : ndarray, shape (m,)
+        The parameter at each point.
+    states : ndarray, shape (m, n_states)
+    eigenvalues : ndarray, shape (m, n_states), complex
+        Sorted by decreasing real part at each point.
+    n_unstable : ndarray of int, shape (m,)
+        Unstable directions at each point (`dyadmodel.classify` tolerances).
+    arclength : ndarray, shape (m,)
+    status : str
+        How the branch ended, at each end: 'completed' (it left the span or the
+        parameter's bounds at both ends), 'closed' (a closed curve), or the first
+        problem met: 'diverged', 'max steps', 'step too small'.
+    message : str
+        For a problem: what happened, where, and what to change.
+    special_points : tuple of SpecialPoint
+        Special points on this branch, in order along it.
+    model_name : str
+    params : ParameterSet
+        The parameters the continuation started from.
+    """
+
+    param: str
+    values: np.ndarray
+    states: np.ndarray
+    eigenvalues: np.ndarray
+    n_unstable: np.ndarray
+    arclength: np.ndarray
+    status: str
+    message: str
+    special_points: tuple[SpecialPoint, ...]
+    model_name: str
+    params: ParameterSet
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "values", _frozen(self.values))
+        object.__setattr__(self, "states", _frozen(self.states))
+        object.__setattr__(self, "eigenvalues", _frozen(self.eigenvalues, complex))
+        object.__setattr__(self, "n_unstable", _frozen(self.n_unstable, int))
+        object.__setattr__(self, "arclength", _frozen(self.arclength))
+
+    @property
+    def stable(self) -> np.ndarray:
+        """True where no eigenvalue has a positive real part (within tolerance)."""
+        return self.n_unstable == 0
+
+    def __len__(self) -> int:
+        return len(self.values)
+
+    def __repr__(self) -> str:
+        return (
+            f"Branch({self.param} from {self.values[0]:.6g} to {self.values[-1]:.6g}, "
+            f"{len(self)} points, status={self.status!r}, "
+            f"{len(self.special_points)} special points)"
+        )
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class BifurcationDiagram:
+    """Every equilibrium branch of a model over a parameter span, with special points.
+
+    Attributes
+    ----------
+    param : str
+    span : (float, float)
+    branches : tuple of Branch
+    special_points : tuple of SpecialPoint
+        All special points, each once (a branch point shared by two branches is
+        listed once), sorted by parameter value.
+    notes : tuple of str
+        Seeds that could not be used, branches that stopped early, and changes of
+        stability between two steps that no test function explained.
+    options : ContinuationOptions
+    model_name : str
+    params : ParameterSet
+    inputs : tuple of (name, value)
+    """
+
+    param: str
+    span: tuple[float, float]
+    branches: tuple[Branch, ...]
+    special_points: tuple[SpecialPoint, ...]
+    notes: tuple[str, ...]
+    options: ContinuationOptions
+    model_name: str
+    params: ParameterSet
+    inputs: tuple[tuple[str, float], ...] = ()
+
+    def of_kind(self, kind: str) -> tuple[SpecialPoint, ...]:
+        if kind not in EXPECTED_CHANGE:
+            raise ValueError(f"kind = {kind!r}; expected one of {', '.join(EXPECTED_CHANGE)}")
+        return tuple(s for s in self.special_points if s.kind == kind)
+
+    @property
+    def folds(self) -> tuple[SpecialPoint, ...]:
+        return self.of_kind("fold")
+
+    @property
+    def hopf_points(self) -> tuple[SpecialPoint, ...]:
+        return self.of_kind("hopf")
+
+    @property
+    def branch_points(self) -> tuple[SpecialPoint, ...]:
+        return self.of_kind("branch point")
+
+    @property
+    def ok(self) -> bool:
+        """True when every branch ended normally ('completed' or 'closed')."""
+        return all(b.status in ("completed", "closed") for b in self.branches)
+
+    def table(self) -> str:
+        """The special points as a plain-text table."""
+        head = ["kind", self.param, "state", "eigenvalues", "n_unstable", "verified"]
+        rows = []
+        for s in self.special_points:
+            ev = ", ".join(
+                f"{z.real:.4g}" if abs(z.imag) < 1e-12 else f"{z.real:.3g}{z.imag:+.4g}i"
+                for z in s.eigenvalues
+            )
+            rows.append(
+                [
+                    s.kind,
+                    f"{s.value:.10g}",
+                    "(" + ", ".join(f"{v:.6g}" for v in s.state) + ")",
+                    ev,
+                    f"{s.n_unstable_before} -> {s.n_unstable_after}",
+                    "yes" if s.verified else "NO",
+                ]
+            )
+        if not rows:
+            return f"no special points of {self.model_name} for {self.param} in {self.span}"
+        widths = [max(len(r[i]) for r in [head, *rows]) for i in range(len(head))]
+        lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in [head, *rows]]
+        lines.insert(1, "  ".join("-" * w for w in widths))
+        return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        head = (
+            f"BifurcationDiagram({self.model_name!r}, {self.param} in "
+            f"[{self.span[0]:g}, {self.span[1]:g}], {len(self.branches)} branches, "
+            f"{len(self.special_points)} special points)"
+        )
+        return head + "".join(f"\n  {s!r}" for s in self.special_points)

@@ -1,0 +1,886 @@
+"""Scenario files: a simulation described in TOML, validated, run, written to disk.
+
+A scenario file names a model and its parameters (or the partners' ECR-R attachment
+scores), an initial state, a time span, stress inputs, interventions, events, solver
+settings and outputs. It is parsed with `tomllib` and checked key by key; nothing in it is
+evaluated. A malformed file raises ONE `ScenarioError` naming the file, the key path
+(``stress[1].duration``, 0-based list positions), the bad value and what was expected;
+unknown keys are errors with a did-you-mean.
+
+File layout (every table but ``[model]`` and ``[time]`` optional)::
+
+    name = "stress-pulse-tipping"        # default: the file name
+    description = "..."
+
+    [model]
+    name = "pursuer-distancer-2d"        # a registered model
+    preset = "anxious-avoidant"          # optional documented parameter region
+
+    [attachment]                         # optional: ECR-R scores (1-7) mapped by
+    anxiety_1 = 5.5                      # dyadmodel.attachment.couple_params
+    avoidance_1 = 2.0
+    anxiety_2 = 2.0
+    avoidance_2 = 5.5
+
+    [parameters]                         # values on top of preset / attachment mapping
+    anxiety_gain_1 = 2.0
+
+    [initial]                            # exactly one of:
+    equilibrium = "balanced"             #   a stable equilibrium's label (prefix)
+    # state = { pursuit_1 = 0.1, distance_2 = 0.1 }   #   every state's value
+
+    [time]
+    span = [0.0, 200.0]
+    samples = 2001                       # output points (default 1001)
+
+    [[stress]]                           # summed; type = pulse | step | periodic |
+    type = "pulse"                       #   piecewise_linear (fields as in dm.stress)
+    start = 10.0
+    duration = 5.0
+    size = 0.5
+
+    [[interventions]]                    # type = parameter | self_soothing |
+    type = "self_soothing"               #   emotional_availability | scheduled_checkins |
+    partner = 1                          #   regulation_skills | naming_the_cycle
+    to = 1.2                             #   (fields as in the constructors of
+    start = 60.0                         #   dyadmodel.simulate.interventions)
+    ramp = 5.0
+    end = 120.0
+
+    [[events]]                           # type = separation | tipping_threshold
+    type = "tipping_threshold"
+
+    [solver]
+    method = "RK45"                      # rtol, atol, max_step too
+
+    [output]
+    csv = "trajectory.csv"               # always written (default "<name>.csv")
+    netcdf = true                        # written when xarray is installed
+    figure = true                        # HTML time series when dyadmodel.plot exists
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import difflib
+import importlib
+import math
+import re
+import sys
+import tomllib
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+import numpy as np
+
+from dyadmodel import models as _models
+from dyadmodel.analysis import equilibria as _equilibria
+from dyadmodel.model import Model, ParameterError, ParameterSet
+from dyadmodel.simulate import events as _events
+from dyadmodel.simulate import interventions as _iv
+from dyadmodel.simulate import stress as _stress
+from dyadmodel.simulate._checks import SpecError, show
+from dyadmodel.simulate._simulate import Simulation, simulate
+from dyadmodel.simulate.events import Event
+from dyadmodel.simulate.interventions import Intervention, validate_all
+
+__all__ = [
+    "Scenario",
+    "ScenarioError",
+    "ScenarioRun",
+    "cli_simulate",
+    "load_scenario",
+    "run_scenario",
+]
+
+
+class ScenarioError(ValueError):
+    """A malformed scenario file: the message names the file, the key, the bad value
+    and what was expected."""
+
+
+# -- field kinds --------------------------------------------------------------------------
+class _Bad(Exception):
+    """Raised by a field check: ``expected`` says what the key needs."""
+
+    def __init__(self, expected: str) -> None:
+        self.expected = expected
+
+
+def _number(v: Any) -> float:
+    if isinstance(v, bool) or not isinstance(v, int | float):
+        raise _Bad("a number")
+    if not math.isfinite(v):
+        raise _Bad("a finite number")
+    return float(v)
+
+
+def _time(v: Any) -> float:
+    try:
+        return _number(v)
+    except _Bad:
+        raise _Bad("a finite number (a time)") from None
+
+
+def _positive(v: Any) -> float:
+    try:
+        x = _number(v)
+    except _Bad:
+        raise _Bad("a positive number") from None
+    if not x > 0:
+        raise _Bad("a positive number")
+    return x
+
+
+def _nonneg(v: Any) -> float:
+    x = _number(v)
+    if x < 0:
+        raise _Bad("a non-negative number")
+    return x
+
+
+def _any_number(v: Any) -> Any:
+    # type only; the model checks values (NaN, bounds) with its own messages
+    if isinstance(v, bool) or not isinstance(v, int | float):
+        raise _Bad("a number")
+    return v
+
+
+def _string(v: Any) -> str:
+    if not isinstance(v, str) or not v:
+        raise _Bad("a non-empty string")
+    return v
+
+
+def _bool(v: Any) -> bool:
+    if not isinstance(v, bool):
+        raise _Bad("true or false")
+    return v
+
+
+def _partner(v: Any) -> int:
+    if isinstance(v, bool) or v not in (1, 2):
+        raise _Bad("1 or 2")
+    return int(v)
+
+
+def _samples(v: Any) -> int:
+    if isinstance(v, bool) or not isinstance(v, int) or v < 2:
+        raise _Bad("an integer >= 2")
+    return v
+
+
+def _direction(v: Any) -> int:
+    if isinstance(v, bool) or v not in (-1, 0, 1):
+        raise _Bad("-1, 0 or 1")
+    return int(v)
+
+
+def _numbers(v: Any) -> list[float]:
+    if not isinstance(v, list) or not v:
+        raise _Bad("a non-empty list of numbers")
+    out = []
+    for x in v:
+        if isinstance(x, bool) or not isinstance(x, int | float) or not math.isfinite(x):
+            raise _Bad("a list of finite numbers")
+        out.append(float(x))
+    return out
+
+
+def _strings(v: Any) -> list[str]:
+    if not isinstance(v, list) or not v or not all(isinstance(x, str) and x for x in v):
+        raise _Bad("a non-empty list of names")
+    return list(v)
+
+
+def _pair(v: Any) -> tuple[float, float]:
+    if not isinstance(v, list) or len(v) != 2:
+        raise _Bad("a list [t0, t1] of two times with t1 > t0")
+    a, b = (_number(x) for x in v)
+    if not b > a:
+        raise _Bad("a list [t0, t1] of two times with t1 > t0")
+    return a, b
+
+
+def _method(v: Any) -> str:
+    allowed = ("RK45", "RK23", "DOP853", "Radau", "BDF", "LSODA")
+    if v not in allowed:
+        raise _Bad("one of " + ", ".join(repr(m) for m in allowed))
+    return v
+
+
+def _filename(v: Any) -> str:
+    if not isinstance(v, str) or not re.fullmatch(r"[A-Za-z0-9_.\-]+", v) or v in (".", ".."):
+        raise _Bad("a plain file name (letters, digits, '_', '-', '.'; no directories)")
+    return v
+
+
+Field = tuple[Callable[[Any], Any], bool]  # (check, required)
+
+_TOP: dict[str, Any] = {
+    "name": "string",
+    "description": "string",
+    "model": "table",
+    "parameters": "table",
+    "attachment": "table",
+    "initial": "table",
+    "time": "table",
+    "stress": "list",
+    "interventions": "list",
+    "events": "list",
+    "solver": "table",
+    "output": "table",
+}
+_MODEL = {"name": (_string, True), "preset": (_string, False)}
+_ATTACHMENT = {k: (_number, True) for k in ("anxiety_1", "avoidance_1", "anxiety_2", "avoidance_2")}
+_TIME = {"span": (_pair, True), "samples": (_samples, False)}
+_SOLVER = {
+    "method": (_method, False),
+    "rtol": (_positive, False),
+    "atol": (_positive, False),
+    "max_step": (_positive, False),
+}
+_OUTPUT = {"csv": (_filename, False), "netcdf": (_bool, False), "figure": (_bool, False)}
+_TIMING = {"start": (_time, False), "ramp": (_nonneg, False), "end": (_time, False)}
+
+_STRESS: dict[str, tuple[dict[str, Field], Callable[..., Any]]] = {
+    "pulse": (
+        {"start": (_time, True), "duration": (_positive, True), "size": (_number, True)},
+        _stress.pulse,
+    ),
+    "step": ({"start": (_time, True), "size": (_number, True)}, _stress.step),
+    "periodic": (
+        {
+            "period": (_positive, True),
+            "duration": (_positive, True),
+            "size": (_number, True),
+            "start": (_time, False),
+        },
+        _stress.periodic,
+    ),
+    "piecewise_linear": (
+        {"times": (_numbers, True), "values": (_numbers, True)},
+        _stress.piecewise_linear,
+    ),
+}
+
+_INTERVENTIONS: dict[str, tuple[dict[str, Field], Callable[..., Intervention]]] = {
+    "parameter": (
+        {
+            "parameter": (_string, True),
+            "to": (_number, False),
+            "factor": (_nonneg, False),
+            "name": (_string, False),
+            **_TIMING,
+        },
+        _iv.intervention,
+    ),
+    "self_soothing": (
+        {
+            "partner": (_partner, False),
+            "to": (_number, False),
+            "factor": (_nonneg, False),
+            **_TIMING,
+        },
+        _iv.self_soothing,
+    ),
+    "emotional_availability": (
+        {
+            "partner": (_partner, False),
+            "avoidance_gain": (_number, False),
+            "openness": (_number, False),
+            "approach_baseline": (_number, False),
+            **_TIMING,
+        },
+        _iv.emotional_availability,
+    ),
+    "scheduled_checkins": (
+        {
+            "period": (_positive, True),
+            "duration": (_positive, True),
+            "size": (_number, True),
+            "partner": (_partner, False),
+            "parameter": (_string, False),
+            "start": (_time, False),
+            "end": (_time, False),
+        },
+        _iv.scheduled_checkins,
+    ),
+    "regulation_skills": (
+        {
+            "partner": (_partner, False),
+            "recovery_factor": (_positive, False),
+            "gain_factor": (_nonneg, False),
+            **_TIMING,
+        },
+        _iv.regulation_skills,
+    ),
+    "naming_the_cycle": ({"factor": (_nonneg, True), **_TIMING}, _iv.naming_the_cycle),
+}
+
+_EVENTS: dict[str, dict[str, Field]] = {
+    "separation": {
+        "threshold": (_number, True),
+        "states": (_strings, False),
+        "terminal": (_bool, False),
+    },
+    "tipping_threshold": {"terminal": (_bool, False), "direction": (_direction, False)},
+}
+
+
+# -- the scenario ---------------------------------------------------------------------------
+@dataclasses.dataclass(frozen=True, eq=False)
+class Scenario:
+    """A validated scenario (see the module docstring for the file format).
+
+    Attributes
+    ----------
+    path : Path or None
+    name, description : str
+    model : Model
+    params : ParameterSet
+    x0 : ndarray
+    t_span : (float, float)
+    samples : int
+        Number of output times (evenly spaced over ``t_span``).
+    stress : Stress or None
+        The sum of the ``[[stress]]`` entries.
+    interventions : tuple of Intervention
+    events : tuple of Event
+    solver : mapping
+        ``method``, ``rtol``, ``atol``, ``max_step``.
+    csv : str
+        CSV file name.
+    netcdf, figure : bool
+    """
+
+    path: Path | None
+    name: str
+    description: str
+    model: Model
+    params: ParameterSet
+    x0: np.ndarray
+    t_span: tuple[float, float]
+    samples: int
+    stress: _stress.Stress | None
+    interventions: tuple[Intervention, ...]
+    events: tuple[Event, ...]
+    solver: Mapping[str, Any]
+    csv: str
+    netcdf: bool
+    figure: bool
+
+    def simulate(self) -> Simulation:
+        """Run the scenario's simulation (no files written)."""
+        return simulate(
+            self.model,
+            self.params,
+            self.x0,
+            self.t_span,
+            stress=self.stress,
+            interventions=self.interventions,
+            events=self.events,
+            t_eval=np.linspace(*self.t_span, self.samples),
+            **self.solver,
+        )
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class ScenarioRun:
+    """What `run_scenario` did.
+
+    Attributes
+    ----------
+    scenario : Scenario
+    simulation : Simulation
+    files : tuple of Path
+        Files written.
+    notes : tuple of str
+        Outputs skipped and why (e.g. netCDF without xarray).
+    """
+
+    scenario: Scenario
+    simulation: Simulation
+    files: tuple[Path, ...]
+    notes: tuple[str, ...]
+
+
+class _Reader:
+    """Validates one parsed file; every failure is a ScenarioError naming the key."""
+
+    def __init__(self, path: str) -> None:
+        self.file = path
+
+    def fail(self, key: str, value: Any, expected: str) -> ScenarioError:
+        shown = ("true" if value else "false") if isinstance(value, bool) else show(value)
+        return ScenarioError(f"{self.file}: {key} = {shown}: expected {expected}")
+
+    def message(self, key: str, text: str) -> ScenarioError:
+        return ScenarioError(f"{self.file}: {key}: {text}")
+
+    def unknown(self, key: str, allowed: Sequence[str], where: str) -> ScenarioError:
+        leaf = key.rsplit(".", 1)[-1]
+        close = difflib.get_close_matches(leaf, allowed, n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        return ScenarioError(
+            f"{self.file}: unknown key {key!r}{hint}; allowed keys {where}: {', '.join(allowed)}"
+        )
+
+    def table(self, data: Any, key: str) -> dict[str, Any]:
+        if not isinstance(data, dict):
+            raise self.fail(key, data, "a table")
+        return data
+
+    def fields(
+        self, data: dict[str, Any], spec: Mapping[str, Field], prefix: str, skip: Sequence[str] = ()
+    ) -> dict[str, Any]:
+        where = f"in {prefix}" if prefix else "at the top level"
+        allowed = [k for k in spec if k not in skip]
+        for k in data:
+            if k not in spec and k not in skip:
+                raise self.unknown(_join(prefix, k), [*skip, *allowed], where)
+        out = {}
+        for k, (check, required) in spec.items():
+            if k not in data:
+                if required:
+                    raise self.message(
+                        _join(prefix, k), f"missing; {where} the key {k!r} is required"
+                    )
+                continue
+            try:
+                out[k] = check(data[k])
+            except _Bad as bad:
+                raise self.fail(_join(prefix, k), data[k], bad.expected) from None
+        return out
+
+    def typed(self, entry: Any, key: str, kinds: Mapping[str, Any]) -> tuple[str, dict]:
+        entry = self.table(entry, key)
+        if "type" not in entry:
+            raise self.message(
+                f"{key}.type", f"missing; expected one of {', '.join(map(repr, kinds))}"
+            )
+        kind = entry["type"]
+        if kind not in kinds:
+            close = difflib.get_close_matches(str(kind), list(kinds), n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            raise self.fail(f"{key}.type", kind, f"one of {', '.join(map(repr, kinds))}{hint}")
+        return kind, entry
+
+
+def _join(prefix: str, key: str) -> str:
+    return f"{prefix}.{key}" if prefix else key
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Read and validate a scenario file.
+
+    Raises
+    ------
+    ScenarioError
+        One error for the first problem found: unreadable file, TOML syntax, unknown
+        key (with a did-you-mean), wrong type, bad value, unknown model, parameter or
+        state, an intervention that would leave a parameter's bounds. The message
+        starts with the file name and names the key path.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> from dyadmodel.simulate import load_scenario
+    >>> text = '''
+    ... [model]
+    ... name = "pursuer-distancer-2d"
+    ... [initial]
+    ... equilibrium = "balanced"
+    ... [time]
+    ... span = [0, 10]
+    ... [[stress]]
+    ... type = "pulse"
+    ... start = 1
+    ... duraton = 2
+    ... size = 0.5
+    ... '''
+    >>> f = pathlib.Path(tempfile.mkdtemp()) / "s.toml"
+    >>> _ = f.write_text(text)
+    >>> load_scenario(f)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    dyadmodel.simulate._scenario.ScenarioError: ...s.toml: unknown key 'stress[0].duraton' (did
+    you mean 'duration'?); ...
+    """
+    p = Path(path)
+    r = _Reader(str(p))
+    try:
+        raw = p.read_bytes()
+    except OSError as err:
+        raise ScenarioError(f"{p}: cannot read the scenario file: {err.strerror}") from None
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise ScenarioError(f"{p}: not a UTF-8 text file (TOML must be UTF-8)") from None
+    except tomllib.TOMLDecodeError as err:
+        raise ScenarioError(f"{p}: not valid TOML: {err}") from None
+    return _build(r, data, p)
+
+
+def _build(r: _Reader, data: dict[str, Any], path: Path | None) -> Scenario:
+    for k in data:
+        if k not in _TOP:
+            raise r.unknown(k, list(_TOP), "at the top level")
+        want_list = _TOP[k] == "list"
+        if _TOP[k] == "table" and not isinstance(data[k], dict):
+            raise r.fail(k, data[k], f"a table [{k}]")
+        if want_list and not (
+            isinstance(data[k], list) and all(isinstance(e, dict) for e in data[k])
+        ):
+            raise r.fail(k, data[k], f"an array of tables [[{k}]]")
+    name = _string_or(r, data, "name", path.stem if path is not None else "scenario")
+    description = _string_or(r, data, "description", "")
+    if "model" not in data:
+        raise r.message("model", 'missing; the table [model] with name = "..." is required')
+    mspec = r.fields(data["model"], _MODEL, "model")
+    try:
+        model = _models.get(mspec["name"])
+    except _models.ModelNotFoundError as err:
+        raise r.fail("model.name", mspec["name"], f"a registered model; {err}") from None
+
+    # parameters: preset, then attachment mapping, then explicit values
+    values: dict[str, Any] = {}
+    if "preset" in mspec:
+        if mspec["preset"] not in model.presets:
+            raise r.fail(
+                "model.preset",
+                mspec["preset"],
+                f"a preset of {model.name!r}: {', '.join(model.presets) or '(none)'}",
+            )
+        values.update(model.presets[mspec["preset"]].values)
+    if "attachment" in data:
+        scores = r.fields(data["attachment"], _ATTACHMENT, "attachment")
+        from dyadmodel.attachment import DEFAULT_MAPPING, AttachmentInputError, couple_params
+
+        try:
+            mapped = couple_params(model, **scores)
+        except (AttachmentInputError, ParameterError) as err:
+            raise r.message("attachment", str(err)) from None
+        names = DEFAULT_MAPPING.parameter_values(**scores)
+        values.update({k: mapped[k] for k in names if k in model.parameter_names})
+    explicit = data.get("parameters", {})
+    for k, v in explicit.items():
+        if k not in model.parameter_names:
+            raise r.unknown(
+                f"parameters.{k}",
+                list(model.parameter_names),
+                f"in [parameters] of model {model.name!r}",
+            )
+        try:
+            _any_number(v)
+        except _Bad as bad:
+            raise r.fail(f"parameters.{k}", v, bad.expected) from None
+    values.update(explicit)
+    try:
+        params = model.params(values)
+    except ParameterError as err:
+        bad_key = next((k for k in explicit if f"'{k}'" in str(err)), None)
+        key = f"parameters.{bad_key}" if bad_key else "parameters"
+        raise r.message(key, str(err)) from None
+
+    # time
+    if "time" not in data:
+        raise r.message("time", "missing; the table [time] with span = [t0, t1] is required")
+    tspec = r.fields(data["time"], _TIME, "time")
+    t_span = tspec["span"]
+    samples = tspec.get("samples", 1001)
+
+    x0 = _initial(r, data.get("initial"), model, params)
+    stress_obj = _stress_sum(r, data.get("stress", []))
+    ivs = _interventions(r, data.get("interventions", []), model, params)
+    evs = _event_list(r, data.get("events", []), model, params)
+    solver = r.fields(data.get("solver", {}), _SOLVER, "solver")
+    out = r.fields(data.get("output", {}), _OUTPUT, "output")
+    safe = re.sub(r"[^A-Za-z0-9_.\-]+", "_", name).strip("._") or "scenario"
+    return Scenario(
+        path=path,
+        name=name,
+        description=description,
+        model=model,
+        params=params,
+        x0=x0,
+        t_span=t_span,
+        samples=samples,
+        stress=stress_obj,
+        interventions=ivs,
+        events=evs,
+        solver=MappingProxyType(dict(solver)),
+        csv=out.get("csv", f"{safe}.csv"),
+        netcdf=out.get("netcdf", True),
+        figure=out.get("figure", True),
+    )
+
+
+def _string_or(r: _Reader, data: dict, key: str, default: str) -> str:
+    if key not in data:
+        return default
+    try:
+        return _string(data[key])
+    except _Bad as bad:
+        raise r.fail(key, data[key], bad.expected) from None
+
+
+def _initial(r: _Reader, spec: Any, model: Model, params: ParameterSet) -> np.ndarray:
+    if spec is None:
+        raise r.message(
+            "initial",
+            'missing; give [initial] with equilibrium = "balanced" (a stable equilibrium\'s '
+            "label) or state = { ... } (every state's value)",
+        )
+    allowed = ["equilibrium", "state"]
+    for k in spec:
+        if k not in allowed:
+            raise r.unknown(f"initial.{k}", allowed, "in [initial]")
+    if ("equilibrium" in spec) == ("state" in spec):
+        raise r.message("initial", "give exactly one of 'equilibrium' and 'state'")
+    if "state" in spec:
+        st = spec["state"]
+        if not isinstance(st, dict):
+            raise r.fail("initial.state", st, "a table {state name = value}")
+        for k in st:
+            if k not in model.state_names:
+                raise r.unknown(
+                    f"initial.state.{k}",
+                    list(model.state_names),
+                    f"(states of model {model.name!r})",
+                )
+        missing = [s for s in model.state_names if s not in st]
+        if missing:
+            raise r.message(f"initial.state.{missing[0]}", "missing; every state needs a value")
+        x0 = []
+        for s in model.state_names:
+            try:
+                x0.append(_number(st[s]))
+            except _Bad as bad:
+                raise r.fail(f"initial.state.{s}", st[s], bad.expected) from None
+        return np.array(x0)
+    label = spec["equilibrium"]
+    try:
+        _string(label)
+    except _Bad as bad:
+        raise r.fail("initial.equilibrium", label, bad.expected) from None
+    zero = dict.fromkeys(model.input_names, 0.0)
+    eqs = [e for e in _equilibria(model, params, inputs=zero) if e.stable]
+    for e in eqs:
+        if e.label.startswith(label):
+            return np.array(e.state, dtype=float)
+    labels = ", ".join(repr(e.label) for e in eqs) or "none"
+    raise r.fail(
+        "initial.equilibrium",
+        label,
+        f"the label of a stable equilibrium of {model.name!r} at these parameters "
+        f"(without stress): {labels}",
+    )
+
+
+def _construct(r: _Reader, key: str, factory: Callable[..., Any], kwargs: dict[str, Any]) -> Any:
+    try:
+        return factory(**kwargs)
+    except SpecError as err:
+        field = err.field.split("[")[0]
+        if field in kwargs:
+            raise r.fail(f"{key}.{field}", kwargs[field], err.expected) from None
+        raise r.message(key, f"{err.field}: expected {err.expected}") from None
+
+
+def _stress_sum(r: _Reader, entries: list) -> _stress.Stress | None:
+    total = None
+    for k, entry in enumerate(entries):
+        key = f"stress[{k}]"
+        kind, entry = r.typed(entry, key, _STRESS)
+        spec, factory = _STRESS[kind]
+        kwargs = r.fields(entry, spec, key, skip=("type",))
+        s = _construct(r, key, factory, kwargs)
+        total = s if total is None else total + s
+    return total
+
+
+def _interventions(
+    r: _Reader, entries: list, model: Model, params: ParameterSet
+) -> tuple[Intervention, ...]:
+    out: list[Intervention] = []
+    for k, entry in enumerate(entries):
+        key = f"interventions[{k}]"
+        kind, entry = r.typed(entry, key, _INTERVENTIONS)
+        spec, factory = _INTERVENTIONS[kind]
+        kwargs = r.fields(entry, spec, key, skip=("type",))
+        iv = _construct(r, key, factory, kwargs)
+        try:
+            validate_all((*out, iv), model, params)
+        except ParameterError as err:
+            raise r.message(key, str(err)) from None
+        out.append(iv)
+    return tuple(out)
+
+
+def _event_list(r: _Reader, entries: list, model: Model, params: ParameterSet) -> tuple:
+    out = []
+    for k, entry in enumerate(entries):
+        key = f"events[{k}]"
+        kind, entry = r.typed(entry, key, _EVENTS)
+        kwargs = r.fields(entry, _EVENTS[kind], key, skip=("type",))
+        if kind == "separation":
+            if "states" in kwargs:
+                for s in kwargs["states"]:
+                    if s not in model.state_names:
+                        raise r.fail(
+                            f"{key}.states",
+                            kwargs["states"],
+                            f"names of states of {model.name!r}: {', '.join(model.state_names)}",
+                        )
+            ev = _construct(r, key, _events.separation, kwargs)
+            try:
+                ev.build(model, params)
+            except ValueError as err:
+                raise r.message(key, str(err)) from None
+        else:
+            try:
+                ev = _events.crossing_tipping_threshold(model, params, **kwargs)
+            except ValueError as err:
+                raise r.message(key, str(err)) from None
+        out.append(ev)
+    return tuple(out)
+
+
+# -- running and writing ----------------------------------------------------------------------
+def run_scenario(scenario: Scenario | str | Path, outdir: str | Path) -> ScenarioRun:
+    """Simulate a scenario and write its outputs into ``outdir`` (created if needed).
+
+    Writes
+    ------
+    - ``<csv>``: columns ``t``, every state, every input, and every parameter an
+      intervention changes, at the scenario's ``samples`` output times;
+    - ``<stem>_events.csv`` when events are configured: ``event, t`` and the states;
+    - ``<stem>.nc`` (netCDF) when ``netcdf`` and xarray is installed (xarray is not a
+      dependency: otherwise a note says it was skipped);
+    - ``<stem>.html`` when ``figure`` and `dyadmodel.plot.time_series` is available.
+
+    Returns
+    -------
+    ScenarioRun
+        The simulation, the files written and notes on what was skipped.
+    """
+    sc = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+    out = Path(outdir)
+    out.mkdir(parents=True, exist_ok=True)
+    run = sc.simulate()
+    stem = Path(sc.csv).stem
+    files, notes = [], []
+
+    columns: dict[str, np.ndarray] = {"t": np.asarray(run.t)}
+    for name, row in zip(sc.model.state_names, run.y):
+        columns[name] = row
+    for name, vals in run.inputs.items():
+        columns[name] = vals
+    for name in run.varied_parameters:
+        columns[name] = run.parameter_values(name)
+    csv_path = out / sc.csv
+    _write_csv(csv_path, columns)
+    files.append(csv_path)
+
+    if sc.events:
+        ev_path = out / f"{stem}_events.csv"
+        rows = [["event", "t", *sc.model.state_names]]
+        for rec in run.events:
+            for j, tj in enumerate(rec.t):
+                rows.append([rec.name, _fmt(tj), *(_fmt(v) for v in rec.y[:, j])])
+        ev_path.write_text("\n".join(",".join(_csv_cell(c) for c in row) for row in rows) + "\n")
+        files.append(ev_path)
+
+    if sc.netcdf:
+        try:
+            xr = importlib.import_module("xarray")
+        except ImportError:
+            notes.append("netCDF skipped: xarray is not installed (pip install xarray)")
+        else:
+            nc_path = out / f"{stem}.nc"
+            ds = xr.Dataset(
+                {k: ("t", np.asarray(v)) for k, v in columns.items() if k != "t"},
+                coords={"t": columns["t"]},
+                attrs={
+                    "model": sc.model.name,
+                    "scenario": sc.name,
+                    **{f"param_{k}": v for k, v in sc.params.items()},
+                },
+            )
+            try:
+                ds.to_netcdf(nc_path)
+                files.append(nc_path)
+            except Exception as err:  # no netCDF backend installed
+                notes.append(f"netCDF skipped: xarray could not write it ({err})")
+
+    if sc.figure:
+        try:
+            plot = importlib.import_module("dyadmodel.plot")
+            time_series = plot.time_series
+        except (ImportError, AttributeError):
+            notes.append("figure skipped: dyadmodel.plot.time_series is not available")
+        else:
+            # The scenario runner sits above the plot layer (like the CLI): plot draws,
+            # simulate computes.
+            stress = next(iter(run.inputs.values())) if run.inputs else None
+            fig = time_series(run.t, run.y, sc.model, stress=stress, title=sc.name)
+            html = out / f"{stem}.html"
+            fig.write_html(html, include_plotlyjs=True, full_html=True)
+            files.append(html)
+    return ScenarioRun(scenario=sc, simulation=run, files=tuple(files), notes=tuple(notes))
+
+
+def _fmt(v: float) -> str:
+    return repr(float(v))
+
+
+def _csv_cell(c: str) -> str:
+    return f'"{c}"' if ("," in c or '"' in c) else c
+
+
+def _write_csv(path: Path, columns: Mapping[str, np.ndarray]) -> None:
+    names = list(columns)
+    data = np.column_stack([np.asarray(columns[k], dtype=float) for k in names])
+    lines = [",".join(names)]
+    lines += [",".join(repr(float(v)) for v in row) for row in data]
+    path.write_text("\n".join(lines) + "\n")
+
+
+def cli_simulate(argv: Sequence[str] | None = None) -> int:
+    """``dyadmodel simulate SCENARIO.toml [--outdir DIR]``: run a scenario file.
+
+    Prints each file written and a one-line summary; returns 0 on success, 1 when the
+    solver failed (its message is printed), 2 with one line on a malformed file.
+    """
+    parser = argparse.ArgumentParser(
+        prog="dyadmodel simulate",
+        description="Run a scenario file (TOML) and write its results (CSV, netCDF, HTML).",
+    )
+    parser.add_argument("scenario", help="path to a scenario .toml file")
+    parser.add_argument("--outdir", default=".", help="output directory (default: .)")
+    args = parser.parse_args(argv)
+    try:
+        result = run_scenario(args.scenario, args.outdir)
+    except ScenarioError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    for f in result.files:
+        print(f"wrote {f}")
+    for note in result.notes:
+        print(note)
+    run = result.simulation
+    final = ", ".join(
+        f"{n} = {v:.4g}" for n, v in zip(result.scenario.model.state_names, run.y[:, -1])
+    )
+    print(f"{result.scenario.name}: t = {run.t[-1]:g}, {final}")
+    for rec in run.events:
+        if rec.t.size:
+            print(f"event {rec.name!r} at t = " + ", ".join(f"{v:.6g}" for v in rec.t))
+    if not run.success:
+        print(f"solver failed: {run.message}", file=sys.stderr)
+        return 1
+    return 0

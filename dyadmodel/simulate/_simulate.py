@@ -1,0 +1,733 @@
+"""`simulate`: one trajectory with stress inputs, interventions and events (scipy solve_ivp)."""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+import math
+import numbers
+from collections.abc import Mapping, Sequence
+from types import MappingProxyType
+from typing import Any
+
+import numpy as np
+from scipy.integrate import OdeSolution, solve_ivp
+from scipy.optimize import brentq, minimize_scalar
+
+from dyadmodel.model import Model, ParameterSet
+from dyadmodel.simulate._forcing import Forcing, Segment
+from dyadmodel.simulate.events import Event, EventRecord, as_events
+from dyadmodel.simulate.interventions import Intervention, as_interventions
+
+__all__ = ["EVENT_SAMPLES", "Simulation", "simulate"]
+
+EVENT_SAMPLES = 8
+"""Sub-intervals per solver step on which event functions are sampled (see `simulate`)."""
+
+_METHODS = ("RK45", "RK23", "DOP853", "Radau", "BDF", "LSODA")
+_IMPLICIT = ("Radau", "BDF", "LSODA")
+_DIVERGENCE = 1e6
+
+
+def _frozen(a: Any) -> np.ndarray:
+    arr = np.array(a, dtype=float)
+    arr.setflags(write=False)
+    return arr
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class Simulation:
+    """One simulated trajectory and everything that made it.
+
+    Attributes
+    ----------
+    t : ndarray, shape (k,)
+        Output times: the solver's steps (including every breakpoint), or ``t_eval``.
+    y : ndarray, shape (n_states, k)
+        States at ``t``, in the model's state order (as in scipy).
+    sol : scipy.integrate.OdeSolution
+        Dense output over the integrated interval: ``sol(t)`` for any ``t`` in
+        ``[t_span[0], t[-1]]`` (pieces joined at the breakpoints).
+    inputs : mapping of str to ndarray
+        Each input (e.g. ``stress``) at ``t``; right-continuous at jumps.
+    events : tuple of EventRecord
+        One record per requested event, in the order given.
+    status : int
+        0: reached ``t_span[1]``; 1: a terminal event stopped the run; -1: the solver
+        failed (``message`` says why and what to change).
+    message : str
+    terminated_by : str or None
+        The terminal event that ended the run.
+    model_name : str
+    params : ParameterSet
+        The base parameters (interventions act on top of them; see `params_at`).
+    x0 : ndarray
+    t_span : (float, float)
+    stress : tuple of (str, object)
+        The input specification per input name (a number, a `Stress` or a callable).
+    interventions : tuple of Intervention
+    breakpoints : tuple of float
+        Times at which the integration was restarted.
+    method : str
+    rtol, atol : float or ndarray
+    nfev : int
+        Right-hand-side evaluations.
+    """
+
+    t: np.ndarray
+    y: np.ndarray
+    sol: OdeSolution | None
+    inputs: Mapping[str, np.ndarray]
+    events: tuple[EventRecord, ...]
+    status: int
+    message: str
+    terminated_by: str | None
+    model_name: str
+    params: ParameterSet
+    x0: np.ndarray
+    t_span: tuple[float, float]
+    stress: tuple[tuple[str, Any], ...]
+    interventions: tuple[Intervention, ...]
+    breakpoints: tuple[float, ...]
+    method: str
+    rtol: Any
+    atol: Any
+    nfev: int
+    _forcing: Forcing = dataclasses.field(repr=False)
+
+    @property
+    def success(self) -> bool:
+        """True unless the solver failed (a terminal event counts as success)."""
+        return self.status >= 0
+
+    def state(self, name: str) -> np.ndarray:
+        """The trajectory of the state called ``name`` (a row of ``y``)."""
+        return self.y[self._forcing.model.state_index(name)]
+
+    def event(self, name: str) -> EventRecord:
+        """The record of the event called ``name``."""
+        for rec in self.events:
+            if rec.name == name:
+                return rec
+        raise KeyError(
+            f"no event {name!r} in this run; events: {', '.join(r.name for r in self.events)}"
+        )
+
+    def params_at(self, t: float) -> ParameterSet:
+        """The parameter values in force at time ``t`` (interventions applied)."""
+        model = self._forcing.model
+        return model.params(dict(zip(model.parameter_names, self._forcing.parameter_vector(t))))
+
+    def parameter_values(self, name: str, t: Any = None) -> np.ndarray:
+        """The values of parameter ``name`` at ``t`` (default: the output times)."""
+        model = self._forcing.model
+        model.parameter(name)  # raises a clear error for an unknown name
+        times = self.t if t is None else np.asarray(t, dtype=float)
+        return self._forcing.parameter_values(name, times)
+
+    @property
+    def varied_parameters(self) -> tuple[str, ...]:
+        """Names of the parameters that interventions change in this run."""
+        names = self._forcing.model.parameter_names
+        return tuple(names[k] for k in self._forcing.varied)
+
+    def __repr__(self) -> str:
+        end = ", ".join(f"{v:.6g}" for v in self.y[:, -1]) if self.y.size else ""
+        return (
+            f"Simulation({self.model_name!r}, t=[{self.t_span[0]:g}, {self.t[-1]:g}], "
+            f"{self.t.size} points, status={self.status}, final=[{end}])"
+        )
+
+
+class _Budget(Exception):
+    def __init__(self, t: float, y: np.ndarray) -> None:
+        self.t, self.y = t, y
+
+
+def simulate(
+    model: Model,
+    params: ParameterSet | Mapping[str, Any] | None,
+    x0: Any,
+    t: tuple[float, float],
+    stress: Any = None,
+    interventions: Intervention | Sequence[Intervention] = (),
+    events: Event | Sequence[Any] = (),
+    *,
+    t_eval: Any = None,
+    rtol: float = 1e-8,
+    atol: Any = 1e-10,
+    method: str = "RK45",
+    max_step: float | None = None,
+    max_evaluations: int = 2_000_000,
+) -> Simulation:
+    """Integrate one trajectory under time-varying stress and interventions.
+
+    Parameters
+    ----------
+    model : Model
+    params : ParameterSet or mapping or None
+        Base parameter values (validated by the model; defaults when None).
+    x0 : array_like, shape (n_states,)
+    t : (float, float)
+        Start and end time, ``t[1] > t[0]``.
+    stress : None, float, Stress, callable or mapping, optional
+        The input over time for a one-input model: a number (constant), a
+        `dyadmodel.simulate.stress` input (``pulse``, ``step``, ``periodic``,
+        ``piecewise_linear`` or a sum), or a function ``s(t)``; for several inputs a
+        mapping from input name to one of these. Default: the inputs' defaults (no
+        stress).
+    interventions : Intervention or sequence of Intervention
+        Parameter schedules (`dyadmodel.simulate.interventions`), applied in order.
+    events : Event, callable or sequence of them
+        Zero crossings to locate (`dyadmodel.simulate.events`); plain functions
+        ``g(t, x)`` are wrapped with `dyadmodel.simulate.events.event`.
+    t_eval : array_like, optional
+        Output times (sorted, within ``t``); default: the solver's steps.
+    rtol, atol : float
+        Tolerances passed to `scipy.integrate.solve_ivp` (``atol`` may be per state).
+    method : str
+        A `solve_ivp` method: "RK45" (default), "RK23", "DOP853", or for stiff models
+        "Radau", "BDF", "LSODA" (given the model's exact Jacobian).
+    max_step : float, optional
+        Largest step; default unbounded (breakpoints are honoured regardless).
+    max_evaluations : int
+        Right-hand-side evaluations allowed before the run is stopped with status -1
+        (a guard against stiff or runaway runs that would otherwise take very long).
+
+    Returns
+    -------
+    Simulation
+        Does not raise on solver failure: ``status = -1`` and ``message`` says what
+        happened and what to change.
+
+    Raises
+    ------
+    ParameterError
+        Bad parameters, or an intervention that would take a parameter outside its
+        bounds (the message names the intervention, the parameter and the value).
+    ValueError, TypeError
+        Bad ``x0``, ``t``, ``t_eval``, tolerances, method, stress or events.
+
+    Notes
+    -----
+    **Breakpoints.** Stress inputs and intervention schedules list the times where they
+    (or their slopes) jump. The interval is cut there and `solve_ivp` is restarted on
+    each piece, with the inputs and parameters of that piece as smooth functions
+    (one-sided values at the ends). An adaptive solver therefore never steps over a
+    short pulse, whatever ``max_step``. A stress given as a plain function has no known
+    breakpoints: its jumps may be stepped over unless ``max_step`` is small.
+
+    **Time-varying parameters** are substituted into the compiled right-hand side at
+    every evaluation (parameter vectors are built once per piece when constant there).
+
+    **Events.** Crossings are searched on ``EVENT_SAMPLES`` sub-intervals of every
+    solver step, using the dense output, and located with Brent's method on it, so
+    their accuracy is that of the dense output (about ``rtol``). Between two samples, a
+    local extremum of ``g`` whose value has the other sign reveals a pair of crossings
+    that fall between the samples; both are reported. Crossings closer together than
+    the sample spacing whose ``g`` is not unimodal between samples can still be missed.
+    A terminal event ends the run at its first crossing; the solver may have computed
+    (and discarded) a little beyond it.
+
+    **Divergence.** The run stops with status -1 when a state exceeds ``1e6`` times the
+    model's domain scale; the message names the state and the parameters in its
+    equation.
+
+    Examples
+    --------
+    >>> import dyadmodel as dm
+    >>> from dyadmodel.simulate import simulate, stress
+    >>> m = dm.models.get("pursuer-distancer-2d")
+    >>> run = simulate(m, m.params(), [0.1367, 0.1367], t=(0, 60),
+    ...                stress=stress.pulse(10, 5, 0.5))
+    >>> run.status, [round(float(v), 4) for v in run.y[:, -1]]  # tipped and stays
+    (0, [1.4633, 1.4633])
+    >>> run.breakpoints
+    (10.0, 15.0)
+    """
+    pset = model.parameter_set(params)
+    y0 = _initial_state(model, x0)
+    t0, t1 = _span(t)
+    _check_tolerances(model, rtol, atol)
+    if not (isinstance(method, str) and method in _METHODS):
+        raise ValueError(f"method = {method!r} is not one of {', '.join(_METHODS)}")
+    if max_step is None:
+        max_step_value = math.inf
+    else:
+        if not _positive(max_step):
+            raise ValueError(f"max_step = {max_step!r} must be a positive number or None")
+        max_step_value = float(max_step)
+    if isinstance(max_evaluations, bool) or not isinstance(max_evaluations, numbers.Integral):
+        raise ValueError(f"max_evaluations = {max_evaluations!r} must be a positive integer")
+    if max_evaluations < 1:
+        raise ValueError(f"max_evaluations = {max_evaluations!r} must be a positive integer")
+    teval = _t_eval(t_eval, t0, t1)
+
+    forcing = Forcing(model, pset, stress, as_interventions(interventions))
+    evs = as_events(events)
+    g_fns = [ev.build(model, pset) for ev in evs]
+    bps = forcing.breakpoints(t0, t1)
+    edges = [t0, *bps, t1]
+    scale = max(1.0, float(np.max(np.abs(np.asarray(model.domain, dtype=float)))))
+    bound = _DIVERGENCE * scale
+
+    fn = model._rhs_fn
+    jfn = model._jac_fn
+    n = model.n_states
+    nfev = [0]
+
+    ts_all: list[np.ndarray] = []
+    interps: list[Any] = []
+    step_t: list[np.ndarray] = []
+    step_y: list[np.ndarray] = []
+    roots: list[list[tuple[float, np.ndarray]]] = [[] for _ in evs]
+    status, message, terminated_by = 0, "", None
+    y = y0
+    for a, b in itertools.pairwise(edges):
+        seg = forcing.segment(a, b)
+        rhs = _rhs(fn, seg, nfev, max_evaluations)
+        kwargs: dict[str, Any] = {}
+        if method in _IMPLICIT:
+            kwargs["jac"] = _jac(jfn, seg, n)
+        sc_events = _scipy_events(evs, g_fns, bound)
+        try:
+            with np.errstate(over="ignore", invalid="ignore"):
+                sol = solve_ivp(
+                    rhs,
+                    (a, b),
+                    y,
+                    method=method,
+                    rtol=rtol,
+                    atol=atol,
+                    max_step=max_step_value,
+                    dense_output=True,
+                    events=sc_events,
+                    **kwargs,
+                )
+        except _Budget as stop:
+            status = -1
+            message = _budget_message(model, method, max_evaluations, stop, seg, jfn)
+            if not step_t:  # nothing accepted before the budget ran out: keep the start
+                step_t.append(np.array([a]))
+                step_y.append(y[:, None])
+            break
+        dense = sol.sol
+        t_stop = None
+        if sol.status == 1 and sol.t_events[-1].size:
+            status = -1
+            message = _divergence_message(model, pset, sol.t_events[-1][0], sol.y[:, -1], bound)
+            t_stop = float(sol.t[-1])
+        elif sol.status == -1 or not np.all(np.isfinite(sol.y[:, -1])):
+            status = -1
+            message = _failure_message(model, pset, method, sol, seg, jfn)
+        # events on this piece
+        if evs and dense is not None and sol.t.size > 1:
+            found = _scan_events(dense, sol.t, evs, g_fns, sol if sol.status == 1 else None)
+            first_terminal = None
+            for k, ev in enumerate(evs):
+                for tr in found[k]:
+                    if ev.terminal and (first_terminal is None or tr < first_terminal[0]):
+                        first_terminal = (tr, k)
+            if first_terminal is not None and (t_stop is None or first_terminal[0] <= t_stop):
+                t_stop = first_terminal[0]
+                k_term = first_terminal[1]
+                if status != -1:
+                    status = 1
+                    terminated_by = evs[k_term].name
+                    message = (
+                        f"A terminal event occurred: {evs[k_term].name!r} at t = {t_stop:.9g}."
+                    )
+            for k, ev in enumerate(evs):
+                for tr in found[k]:
+                    if t_stop is None or tr <= t_stop + 1e-12 * max(1.0, abs(t_stop)):
+                        roots[k].append((tr, np.asarray(dense(tr), dtype=float)))
+                        if ev.terminal:
+                            break
+        # keep the piece (truncated at a stop)
+        ts = np.asarray(dense.ts if dense is not None else sol.t, dtype=float)
+        pieces = list(dense.interpolants) if dense is not None else []
+        st, sy = sol.t, sol.y
+        if t_stop is not None and dense is not None and ts.size > 1:
+            keep = int(np.searchsorted(ts, t_stop, side="left"))
+            keep = max(keep, 1)
+            ts = np.append(ts[:keep], t_stop)
+            pieces = pieces[:keep]
+            mask = st < t_stop
+            st = np.append(st[mask], t_stop)
+            sy = np.column_stack([sy[:, mask], dense(t_stop)])
+        if ts.size > 1 and ts[-1] > ts[0]:
+            ts_all.append(ts if not ts_all else ts[1:])
+            interps.extend(pieces)
+        step_t.append(st if not step_t else st[1:])
+        step_y.append(sy if not step_y else sy[:, 1:])
+        y = sy[:, -1]
+        if status != 0 or t_stop is not None:
+            break
+    if status == 0:
+        message = "The solver successfully reached the end of the integration interval."
+
+    t_steps = np.concatenate(step_t)
+    y_steps = np.concatenate(step_y, axis=1)
+    dense_all = None
+    if interps:
+        dense_all = OdeSolution(np.concatenate(ts_all), interps)
+    if teval is not None:
+        t_end = t_steps[-1]
+        t_out = teval[teval <= t_end]
+        y_out = (
+            np.asarray(dense_all(t_out), dtype=float).reshape(n, -1)
+            if dense_all is not None and t_out.size
+            else np.empty((n, 0))
+        )
+        if dense_all is None and t_out.size:  # nothing integrated (failure at once)
+            t_out = t_out[:1]
+            y_out = y0[:, None]
+    else:
+        t_out, y_out = t_steps, y_steps
+    records = tuple(
+        EventRecord(
+            name=ev.name,
+            t=_frozen([r[0] for r in roots[k]]),
+            y=_frozen(np.array([r[1] for r in roots[k]]).T if roots[k] else np.empty((n, 0))),
+            terminal=ev.terminal,
+        )
+        for k, ev in enumerate(evs)
+    )
+    samples = forcing.input_values(np.asarray(t_out, dtype=float))
+    for v in samples.values():
+        v.setflags(write=False)
+    return Simulation(
+        t=_frozen(t_out),
+        y=_frozen(y_out),
+        sol=dense_all,
+        inputs=MappingProxyType(samples),
+        events=records,
+        status=status,
+        message=message,
+        terminated_by=terminated_by,
+        model_name=model.name,
+        params=pset,
+        x0=_frozen(y0),
+        t_span=(t0, t1),
+        stress=tuple(zip(model.input_names, forcing.input_specs)),
+        interventions=forcing.interventions,
+        breakpoints=tuple(bps),
+        method=method,
+        rtol=rtol,
+        atol=atol,
+        nfev=nfev[0],
+        _forcing=forcing,
+    )
+
+
+# -- right-hand side -------------------------------------------------------------------
+def _rhs(fn: Any, seg: Segment, nfev: list[int], budget: int) -> Any:
+    if seg.constant:
+        pv, uv = seg.params(0.0), seg.inputs(0.0)
+
+        def f(t: float, y: np.ndarray) -> np.ndarray:
+            nfev[0] += 1
+            if nfev[0] > budget:
+                raise _Budget(t, y)
+            return np.array(fn(*y, *pv, *uv), dtype=float)
+
+    else:
+
+        def f(t: float, y: np.ndarray) -> np.ndarray:
+            nfev[0] += 1
+            if nfev[0] > budget:
+                raise _Budget(t, y)
+            return np.array(fn(*y, *seg.params(t), *seg.inputs(t)), dtype=float)
+
+    return f
+
+
+def _jac(jfn: Any, seg: Segment, n: int) -> Any:
+    def jac(t: float, y: np.ndarray) -> np.ndarray:
+        return np.array(jfn(*y, *seg.params(t), *seg.inputs(t)), dtype=float).reshape(n, n)
+
+    return jac
+
+
+# -- events ------------------------------------------------------------------------------
+def _scipy_events(evs: Sequence[Event], g_fns: Sequence[Any], bound: float) -> list[Any]:
+    """Terminal events go to scipy as well (to stop early); the divergence guard last."""
+    out = []
+    for ev, g in zip(evs, g_fns):
+        if not ev.terminal:
+            continue
+
+        def sc(t: float, y: np.ndarray, g: Any = g) -> float:
+            return float(g(t, y))
+
+        sc.terminal = True
+        sc.direction = ev.direction
+        out.append(sc)
+
+    def diverged(t: float, y: np.ndarray) -> float:
+        m = float(np.max(np.abs(y)))
+        return m - bound if math.isfinite(m) else 1.0
+
+    diverged.terminal = True
+    diverged.direction = 1
+    out.append(diverged)
+    return out
+
+
+def _scan_events(
+    dense: OdeSolution,
+    steps: np.ndarray,
+    evs: Sequence[Event],
+    g_fns: Sequence[Any],
+    stopped: Any,
+) -> list[list[float]]:
+    """All crossings of each event on one piece, sorted (see `simulate`, Notes)."""
+    h = np.diff(steps)
+    frac = np.arange(EVENT_SAMPLES) / EVENT_SAMPLES
+    grid = np.append((steps[:-1, None] + h[:, None] * frac[None, :]).ravel(), steps[-1])
+    states = np.asarray(dense(grid), dtype=float).reshape(-1, grid.size)
+    out: list[list[float]] = []
+    sc_index = 0
+    for ev, g in zip(evs, g_fns):
+        if ev.vectorized:
+            values = np.asarray(g(grid, states), dtype=float).reshape(grid.size)
+        else:
+            values = np.array([float(g(tk, states[:, k])) for k, tk in enumerate(grid)])
+
+        def gt(tt: float, g: Any = g) -> float:
+            return float(g(tt, np.asarray(dense(tt), dtype=float)))
+
+        found = _crossings(grid, values, gt, ev.direction)
+        if ev.terminal and stopped is not None:
+            te = stopped.t_events[sc_index]
+            found.extend(float(x) for x in te)
+        if ev.terminal:
+            sc_index += 1
+        out.append(_dedupe(sorted(found)))
+    return out
+
+
+def _crossings(grid: np.ndarray, g: np.ndarray, gt: Any, direction: int) -> list[float]:
+    found: list[float] = []
+
+    def want(rising: bool) -> bool:
+        return direction == 0 or (direction > 0) == rising
+
+    for k in range(grid.size - 1):
+        ga, gb = g[k], g[k + 1]
+        if not (np.isfinite(ga) and np.isfinite(gb)):
+            continue
+        if ga == 0:
+            continue
+        if gb == 0:
+            if want(ga < 0):
+                found.append(float(grid[k + 1]))
+            continue
+        if (ga < 0) != (gb < 0):
+            if want(ga < 0):
+                found.append(_root(gt, grid[k], grid[k + 1]))
+            continue
+        # a local extremum of g at a sample, toward zero: look for a hidden pair
+        if 0 < k and g[k - 1] != 0 and (g[k - 1] < 0) == (ga < 0):
+            if abs(ga) < abs(g[k - 1]) and abs(ga) <= abs(gb):
+                sgn = 1.0 if ga > 0 else -1.0
+                lo, hi = float(grid[k - 1]), float(grid[k + 1])
+                res = minimize_scalar(
+                    lambda tt, sgn=sgn: sgn * gt(tt),
+                    bounds=(lo, hi),
+                    method="bounded",
+                    options={"xatol": 1e-12 * max(1.0, abs(hi))},
+                )
+                if res.fun < 0:  # g changes sign at its extremum
+                    tm = float(res.x)
+                    first, second = _root(gt, lo, tm), _root(gt, tm, hi)
+                    if want(sgn < 0):  # g leaves its sign first: rising when it was < 0
+                        found.append(first)
+                    if want(sgn > 0):
+                        found.append(second)
+    return found
+
+
+def _root(gt: Any, a: float, b: float) -> float:
+    try:
+        return float(brentq(gt, a, b, xtol=1e-13 * max(1.0, abs(b)), rtol=4 * np.finfo(float).eps))
+    except ValueError:  # no sign change after all (rounding): the nearer end
+        return float(a if abs(gt(a)) <= abs(gt(b)) else b)
+
+
+def _dedupe(times: list[float]) -> list[float]:
+    out: list[float] = []
+    for x in times:
+        if not out or x - out[-1] > 1e-9 * max(1.0, abs(x)):
+            out.append(x)
+    return out
+
+
+# -- messages ----------------------------------------------------------------------------
+def _involved(model: Model, i: int, params: ParameterSet) -> str:
+    syms = {s.name for s in model.rhs_expr[i].free_symbols}
+    names = [p for p in model.parameter_names if p in syms]
+    return ", ".join(f"{p} = {params[p]:g}" for p in names) or "no parameters"
+
+
+def _divergence_message(
+    model: Model, params: ParameterSet, t: float, y: np.ndarray, bound: float | None
+) -> str:
+    y = np.asarray(y, dtype=float)
+    size = np.where(np.isfinite(y), np.abs(y), np.inf)
+    i = int(np.argmax(size))
+    name = model.state_names[i]
+    what = f"|{name}| exceeded {bound:g}" if bound is not None else f"{name} = {y[i]:.3g}"
+    return (
+        f"state {name!r} diverged: {what} at t = {t:.6g}. Its equation "
+        f"involves {_involved(model, i, params)}; check these values (a runaway means "
+        "feedback without saturation or a parameter outside its intended range), or "
+        "shorten the time span."
+    )
+
+
+def _spectrum(
+    model: Model, jfn: Any, seg: Segment, t: float, y: np.ndarray
+) -> tuple[float, float] | None:
+    """(smallest, largest) modulus of the Jacobian eigenvalues' real parts at (t, y)."""
+    try:
+        with np.errstate(all="ignore"):
+            jac = np.array(jfn(*y, *seg.params(t), *seg.inputs(t)), dtype=float).reshape(
+                model.n_states, model.n_states
+            )
+            lam = np.abs(np.linalg.eigvals(jac).real)
+    except (ValueError, ZeroDivisionError, np.linalg.LinAlgError):
+        return None
+    if not np.all(np.isfinite(lam)) or lam.max() == 0:
+        return None
+    return float(lam.min()), float(lam.max())
+
+
+def _stiffness_text(spec: tuple[float, float] | None, t: float) -> str:
+    if spec is None:
+        return ""
+    lo, hi = spec
+    ratio = hi / max(lo, 1e-300)
+    return (
+        f" At t = {t:.6g} the Jacobian's eigenvalues have real parts from {lo:.3g} to "
+        f"{hi:.3g} in modulus (stiffness ratio {ratio:.3g})."
+    )
+
+
+def _state_text(model: Model, y: np.ndarray) -> str:
+    return ", ".join(f"{n} = {v:.4g}" for n, v in zip(model.state_names, y))
+
+
+def _failure_message(
+    model: Model, params: ParameterSet, method: str, sol: Any, seg: Segment, jfn: Any
+) -> str:
+    t_fail, y_fail = float(sol.t[-1]), sol.y[:, -1]
+    if not np.all(np.isfinite(y_fail)) or float(np.max(np.abs(y_fail))) > 1e3 * max(
+        1.0, float(np.max(np.abs(np.asarray(model.domain, dtype=float))))
+    ):
+        return _divergence_message(model, params, t_fail, y_fail, None)
+    head = (
+        f"{method} failed at t = {t_fail:.6g} ({_state_text(model, y_fail)}): "
+        f"{str(sol.message).rstrip('.')}."
+    )
+    spec = _spectrum(model, jfn, seg, t_fail, y_fail)
+    span = max(abs(t_fail), 1.0)
+    if spec is not None and spec[1] / max(spec[0], 1e-300) >= 1e3 and method not in _IMPLICIT:
+        advice = (
+            " The problem is stiff there: try method='LSODA' or method='Radau' (implicit "
+            "methods use the model's exact Jacobian)."
+        )
+    elif spec is not None and spec[1] * span > 1e8:
+        advice = (
+            f" The right-hand side is extremely steep there (fastest time scale "
+            f"{1 / spec[1]:.3g}): the solution seems to run into a singularity of the "
+            f"model; check the parameters ({_involved_all(model, params)}) or end the run "
+            "earlier."
+        )
+    else:
+        advice = (
+            " Try smaller rtol/atol or a max_step; if the problem is stiff, "
+            "method='LSODA' or method='Radau'."
+        )
+    return head + _stiffness_text(spec, t_fail) + advice
+
+
+def _involved_all(model: Model, params: ParameterSet) -> str:
+    return ", ".join(f"{p} = {params[p]:g}" for p in model.parameter_names)
+
+
+def _budget_message(
+    model: Model, method: str, budget: int, stop: _Budget, seg: Segment, jfn: Any
+) -> str:
+    y = np.asarray(stop.y, dtype=float)
+    spec = _spectrum(model, jfn, seg, float(stop.t), y) if np.all(np.isfinite(y)) else None
+    hint = _stiffness_text(spec, float(stop.t))
+    advice = (
+        "if the problem is stiff, try method='LSODA' or method='Radau'; otherwise raise "
+        "max_evaluations or shorten the time span"
+        if method not in _IMPLICIT
+        else "raise max_evaluations, loosen rtol/atol or shorten the time span"
+    )
+    return (
+        f"The maximum number of right-hand-side evaluations ({budget}) was reached at "
+        f"t = {float(stop.t):.6g} ({method} needs more steps than allowed).{hint} "
+        f"{advice}. The trajectory is returned up to the last restart before that time."
+    )
+
+
+# -- argument checks ---------------------------------------------------------------------
+def _positive(v: Any) -> bool:
+    return isinstance(v, numbers.Real) and not isinstance(v, bool) and math.isfinite(v) and v > 0
+
+
+def _initial_state(model: Model, x0: Any) -> np.ndarray:
+    try:
+        arr = np.array(x0, dtype=float)
+    except (TypeError, ValueError):
+        raise ValueError(f"x0 = {x0!r} is not an array of numbers") from None
+    if arr.shape != (model.n_states,):
+        raise ValueError(
+            f"x0 must have shape ({model.n_states},) for model {model.name!r} (states "
+            f"{', '.join(model.state_names)}); got shape {arr.shape}"
+        )
+    if not np.all(np.isfinite(arr)):
+        raise ValueError(f"x0 = {arr.tolist()} is not finite")
+    return arr
+
+
+def _span(t: Any) -> tuple[float, float]:
+    try:
+        t0, t1 = t
+    except (TypeError, ValueError):
+        raise ValueError(f"t = {t!r} must be a pair (t0, t1)") from None
+    for name, v in (("t0", t0), ("t1", t1)):
+        if isinstance(v, bool) or not isinstance(v, numbers.Real) or not math.isfinite(v):
+            raise ValueError(f"t = {t!r}: {name} = {v!r} must be a finite number")
+    if not t1 > t0:
+        raise ValueError(f"t = {t!r}: the end time must be after the start time")
+    return float(t0), float(t1)
+
+
+def _check_tolerances(model: Model, rtol: Any, atol: Any) -> None:
+    if not _positive(rtol):
+        raise ValueError(f"rtol = {rtol!r} must be a positive number")
+    arr = np.asarray(atol, dtype=float)
+    if arr.shape not in ((), (model.n_states,)) or not np.all(np.isfinite(arr)) or np.any(arr <= 0):
+        raise ValueError(
+            f"atol = {atol!r} must be a positive number or one per state ({model.n_states})"
+        )
+
+
+def _t_eval(t_eval: Any, t0: float, t1: float) -> np.ndarray | None:
+    if t_eval is None:
+        return None
+    arr = np.asarray(t_eval, dtype=float)
+    if arr.ndim != 1 or arr.size == 0 or not np.all(np.isfinite(arr)):
+        raise ValueError("t_eval must be a non-empty 1-D array of finite times")
+    if np.any(np.diff(arr) <= 0):
+        raise ValueError("t_eval must be strictly increasing")
+    if arr[0] < t0 or arr[-1] > t1:
+        raise ValueError(
+            f"t_eval runs from {arr[0]:g} to {arr[-1]:g}, outside the time span [{t0:g}, {t1:g}]"
+        )
+    return arr

@@ -1,0 +1,350 @@
+"""External stress as a function of time: pulses, steps, periodic pulses, data, and sums.
+
+Stress ``s(t)`` is the input through which life outside the couple reaches it ("stress
+hits (say, a problem with a child), and she moves toward him ... he withdraws", Lerner
+2009; DESIGN.md phenomenon 2). In the flagship models it adds to what each partner
+perceives of the other. Every stress input here is a frozen dataclass that
+
+- returns ``s(t)`` when called with a time or an array of times (``__call__``);
+- lists the times where ``s`` or its slope jumps (``breakpoints``), so that
+  `dyadmodel.simulate` integrates up to each one and restarts there instead of stepping
+  over it (an adaptive solver that takes a step of 10 past a 0.01-long pulse never sees
+  the pulse);
+- adds to another with ``+``.
+
+Values are right-continuous: a pulse ``pulse(10, 5, 1.0)`` is 1 for ``10 <= t < 15``.
+
+Examples
+--------
+>>> from dyadmodel.simulate import stress
+>>> s = stress.pulse(10, 5, 1.0) + stress.step(30, 0.2)
+>>> [float(s(t)) for t in (0, 10, 14.9, 15, 31)]
+[0.0, 1.0, 1.0, 0.0, 0.2]
+>>> s.breakpoints(0, 100)
+(10.0, 15.0, 30.0)
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+import math
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+
+from dyadmodel.simulate._checks import SpecError, check_real
+
+__all__ = [
+    "Periodic",
+    "PiecewiseLinear",
+    "Pulse",
+    "Step",
+    "Stress",
+    "StressSum",
+    "periodic",
+    "piecewise_linear",
+    "pulse",
+    "step",
+]
+
+
+class Stress:
+    """Base class of the stress inputs (see the module docstring).
+
+    Subclasses implement ``__call__``, ``breakpoints`` and ``segment_value``.
+    """
+
+    def __call__(self, t: Any) -> Any:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def breakpoints(self, t0: float, t1: float) -> tuple[float, ...]:  # pragma: no cover
+        """Sorted times strictly inside ``(t0, t1)`` where ``s`` or its slope jumps."""
+        raise NotImplementedError
+
+    def segment_value(self, a: float, b: float) -> float | Callable[[float], float]:
+        """The smooth function that ``s`` equals on ``[a, b]`` (no breakpoint inside):
+        a float when it is constant there.
+
+        Evaluating the piece found at the midpoint, rather than ``s`` itself, gives the
+        solver the right one-sided value at the segment's ends, whatever the rounding of
+        ``t`` at a breakpoint.
+        """
+        raise NotImplementedError  # pragma: no cover
+
+    def __add__(self, other: Any) -> StressSum:
+        if not isinstance(other, Stress):
+            return NotImplemented
+        return StressSum((*_terms(self), *_terms(other)))
+
+    def __radd__(self, other: Any) -> Stress:
+        # sum([...]) starts from 0
+        if isinstance(other, int | float) and not isinstance(other, bool) and other == 0:
+            return self
+        return NotImplemented
+
+
+def _terms(s: Stress) -> tuple[Stress, ...]:
+    return s.terms if isinstance(s, StressSum) else (s,)
+
+
+def _eval(t: Any, fn: Callable[[np.ndarray], np.ndarray]) -> Any:
+    arr = np.asarray(t, dtype=float)
+    out = fn(arr)
+    return float(out) if arr.ndim == 0 else out
+
+
+def _inside(times: Sequence[float], t0: float, t1: float) -> tuple[float, ...]:
+    return tuple(sorted({float(x) for x in times if t0 < x < t1}))
+
+
+@dataclasses.dataclass(frozen=True)
+class Pulse(Stress):
+    """Stress ``size`` for ``start <= t < start + duration``, else 0.
+
+    Attributes
+    ----------
+    start : float
+    duration : float
+        Positive.
+    size : float
+        Stress intensity during the pulse (finite; negative values are accepted but
+        leave the flagship models' non-negative orthant unprotected).
+    """
+
+    start: float
+    duration: float
+    size: float
+
+    def __post_init__(self) -> None:
+        _set(self, "start", check_real("pulse", "start", self.start, what="a time"))
+        _set(
+            self,
+            "duration",
+            check_real(
+                "pulse", "duration", self.duration, low=0, low_inclusive=False, what="a time span"
+            ),
+        )
+        _set(self, "size", check_real("pulse", "size", self.size, what="a stress intensity"))
+
+    @property
+    def end(self) -> float:
+        return self.start + self.duration
+
+    def __call__(self, t: Any) -> Any:
+        return _eval(t, lambda a: np.where((a >= self.start) & (a < self.end), self.size, 0.0))
+
+    def breakpoints(self, t0: float, t1: float) -> tuple[float, ...]:
+        return _inside((self.start, self.end), t0, t1)
+
+    def segment_value(self, a: float, b: float) -> float:
+        return float(self(0.5 * (a + b)))
+
+
+@dataclasses.dataclass(frozen=True)
+class Step(Stress):
+    """Stress ``size`` for ``t >= start``, else 0 (a lasting change of circumstances)."""
+
+    start: float
+    size: float
+
+    def __post_init__(self) -> None:
+        _set(self, "start", check_real("step", "start", self.start, what="a time"))
+        _set(self, "size", check_real("step", "size", self.size, what="a stress intensity"))
+
+    def __call__(self, t: Any) -> Any:
+        return _eval(t, lambda a: np.where(a >= self.start, self.size, 0.0))
+
+    def breakpoints(self, t0: float, t1: float) -> tuple[float, ...]:
+        return _inside((self.start,), t0, t1)
+
+    def segment_value(self, a: float, b: float) -> float:
+        return float(self(0.5 * (a + b)))
+
+
+@dataclasses.dataclass(frozen=True)
+class Periodic(Stress):
+    """Pulses of ``size`` lasting ``duration``, starting at ``start + k * period`` (k >= 0).
+
+    Zero before ``start``. ``0 < duration <= period``; ``duration == period`` is a step.
+    """
+
+    period: float
+    duration: float
+    size: float
+    start: float = 0.0
+
+    def __post_init__(self) -> None:
+        _set(
+            self,
+            "period",
+            check_real(
+                "periodic", "period", self.period, low=0, low_inclusive=False, what="a time span"
+            ),
+        )
+        _set(
+            self,
+            "duration",
+            check_real(
+                "periodic",
+                "duration",
+                self.duration,
+                low=0,
+                low_inclusive=False,
+                high=self.period,
+                what="a time span no longer than the period",
+            ),
+        )
+        _set(self, "size", check_real("periodic", "size", self.size, what="a stress intensity"))
+        _set(self, "start", check_real("periodic", "start", self.start, what="a time"))
+
+    def __call__(self, t: Any) -> Any:
+        def f(a: np.ndarray) -> np.ndarray:
+            rel = a - self.start
+            k = np.floor(rel / self.period)
+            on = (rel >= 0) & (rel - k * self.period < self.duration)
+            return np.where(on, self.size, 0.0)
+
+        return _eval(t, f)
+
+    def breakpoints(self, t0: float, t1: float) -> tuple[float, ...]:
+        if t1 <= self.start:
+            return ()
+        k0 = max(0, math.floor((t0 - self.start) / self.period))
+        k1 = math.ceil((t1 - self.start) / self.period)
+        times = []
+        for k in range(k0, k1 + 1):
+            on = self.start + k * self.period
+            times += [on, on + self.duration]
+        return _inside(times, t0, t1)
+
+    def segment_value(self, a: float, b: float) -> float:
+        return float(self(0.5 * (a + b)))
+
+
+@dataclasses.dataclass(frozen=True)
+class PiecewiseLinear(Stress):
+    """Linear interpolation of ``values`` at ``times`` (e.g. daily stress ratings).
+
+    Before the first time and after the last one the end values are held. ``times``
+    strictly increasing, at least two; all finite. Every time is a breakpoint (the slope
+    jumps there).
+    """
+
+    times: tuple[float, ...]
+    values: tuple[float, ...]
+
+    def __post_init__(self) -> None:
+        times = _real_tuple("times", self.times)
+        values = _real_tuple("values", self.values)
+        if len(times) < 2:
+            raise SpecError("piecewise_linear", "times", self.times, "at least two times")
+        if len(values) != len(times):
+            raise SpecError(
+                "piecewise_linear",
+                "values",
+                self.values,
+                f"one value per time ({len(times)} values)",
+            )
+        if any(b <= a for a, b in itertools.pairwise(times)):
+            raise SpecError("piecewise_linear", "times", self.times, "strictly increasing times")
+        _set(self, "times", times)
+        _set(self, "values", values)
+
+    def __call__(self, t: Any) -> Any:
+        return _eval(t, lambda a: np.interp(a, self.times, self.values))
+
+    def breakpoints(self, t0: float, t1: float) -> tuple[float, ...]:
+        return _inside(self.times, t0, t1)
+
+    def segment_value(self, a: float, b: float) -> float | Callable[[float], float]:
+        mid = 0.5 * (a + b)
+        ts, vs = self.times, self.values
+        k = int(np.searchsorted(ts, mid, side="right"))
+        if k == 0:
+            return vs[0]
+        if k == len(ts):
+            return vs[-1]
+        ta, tb, va, vb = ts[k - 1], ts[k], vs[k - 1], vs[k]
+        if va == vb:
+            return va
+        slope = (vb - va) / (tb - ta)
+        return lambda t: va + slope * (t - ta)
+
+
+@dataclasses.dataclass(frozen=True)
+class StressSum(Stress):
+    """The sum of stress inputs (built with ``+``)."""
+
+    terms: tuple[Stress, ...]
+
+    def __post_init__(self) -> None:
+        terms = tuple(self.terms)
+        for k, term in enumerate(terms):
+            if not isinstance(term, Stress):
+                raise SpecError("stress sum", f"terms[{k}]", term, "a dyadmodel stress input")
+        _set(self, "terms", terms)
+
+    def __call__(self, t: Any) -> Any:
+        total = sum((term(t) for term in self.terms), start=0.0)
+        return float(total) if np.ndim(total) == 0 else total
+
+    def breakpoints(self, t0: float, t1: float) -> tuple[float, ...]:
+        return tuple(sorted({b for term in self.terms for b in term.breakpoints(t0, t1)}))
+
+    def segment_value(self, a: float, b: float) -> float | Callable[[float], float]:
+        parts = [term.segment_value(a, b) for term in self.terms]
+        const = sum(p for p in parts if not callable(p))
+        funcs = [p for p in parts if callable(p)]
+        if not funcs:
+            return float(const)
+        return lambda t: const + sum(f(t) for f in funcs)
+
+
+def _set(obj: Any, name: str, value: Any) -> None:
+    object.__setattr__(obj, name, value)
+
+
+def _real_tuple(field: str, seq: Any) -> tuple[float, ...]:
+    if isinstance(seq, str | bytes) or not isinstance(seq, Sequence | np.ndarray):
+        raise SpecError("piecewise_linear", field, seq, "a sequence of numbers")
+    return tuple(check_real("piecewise_linear", f"{field}[{k}]", v) for k, v in enumerate(seq))
+
+
+def pulse(start: float, duration: float, size: float) -> Pulse:
+    """A stress episode: ``size`` for ``start <= t < start + duration``.
+
+    Examples
+    --------
+    >>> p = pulse(10, 5, 1.0)
+    >>> float(p(9.99)), float(p(10)), float(p(15))
+    (0.0, 1.0, 0.0)
+    """
+    return Pulse(start, duration, size)
+
+
+def step(start: float, size: float) -> Step:
+    """A lasting stress: ``size`` from ``start`` on."""
+    return Step(start, size)
+
+
+def periodic(period: float, duration: float, size: float, start: float = 0.0) -> Periodic:
+    """Recurring stress: a pulse of ``size`` and ``duration`` every ``period`` from
+    ``start`` on (e.g. a weekly strain).
+
+    Examples
+    --------
+    >>> w = periodic(7, 1, 0.5)
+    >>> [float(w(t)) for t in (0, 0.5, 1, 7, 8)]
+    [0.5, 0.5, 0.0, 0.5, 0.0]
+    """
+    return Periodic(period, duration, size, start)
+
+
+def piecewise_linear(times: Sequence[float], values: Sequence[float]) -> PiecewiseLinear:
+    """Stress from data: linear between ``(times[k], values[k])``, held beyond the ends."""
+    return PiecewiseLinear(
+        tuple(times) if not isinstance(times, tuple) else times,
+        tuple(values) if not isinstance(values, tuple) else values,
+    )

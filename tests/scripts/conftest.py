@@ -1,0 +1,8 @@
+"""The figure scripts import ``_common`` from ``scripts/``: put it on ``sys.path``."""
+
+import sys
+from pathlib import Path
+
+SCRIPTS = Path(__file__).resolve().parents[2] / "scripts"
+if str(SCRIPTS) not in sys.path:
+    sys.path.insert(0, str(SCRIPTS))

@@ -1,0 +1,235 @@
+"""Scenario files: the shipped example end to end, the CLI, and malformed files."""
+
+import csv
+import importlib.util
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import dyadmodel as dm
+from dyadmodel.simulate import Scenario, ScenarioError, load_scenario, run_scenario
+from dyadmodel.simulate._scenario import cli_simulate
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "stress_pulse_tipping.toml"
+
+MINIMAL = """
+[model]
+name = "pursuer-distancer-2d"
+
+[initial]
+equilibrium = "balanced"
+
+[time]
+span = [0.0, 20.0]
+samples = 21
+
+[[stress]]
+type = "pulse"
+start = 2.0
+duration = 5.0
+size = 0.5
+"""
+
+
+def write(tmp_path, text, name="scenario.toml"):
+    path = tmp_path / name
+    path.write_text(text)
+    return path
+
+
+@pytest.fixture(scope="module")
+def example_run(tmp_path_factory):
+    out = tmp_path_factory.mktemp("example")
+    return run_scenario(EXAMPLE, out), out
+
+
+def test_the_example_runs_end_to_end(example_run):
+    result, out = example_run
+    names = sorted(p.name for p in result.files)
+    assert "stress_pulse_tipping.csv" in names and "stress_pulse_tipping_events.csv" in names
+    with open(out / "stress_pulse_tipping.csv", newline="") as fh:
+        rows = list(csv.reader(fh))
+    assert rows[0] == ["t", "pursuit_1", "distance_2", "stress", "anxiety_gain_1"]
+    data = np.array(rows[1:], dtype=float)
+    assert data.shape == (2001, 5)
+    t = data[:, 0]
+    entrenched, balanced = 0.8 + np.sqrt(0.44), 0.8 - np.sqrt(0.44)
+    before = data[np.searchsorted(t, 60.0)]
+    np.testing.assert_allclose(before[1:3], [entrenched, entrenched], atol=1e-4)  # tipped
+    np.testing.assert_allclose(data[-1, 1:3], [balanced, balanced], atol=1e-4)  # and back
+    assert data[np.searchsorted(t, 12.0), 3] == 0.5 and data[-1, 3] == 0.0
+    assert data[np.searchsorted(t, 90.0), 4] == pytest.approx(1.2)
+    assert data[-1, 4] == 2.0  # the intervention has ended; the couple stays balanced
+    crossings = result.simulation.event("tipping threshold").t
+    assert crossings.size == 2 and 10 < crossings[0] < 15 and 65 < crossings[1] < 80
+    assert result.simulation.event("separation").t.size == 0
+
+
+def test_the_example_writes_netcdf_or_says_why_not_and_a_figure(example_run):
+    result, out = example_run
+    if importlib.util.find_spec("xarray") is None:
+        assert any("netCDF skipped" in n for n in result.notes)
+    else:
+        assert (out / "stress_pulse_tipping.nc").exists()
+    assert (out / "stress_pulse_tipping.html").exists()
+
+
+def test_cli_prints_what_it_wrote(tmp_path, capsys):
+    path = write(tmp_path, MINIMAL + "\n[output]\nfigure = false\nnetcdf = false\n")
+    assert cli_simulate([str(path), "--outdir", str(tmp_path / "out")]) == 0
+    out = capsys.readouterr().out
+    assert f"wrote {tmp_path / 'out' / 'scenario.csv'}" in out
+    assert "scenario: t = 20" in out
+
+
+def test_cli_reports_a_malformed_file_in_one_line(tmp_path, capsys):
+    path = write(tmp_path, MINIMAL.replace("duration = 5.0", "duration = -5.0"))
+    assert cli_simulate([str(path)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "stress[0].duration = -5.0" in err
+
+
+def test_attachment_scores_and_explicit_states(tmp_path):
+    text = MINIMAL.replace(
+        '[initial]\nequilibrium = "balanced"',
+        "[initial]\nstate = { pursuit_1 = 0.2, distance_2 = 0.3 }\n\n"
+        "[attachment]\nanxiety_1 = 6.0\navoidance_1 = 2.0\nanxiety_2 = 2.0\navoidance_2 = 6.0\n\n"
+        "[parameters]\nthreshold_1 = 1.1",
+    )
+    sc = load_scenario(write(tmp_path, text))
+    assert isinstance(sc, Scenario)
+    m = dm.models.get("pursuer-distancer-2d")
+    from dyadmodel.attachment import couple_params
+
+    expected = couple_params(m, 6.0, 2.0, 2.0, 6.0, threshold_1=1.1)
+    assert sc.params == expected
+    assert sc.x0.tolist() == [0.2, 0.3]
+    run = sc.simulate()
+    assert run.t.size == 21 and run.success
+
+
+BAD = [
+    # (description, text, fragments the single error message must contain)
+    (
+        "TOML syntax",
+        MINIMAL.replace("span = [0.0, 20.0]", "span = [0.0, 20.0"),
+        ["not valid TOML", "Unclosed array (at line 10"],
+    ),
+    (
+        "unknown key",
+        MINIMAL.replace("size = 0.5", "size = 0.5\nduraton = 2"),
+        ["unknown key 'stress[0].duraton'", "did you mean 'duration'"],
+    ),
+    (
+        "unknown top-level table",
+        MINIMAL + "\n[solvr]\nmethod = 'RK45'\n",
+        ["unknown key 'solvr'", "did you mean 'solver'"],
+    ),
+    (
+        "wrong type",
+        MINIMAL.replace("span = [0.0, 20.0]", 'span = "0..20"'),
+        ["time.span = '0..20'", "expected a list [t0, t1]"],
+    ),
+    (
+        "negative duration",
+        MINIMAL.replace("duration = 5.0", "duration = -5.0"),
+        ["stress[0].duration = -5.0", "expected a positive number"],
+    ),
+    (
+        "unknown model",
+        MINIMAL.replace("pursuer-distancer-2d", "pursuer-distancer-3d"),
+        ["model.name = 'pursuer-distancer-3d'", "did you mean"],
+    ),
+    (
+        "NaN parameter",
+        MINIMAL + "\n[parameters]\nanxiety_gain_1 = nan\n",
+        ["parameters.anxiety_gain_1", "nan", "not finite"],
+    ),
+    (
+        "unknown parameter",
+        MINIMAL + "\n[parameters]\nanxiety_gain1 = 2.0\n",
+        ["unknown key 'parameters.anxiety_gain1'", "did you mean 'anxiety_gain_1'"],
+    ),
+    (
+        "parameter out of bounds",
+        MINIMAL + "\n[parameters]\nthreshold_1 = 0\n",
+        ["parameters.threshold_1", "strict lower bound 0"],
+    ),
+    ("missing key", MINIMAL.replace("size = 0.5\n", ""), ["stress[0].size: missing"]),
+    (
+        "unknown stress type",
+        MINIMAL.replace('type = "pulse"', 'type = "pulses"'),
+        ["stress[0].type = 'pulses'", "did you mean 'pulse'"],
+    ),
+    (
+        "periodic longer than period",
+        MINIMAL.replace('type = "pulse"\nstart = 2.0', 'type = "periodic"\nperiod = 3.0'),
+        ["stress[0].duration = 5.0", "no longer than the period"],
+    ),
+    (
+        "intervention out of bounds",
+        MINIMAL + '\n[[interventions]]\ntype = "self_soothing"\nto = -1.0\nstart = 5.0\n',
+        ["interventions[0]", "'anxiety_gain_1'", "-1"],
+    ),
+    (
+        "intervention on a parameter the model lacks",
+        MINIMAL + '\n[[interventions]]\ntype = "scheduled_checkins"\nperiod = 7.0\n'
+        "duration = 1.0\nsize = 0.5\n",
+        ["interventions[0]", "approach_baseline_2"],
+    ),
+    (
+        "unknown equilibrium",
+        MINIMAL.replace('equilibrium = "balanced"', 'equilibrium = "calm"'),
+        ["initial.equilibrium = 'calm'", "'balanced'", "'entrenched'"],
+    ),
+    (
+        "bad attachment score",
+        MINIMAL
+        + "\n[attachment]\nanxiety_1 = 8\navoidance_1 = 2\nanxiety_2 = 2\navoidance_2 = 6\n",
+        ["attachment", "anxiety_1 = 8"],
+    ),
+    (
+        "unknown event state",
+        MINIMAL + '\n[[events]]\ntype = "separation"\nthreshold = 2.0\nstates = ["avoidance_2"]\n',
+        ["events[0].states", "distance_2"],
+    ),
+    (
+        "output path with directories",
+        MINIMAL + '\n[output]\ncsv = "../x.csv"\n',
+        ["output.csv = '../x.csv'", "plain file name"],
+    ),
+    (
+        "bool where a number is needed",
+        MINIMAL.replace("size = 0.5", "size = true"),
+        ["stress[0].size = true", "expected a number"],
+    ),
+    (
+        "missing time",
+        MINIMAL.replace("[time]\nspan = [0.0, 20.0]\nsamples = 21\n", ""),
+        ["time: missing"],
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "fragments"), [b[1:] for b in BAD], ids=[b[0] for b in BAD])
+def test_malformed_files_give_one_clear_error(tmp_path, text, fragments):
+    path = write(tmp_path, text, "bad.toml")
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(path)
+    message = str(info.value)
+    assert message.startswith(f"{path}: ")
+    assert "\n" not in message
+    for fragment in fragments:
+        assert fragment in message, (fragment, message)
+
+
+def test_an_unreadable_file(tmp_path):
+    with pytest.raises(ScenarioError, match="cannot read"):
+        load_scenario(tmp_path / "missing.toml")
+
+
+def test_nothing_is_evaluated(tmp_path):
+    text = MINIMAL.replace("size = 0.5", "size = \"__import__('os').system('false')\"")
+    with pytest.raises(ScenarioError, match="expected a number"):
+        load_scenario(write(tmp_path, text))
