@@ -29,7 +29,13 @@ import numpy as np
 import sympy as sp
 from mpmath import iv
 
-__all__ = ["IntervalFunction", "KrawczykResult", "krawczyk_search", "to_rational"]
+__all__ = [
+    "IntervalFunction",
+    "KrawczykResult",
+    "krawczyk_image",
+    "krawczyk_search",
+    "to_rational",
+]
 
 iv.prec = 60
 
@@ -208,6 +214,29 @@ def krawczyk_search(
     return KrawczykResult(_dedupe(roots), undecided, count)
 
 
+def krawczyk_image(FM, JX, X, M, Y) -> list:
+    """Krawczyk's operator K(X) = m - Y f(m) + (I - Y J(X)) (X - m), in intervals.
+
+    FM: interval f(m) (n values); JX: interval Jacobian over X (n*n, row-major);
+    X, M: the box and its midpoint as intervals; Y: a float preconditioner ~ J(m)^-1.
+    K(X) inside the interior of X proves exactly one root in X; K(X) disjoint from X
+    proves none.
+    """
+    n = len(X)
+    K = []
+    for i in range(n):
+        acc = M[i]
+        for j in range(n):
+            acc = acc - iv.mpf(Y[i, j]) * FM[j]
+        for j in range(n):
+            c = iv.mpf(1.0 if i == j else 0.0)
+            for k in range(n):
+                c = c - iv.mpf(Y[i, k]) * JX[k * n + j]
+            acc = acc + c * (X[j] - M[j])
+        K.append(acc)
+    return K
+
+
 _SPLIT = 0.4973827  # an arbitrary irrational-looking ratio
 
 
@@ -221,19 +250,7 @@ def _krawczyk_step(f, jac, f_point, jac_point, box, X, n):
     if not np.all(np.isfinite(Y)):
         return "split", None
     M = [iv.mpf(v) for v in m]
-    FM = f(M)
-    JX = jac(X)
-    K = []
-    for i in range(n):
-        acc = M[i]
-        for j in range(n):
-            acc = acc - iv.mpf(Y[i, j]) * FM[j]
-        for j in range(n):
-            c = iv.mpf(1.0 if i == j else 0.0)
-            for k in range(n):
-                c = c - iv.mpf(Y[i, k]) * JX[k * n + j]
-            acc = acc + c * (X[j] - M[j])
-        K.append(acc)
+    K = krawczyk_image(f(M), jac(X), X, M, Y)
     kb = np.array([_lo_hi(k) for k in K])
     if not np.all(np.isfinite(kb)):
         return "split", None

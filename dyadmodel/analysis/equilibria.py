@@ -39,7 +39,12 @@ import sympy as sp
 from mpmath import iv
 
 from dyadmodel.analysis._algebra import solve_rational_system
-from dyadmodel.analysis._interval import IntervalFunction, krawczyk_search, to_rational
+from dyadmodel.analysis._interval import (
+    IntervalFunction,
+    krawczyk_image,
+    krawczyk_search,
+    to_rational,
+)
 from dyadmodel.analysis._types import Equilibrium, EquilibriumSet
 from dyadmodel.analysis.classify import ClassifyOptions, classify
 from dyadmodel.model import Model, ParameterSet, _is_rational_in
@@ -348,7 +353,6 @@ def _certify(model, certifier, x, subs, f_point, jac_point):
     """A small box around x proved (Krawczyk) to contain exactly one equilibrium."""
     f_iv, j_iv = certifier
     pvals = [_iv_of(subs[s]) for s in (*model.parameter_symbols, *model.input_symbols)]
-    n = model.n_states
     for rel in (1e-10, 1e-8, 1e-6):
         r = rel * np.maximum(1.0, np.abs(x))
         box = np.column_stack([x - r, x + r])
@@ -359,21 +363,8 @@ def _certify(model, certifier, x, subs, f_point, jac_point):
         except np.linalg.LinAlgError:
             return None
         M = [iv.mpf(v) for v in m]
-        FM = f_iv([*M, *pvals])
-        JX = j_iv([*X, *pvals])
-        inside = True
-        for i in range(n):
-            acc = M[i]
-            for j in range(n):
-                acc = acc - iv.mpf(Y[i, j]) * FM[j]
-            for j in range(n):
-                c = iv.mpf(1.0 if i == j else 0.0)
-                for k in range(n):
-                    c = c - iv.mpf(Y[i, k]) * JX[k * n + j]
-                acc = acc + c * (X[j] - M[j])
-            if not (acc.a > box[i, 0] and acc.b < box[i, 1]):
-                inside = False
-                break
+        K = krawczyk_image(f_iv([*M, *pvals]), j_iv([*X, *pvals]), X, M, Y)
+        inside = all(k.a > lo and k.b < hi for k, (lo, hi) in zip(K, box))
         if inside:
             return box
     return None
