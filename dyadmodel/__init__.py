@@ -33,10 +33,14 @@ from dyadmodel.analysis import (
     streamlines,
     vector_field,
 )
+from dyadmodel.citation import citation
 from dyadmodel.continuation import (
     BifurcationDiagram,
     ContinuationOptions,
+    attachment_regime_map,
     continuation,
+    fold_curve,
+    hopf_curve,
     hysteresis_sweep,
     regime_map,
 )
@@ -92,7 +96,9 @@ __all__ = [
     "__version__",
     "analysis",
     "attachment",
+    "attachment_regime_map",
     "basins",
+    "citation",
     "classify",
     "classify_trajectory",
     "compare_interventions",
@@ -101,6 +107,8 @@ __all__ = [
     "ensemble",
     "equilibria",
     "events",
+    "fold_curve",
+    "hopf_curve",
     "hysteresis_sweep",
     "intervention",
     "interventions",

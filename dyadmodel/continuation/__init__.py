@@ -6,12 +6,14 @@ The public surface is exactly what this module re-exports.
 from dyadmodel.continuation._branch import continuation
 from dyadmodel.continuation._cli import cli_bifurcation
 from dyadmodel.continuation._export import auto_files, xpp_names, xppaut_ode
+from dyadmodel.continuation._hopf import HopfCurve, hopf_curve
 from dyadmodel.continuation._hysteresis import HysteresisSweep, Sweep, hysteresis_sweep
 from dyadmodel.continuation._twoparam import (
     AttachmentRegime,
     CodimTwoPoint,
     FoldCurve,
     RegimeMap,
+    attachment_regime_map,
     attachment_regime_table,
     classify_regime,
     fold_curve,
@@ -31,16 +33,19 @@ __all__ = [
     "CodimTwoPoint",
     "ContinuationOptions",
     "FoldCurve",
+    "HopfCurve",
     "HysteresisSweep",
     "RegimeMap",
     "SpecialPoint",
     "Sweep",
+    "attachment_regime_map",
     "attachment_regime_table",
     "auto_files",
     "classify_regime",
     "cli_bifurcation",
     "continuation",
     "fold_curve",
+    "hopf_curve",
     "hysteresis_sweep",
     "regime_map",
     "xpp_names",

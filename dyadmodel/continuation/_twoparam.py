@@ -27,6 +27,7 @@ __all__ = [
     "CodimTwoPoint",
     "FoldCurve",
     "RegimeMap",
+    "attachment_regime_map",
     "attachment_regime_table",
     "classify_regime",
     "fold_curve",
@@ -364,6 +365,10 @@ class RegimeMap:
     notes : tuple of str
     model_name : str
     params : ParameterSet
+    hopf_curves : tuple of HopfCurve
+        The boundaries where a steady state starts to oscillate, traced by continuation
+        from the Hopf points the seeding continuations found (their Bogdanov-Takens
+        ends are in each curve's ``points``).
     """
 
     x_param: str
@@ -379,6 +384,7 @@ class RegimeMap:
     notes: tuple[str, ...]
     model_name: str
     params: ParameterSet
+    hopf_curves: tuple = ()
 
     def __post_init__(self) -> None:
         for name in ("x_values", "y_values", "n_equilibria", "n_stable", "complete"):
@@ -393,7 +399,8 @@ class RegimeMap:
         return (
             f"RegimeMap({self.model_name!r}, {self.x_param} x {self.y_param}, "
             f"grid {len(self.x_values)}x{len(self.y_values)}, regimes={self.regime_counts()}, "
-            f"{len(self.fold_curves)} fold curves, {len(self.cusps)} cusps)"
+            f"{len(self.fold_curves)} fold curves, {len(self.cusps)} cusps, "
+            f"{len(self.hopf_curves)} Hopf curves)"
         )
 
 
@@ -446,8 +453,10 @@ def regime_map(
     Each grid point costs one `dyadmodel.equilibria` call (uncertified; ~20 ms for
     the reduced flagship model), so a 25 x 25 grid takes ~15 s on one core; the fold
     curves cost about as much as a handful of one-parameter continuations. Hopf
-    curves are not continued: a regime change through a Hopf point shows only in the
-    grid.
+    curves (`hopf_curve`) are traced from every Hopf point the same seeding
+    continuations find (with ``options.detect_hopf``); like the fold curves, a Hopf
+    curve crossing none of the seeding lines is missed, and only the grid shows the
+    regime change there.
     """
     opts = options or ContinuationOptions()
     p = model.parameter_set(params)
@@ -470,7 +479,7 @@ def regime_map(
             n_eq[j, i] = len(eqs)
             n_st[j, i] = len(eqs.stable)
             complete[j, i] = eqs.complete
-    curves, notes = _all_fold_curves(model, p, xn, yn, x_span, y_span, opts, curve_lines)
+    curves, hopfs, notes = _all_fold_curves(model, p, xn, yn, x_span, y_span, opts, curve_lines)
     cusps = tuple(c for curve in curves for c in curve.cusps)
     return RegimeMap(
         x_param=xn,
@@ -486,6 +495,7 @@ def regime_map(
         notes=tuple(notes),
         model_name=model.name,
         params=p,
+        hopf_curves=tuple(hopfs),
     )
 
 
@@ -494,10 +504,12 @@ def _all_fold_curves(model, p, xn, yn, x_span, y_span, opts, lines):
     traced = []  # (curve, system, points)
     notes = []
     seeds = []
+    hopf_seeds = []
     for fixed, free, free_span, fixed_span in ((yn, xn, x_span, y_span), (xn, yn, y_span, x_span)):
         for value in np.linspace(*fixed_span, max(lines, 1)):
             d = continuation(model, p.replace(**{fixed: float(value)}), free, free_span, opts)
             seeds.extend((f, fixed) for f in d.folds)
+            hopf_seeds.extend((h, fixed) for h in d.hopf_points)
     for fold, fixed in seeds:
         idx = 2 * n + (1 if fixed == yn else 0)
         if any(_on_curve(sys, U, fold, idx, n, xn, yn, opts) for _, sys, U in traced):
@@ -506,7 +518,28 @@ def _all_fold_curves(model, p, xn, yn, x_span, y_span, opts, lines):
         traced.append((curve, sys, U))
         if curve.status not in ("completed", "closed"):
             notes.append(f"fold curve {len(traced) - 1}: {curve.message}")
-    return [c for c, _, _ in traced], notes
+    hopfs = _all_hopf_curves(model, p, xn, yn, x_span, y_span, opts, hopf_seeds, notes)
+    return [c for c, _, _ in traced], hopfs, notes
+
+
+def _all_hopf_curves(model, p, xn, yn, x_span, y_span, opts, seeds, notes):
+    from dyadmodel.continuation._hopf import _hopf_curve
+
+    n = model.n_states
+    traced = []
+    for h, fixed in seeds:
+        idx = 2 * n + (1 if fixed == yn else 0)
+        if any(_on_curve(sys, U, h, idx, n, xn, yn, opts) for _, sys, U in traced):
+            continue
+        try:
+            curve, sys, U = _hopf_curve(model, p, xn, yn, _as_fold(h, xn, yn), x_span, y_span, opts)
+        except (RuntimeError, ValueError) as err:
+            notes.append(f"Hopf point at {xn}={h.params[xn]:.8g}, {yn}={h.params[yn]:.8g}: {err}")
+            continue
+        traced.append((curve, sys, U))
+        if curve.status not in ("completed", "closed"):
+            notes.append(f"Hopf curve {len(traced) - 1}: {curve.message}")
+    return [c for c, _, _ in traced]
 
 
 def _as_fold(fold, xn, yn):
@@ -630,3 +663,147 @@ def attachment_regime_table(
                 )
             )
     return tuple(rows)
+
+
+def attachment_regime_map(
+    model: Model,
+    *,
+    anxiety_1: tuple[float, float] = (1.0, 7.0),
+    avoidance_2: tuple[float, float] = (1.0, 7.0),
+    other_scores: tuple[float, float] = (2.0, 2.0),
+    mapping=None,
+    resolution: int | tuple[int, int] = 13,
+    options: ContinuationOptions | None = None,
+    curve_lines: int = 3,
+    **overrides: float,
+) -> RegimeMap:
+    """The regime map over partner 1's attachment anxiety and partner 2's avoidance.
+
+    Parameters
+    ----------
+    model : Model
+        A pursuer-distancer model (with ``anxiety_gain_1`` and ``avoidance_gain_2``).
+    anxiety_1, avoidance_2 : (float, float)
+        The score ranges of the map's axes (ECR-R scale: within 1-7).
+    other_scores : (float, float)
+        Partner 2's anxiety and partner 1's avoidance, held fixed (default: 2, the
+        secure prototype); unused by ``pursuer-distancer-2d``.
+    mapping : AttachmentMapping, optional
+        The score-to-parameter hypothesis (`dyadmodel.attachment.DEFAULT_MAPPING`).
+    resolution, options, curve_lines
+        As for `regime_map`; resolution 13 puts grid points on the half scores of 1-7.
+    **overrides : float
+        Further parameter values (`dyadmodel.attachment.couple_params`).
+
+    Returns
+    -------
+    RegimeMap
+        With ``x_param = 'anxiety_1'`` and ``y_param = 'avoidance_2'``: the grid, the
+        fold curves (and Hopf curves and codimension-two points) in scores.
+        ``params`` and each curve's ``params`` are the model's parameters.
+
+    Notes
+    -----
+    The mapping is affine in each score (``gain = gain_min + (gain_max - gain_min) *
+    (score - lo) / (hi - lo)``), so the map is computed by `regime_map` in the plane of
+    ``(anxiety_gain_1, avoidance_gain_2)`` and its axes and curves are converted back
+    to scores: a straight grid in gains is a straight grid in scores, and the traced
+    curves are mapped exactly. A mapping that also sets ``openness_2`` from partner 2's
+    avoidance (``openness_max``) would move a third parameter along the y axis; it is
+    rejected for models with ``openness_2``.
+
+    Examples
+    --------
+    >>> import dyadmodel as dm
+    >>> from dyadmodel.continuation import attachment_regime_map
+    >>> r = attachment_regime_map(dm.models.get("pursuer-distancer-2d"), resolution=7)
+    >>> r.regimes[1, 1], r.regimes[5, 5]  # secure (2, 2) and anxious/avoidant (6, 6)
+    ('balanced only', 'bistable')
+    """
+    from dyadmodel.attachment import DEFAULT_MAPPING, couple_params
+
+    mp = DEFAULT_MAPPING if mapping is None else mapping
+    missing = [k for k in ("anxiety_gain_1", "avoidance_gain_2") if k not in model.parameter_names]
+    if missing:
+        raise ValueError(
+            f"model {model.name!r} has no {', '.join(missing)}; the attachment regime map "
+            "needs a pursuer-distancer model"
+        )
+    if mp.openness_max is not None and "openness_2" in model.parameter_names:
+        raise ValueError(
+            "the mapping sets openness_2 from avoidance_2 (openness_max is set): the map's "
+            "y axis would move two parameters; use openness_max=None"
+        )
+    for name in ("anxiety_gain", "avoidance_gain"):
+        g0, g1 = getattr(mp, f"{name}_min"), getattr(mp, f"{name}_max")
+        if g0 == g1:
+            raise ValueError(
+                f"the mapping's {name}_min = {name}_max = {g0:g}: the score does not move "
+                f"{name}, so there is no map to draw"
+            )
+    anx2, avo1 = other_scores
+    (a_lo, a_hi), (v_lo, v_hi) = (
+        tuple(float(s) for s in anxiety_1),
+        tuple(float(s) for s in avoidance_2),
+    )
+    # validates every score against the scale
+    p = couple_params(model, a_lo, avo1, anx2, v_lo, mapping=mp, **overrides)
+    couple_params(model, a_hi, avo1, anx2, v_hi, mapping=mp, **overrides)
+    if a_lo == a_hi or v_lo == v_hi:
+        raise ValueError(
+            f"anxiety_1 = {anxiety_1!r}, avoidance_2 = {avoidance_2!r}: each range must "
+            "have two different ends"
+        )
+    lo, hi = mp.scale
+
+    def gain(stem, s):
+        g0, g1 = getattr(mp, f"{stem}_min"), getattr(mp, f"{stem}_max")
+        return g0 + (g1 - g0) * (s - lo) / (hi - lo)
+
+    def score(stem, g):
+        g0, g1 = getattr(mp, f"{stem}_min"), getattr(mp, f"{stem}_max")
+        return lo + (np.asarray(g, float) - g0) * (hi - lo) / (g1 - g0)
+
+    xg = (gain("anxiety_gain", a_lo), gain("anxiety_gain", a_hi))
+    yg = (gain("avoidance_gain", v_lo), gain("avoidance_gain", v_hi))
+    r = regime_map(
+        model,
+        p,
+        ("anxiety_gain_1", xg),
+        ("avoidance_gain_2", yg),
+        resolution,
+        options,
+        curve_lines=curve_lines,
+    )
+    sx = lambda g: score("anxiety_gain", g)  # noqa: E731
+    sy = lambda g: score("avoidance_gain", g)  # noqa: E731
+
+    def pt(c):
+        return dataclasses.replace(
+            c,
+            x_param="anxiety_1",
+            y_param="avoidance_2",
+            x_value=float(sx(c.x_value)),
+            y_value=float(sy(c.y_value)),
+        )
+
+    def curve(c):
+        return dataclasses.replace(
+            c,
+            x_param="anxiety_1",
+            y_param="avoidance_2",
+            x_values=sx(c.x_values),
+            y_values=sy(c.y_values),
+            points=tuple(pt(q) for q in c.points),
+        )
+
+    return dataclasses.replace(
+        r,
+        x_param="anxiety_1",
+        y_param="avoidance_2",
+        x_values=sx(r.x_values),
+        y_values=sy(r.y_values),
+        fold_curves=tuple(curve(c) for c in r.fold_curves),
+        cusps=tuple(pt(c) for c in r.cusps),
+        hopf_curves=tuple(curve(c) for c in r.hopf_curves),
+    )

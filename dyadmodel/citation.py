@@ -1,0 +1,329 @@
+"""BibTeX for exactly what a piece of work used: the package, the model, the methods.
+
+`citation` returns one BibTeX string with, in this order and without duplicate keys:
+
+1. the package itself (``@software{dyadmodel, ...}``, always first);
+2. the source papers of the model (its ``references``);
+3. the papers behind the numerical methods named in ``methods`` (`METHODS`).
+
+`references` returns the same entries as `dyadmodel.model.Reference` objects, for tools
+that assemble a bibliography (``scripts/make_paper.py`` writes ``paper/paper.bib`` from
+it, so the paper's references cannot drift from the code's).
+
+>>> import dyadmodel as dm
+>>> from dyadmodel.citation import citation
+>>> bib = citation(dm.models.get("strogatz-linear"), ["equilibria"])
+>>> print(bib.splitlines()[0])
+@software{dyadmodel,
+>>> [line for line in bib.splitlines() if line.startswith("@")]
+['@software{dyadmodel,', '@article{strogatz1988love,', '@book{strogatz2015nonlinear,',
+ '@article{krawczyk1969newton,', '@book{moore2009introduction,',
+ '@article{johansson2017arb,', '@inproceedings{hart2010flint,']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from dyadmodel._version import __version__
+from dyadmodel.model import Model, Reference
+
+__all__ = ["METHODS", "PACKAGE", "citation", "references"]
+
+PACKAGE = Reference(
+    key="dyadmodel",
+    text=f"The dyadmodel developers (2026). dyadmodel: the pursuer-distancer pattern in "
+    f"couples as a dynamical system (version {__version__}) [Computer software].",
+    bibtex="@software{dyadmodel,\n"
+    "  title = {dyadmodel: the pursuer-distancer pattern in couples as a dynamical system},\n"
+    "  author = {{The dyadmodel developers}},\n"
+    "  year = {2026},\n"
+    f"  version = {{{__version__}}},\n"
+    "  license = {BSD-3-Clause}\n"
+    "}",
+)
+"""The package itself (matches ``CITATION.cff`` and the README's BibTeX block)."""
+
+# -- the numerical methods ---------------------------------------------------------------
+_KRAWCZYK = Reference(
+    key="krawczyk1969newton",
+    text="Krawczyk, R. (1969). Newton-Algorithmen zur Bestimmung von Nullstellen mit "
+    "Fehlerschranken. Computing, 4(3), 187-201.",
+    bibtex="@article{krawczyk1969newton,\n"
+    "  author = {Krawczyk, Rudolf},\n"
+    "  title = {{Newton-Algorithmen} zur {Bestimmung} von {Nullstellen} mit "
+    "{Fehlerschranken}},\n"
+    "  journal = {Computing},\n  volume = {4},\n  number = {3},\n  pages = {187--201},\n"
+    "  year = {1969},\n  doi = {10.1007/BF02234767}\n}",
+    doi="10.1007/BF02234767",
+)
+_MOORE = Reference(
+    key="moore2009introduction",
+    text="Moore, R. E., Kearfott, R. B., & Cloud, M. J. (2009). Introduction to Interval "
+    "Analysis. SIAM.",
+    bibtex="@book{moore2009introduction,\n"
+    "  author = {Moore, Ramon E. and Kearfott, R. Baker and Cloud, Michael J.},\n"
+    "  title = {Introduction to Interval Analysis},\n"
+    "  publisher = {Society for Industrial and Applied Mathematics},\n"
+    "  address = {Philadelphia},\n  year = {2009},\n  doi = {10.1137/1.9780898717716}\n}",
+    doi="10.1137/1.9780898717716",
+)
+_ARB = Reference(
+    key="johansson2017arb",
+    text="Johansson, F. (2017). Arb: efficient arbitrary-precision midpoint-radius "
+    "interval arithmetic. IEEE Transactions on Computers, 66(8), 1281-1292.",
+    bibtex="@article{johansson2017arb,\n"
+    "  author = {Johansson, Fredrik},\n"
+    "  title = {{Arb}: efficient arbitrary-precision midpoint-radius interval arithmetic},\n"
+    "  journal = {IEEE Transactions on Computers},\n  volume = {66},\n  number = {8},\n"
+    "  pages = {1281--1292},\n  year = {2017},\n  doi = {10.1109/TC.2017.2690633}\n}",
+    doi="10.1109/TC.2017.2690633",
+)
+_FLINT = Reference(
+    key="hart2010flint",
+    text="Hart, W. B. (2010). Fast Library for Number Theory: an introduction. In "
+    "Mathematical Software - ICMS 2010, LNCS 6327 (pp. 88-91). Springer.",
+    bibtex="@inproceedings{hart2010flint,\n"
+    "  author = {Hart, William B.},\n"
+    "  title = {Fast {Library} for {Number} {Theory}: an introduction},\n"
+    "  booktitle = {Mathematical Software -- {ICMS} 2010},\n"
+    "  series = {Lecture Notes in Computer Science},\n  volume = {6327},\n"
+    "  pages = {88--91},\n  publisher = {Springer},\n  year = {2010},\n"
+    "  doi = {10.1007/978-3-642-15582-6_18}\n}",
+    doi="10.1007/978-3-642-15582-6_18",
+)
+_KELLER = Reference(
+    key="keller1977numerical",
+    text="Keller, H. B. (1977). Numerical solution of bifurcation and nonlinear "
+    "eigenvalue problems. In P. H. Rabinowitz (Ed.), Applications of Bifurcation Theory "
+    "(pp. 359-384). Academic Press.",
+    bibtex="@incollection{keller1977numerical,\n"
+    "  author = {Keller, Herbert B.},\n"
+    "  title = {Numerical solution of bifurcation and nonlinear eigenvalue problems},\n"
+    "  booktitle = {Applications of Bifurcation Theory},\n"
+    "  editor = {Rabinowitz, Paul H.},\n  pages = {359--384},\n"
+    "  publisher = {Academic Press},\n  address = {New York},\n  year = {1977}\n}",
+)
+_KUZNETSOV = Reference(
+    key="kuznetsov2004elements",
+    text="Kuznetsov, Y. A. (2004). Elements of Applied Bifurcation Theory (3rd ed.). Springer.",
+    bibtex="@book{kuznetsov2004elements,\n"
+    "  author = {Kuznetsov, Yuri A.},\n"
+    "  title = {Elements of Applied Bifurcation Theory},\n  edition = {3},\n"
+    "  series = {Applied Mathematical Sciences},\n  volume = {112},\n"
+    "  publisher = {Springer},\n  address = {New York},\n  year = {2004},\n"
+    "  doi = {10.1007/978-1-4757-3978-7}\n}",
+    doi="10.1007/978-1-4757-3978-7",
+)
+_DORMAND_PRINCE = Reference(
+    key="dormand1980family",
+    text="Dormand, J. R., & Prince, P. J. (1980). A family of embedded Runge-Kutta "
+    "formulae. Journal of Computational and Applied Mathematics, 6(1), 19-26.",
+    bibtex="@article{dormand1980family,\n"
+    "  author = {Dormand, John R. and Prince, Peter J.},\n"
+    "  title = {A family of embedded {Runge-Kutta} formulae},\n"
+    "  journal = {Journal of Computational and Applied Mathematics},\n  volume = {6},\n"
+    "  number = {1},\n  pages = {19--26},\n  year = {1980},\n"
+    "  doi = {10.1016/0771-050X(80)90013-3}\n}",
+    doi="10.1016/0771-050X(80)90013-3",
+)
+_HAIRER = Reference(
+    key="hairer1993solving",
+    text="Hairer, E., Nørsett, S. P., & Wanner, G. (1993). Solving Ordinary Differential "
+    "Equations I: Nonstiff Problems (2nd ed.). Springer.",
+    bibtex="@book{hairer1993solving,\n"
+    "  author = {Hairer, Ernst and N{\\o}rsett, Syvert P. and Wanner, Gerhard},\n"
+    "  title = {Solving Ordinary Differential Equations {I}: Nonstiff Problems},\n"
+    "  edition = {2},\n  series = {Springer Series in Computational Mathematics},\n"
+    "  volume = {8},\n  publisher = {Springer},\n  address = {Berlin},\n  year = {1993}\n}",
+)
+_SCIPY = Reference(
+    key="virtanen2020scipy",
+    text="Virtanen, P., Gommers, R., Oliphant, T. E., et al. (2020). SciPy 1.0: "
+    "fundamental algorithms for scientific computing in Python. Nature Methods, 17, "
+    "261-272.",
+    bibtex="@article{virtanen2020scipy,\n"
+    "  author = {Virtanen, Pauli and Gommers, Ralf and Oliphant, Travis E. and "
+    "Haberland, Matt and Reddy, Tyler and Cournapeau, David and Burovski, Evgeni and "
+    "Peterson, Pearu and Weckesser, Warren and Bright, Jonathan and others},\n"
+    "  title = {{SciPy} 1.0: fundamental algorithms for scientific computing in "
+    "{Python}},\n"
+    "  journal = {Nature Methods},\n  volume = {17},\n  pages = {261--272},\n"
+    "  year = {2020},\n  doi = {10.1038/s41592-019-0686-2}\n}",
+    doi="10.1038/s41592-019-0686-2",
+)
+_NUMBA = Reference(
+    key="lam2015numba",
+    text="Lam, S. K., Pitrou, A., & Seibert, S. (2015). Numba: a LLVM-based Python JIT "
+    "compiler. In Proceedings of the Second Workshop on the LLVM Compiler Infrastructure "
+    "in HPC (LLVM '15). ACM.",
+    bibtex="@inproceedings{lam2015numba,\n"
+    "  author = {Lam, Siu Kwan and Pitrou, Antoine and Seibert, Stanley},\n"
+    "  title = {{Numba}: a {LLVM}-based {Python} {JIT} compiler},\n"
+    "  booktitle = {Proceedings of the Second Workshop on the {LLVM} Compiler "
+    "Infrastructure in {HPC}},\n"
+    "  series = {LLVM '15},\n  pages = {7:1--7:6},\n  publisher = {ACM},\n"
+    "  year = {2015},\n  doi = {10.1145/2833157.2833162}\n}",
+    doi="10.1145/2833157.2833162",
+)
+_SYMPY = Reference(
+    key="meurer2017sympy",
+    text="Meurer, A., Smith, C. P., Paprocki, M., et al. (2017). SymPy: symbolic "
+    "computing in Python. PeerJ Computer Science, 3, e103.",
+    bibtex="@article{meurer2017sympy,\n"
+    "  author = {Meurer, Aaron and Smith, Christopher P. and Paprocki, Mateusz and "
+    "{\\v{C}}ert{\\'i}k, Ond{\\v{r}}ej and Kirpichev, Sergey B. and Rocklin, Matthew "
+    "and Kumar, Amit and Ivanov, Sergiu and Moore, Jason K. and Singh, Sartaj and "
+    "others},\n"
+    "  title = {{SymPy}: symbolic computing in {Python}},\n"
+    "  journal = {PeerJ Computer Science},\n  volume = {3},\n  pages = {e103},\n"
+    "  year = {2017},\n  doi = {10.7717/peerj-cs.103}\n}",
+    doi="10.7717/peerj-cs.103",
+)
+
+
+def _fraley2000() -> Reference:
+    from dyadmodel.attachment import FRALEY2000
+
+    return FRALEY2000
+
+
+METHODS: dict[str, tuple[str, ...]] = {
+    "equilibria": (
+        "krawczyk1969newton",
+        "moore2009introduction",
+        "johansson2017arb",
+        "hart2010flint",
+    ),
+    "continuation": ("keller1977numerical", "kuznetsov2004elements"),
+    "simulate": ("dormand1980family", "hairer1993solving", "virtanen2020scipy"),
+    "ensemble": ("dormand1980family", "hairer1993solving", "lam2015numba"),
+    "attachment": ("fraley2000item",),
+    "sympy": ("meurer2017sympy",),
+}
+"""Method name -> BibTeX keys of the works to cite when the method is used.
+
+- ``equilibria``: Krawczyk interval certification and interval branch-and-bound
+  (Krawczyk 1969; Moore, Kearfott & Cloud 2009), certified real-root isolation with
+  FLINT/Arb ball arithmetic (Johansson 2017; Hart 2010);
+- ``continuation``: pseudo-arclength continuation (Keller 1977) and the fold/Hopf test
+  functions (Kuznetsov 2004);
+- ``simulate``: Dormand-Prince Runge-Kutta pairs (Dormand & Prince 1980; Hairer,
+  Nørsett & Wanner 1993) in scipy's ``solve_ivp`` (Virtanen et al. 2020);
+- ``ensemble`` (also basin maps and tipping statistics): the same Dormand-Prince pair,
+  compiled with numba (Lam, Pitrou & Seibert 2015);
+- ``attachment``: the ECR-R questionnaire and its two dimensions (Fraley, Waller &
+  Brennan 2000);
+- ``sympy``: symbolic model definitions, Jacobians and resultants (Meurer et al. 2017).
+"""
+
+
+def _method_references() -> dict[str, Reference]:
+    refs = (
+        _KRAWCZYK,
+        _MOORE,
+        _ARB,
+        _FLINT,
+        _KELLER,
+        _KUZNETSOV,
+        _DORMAND_PRINCE,
+        _HAIRER,
+        _SCIPY,
+        _NUMBA,
+        _SYMPY,
+        _fraley2000(),
+    )
+    return {r.key: r for r in refs}
+
+
+def references(
+    model: Model | str | None = None, methods: Iterable[str] = ()
+) -> tuple[Reference, ...]:
+    """The works to cite, as `Reference` objects: package, model sources, methods.
+
+    Parameters and ordering are those of `citation`; duplicate keys appear once, at
+    their first position.
+    """
+    if isinstance(methods, str):  # a lone name, not an iterable of one-letter names
+        methods = (methods,)
+    methods = tuple(methods)
+    unknown = [m for m in methods if m not in METHODS]
+    if unknown:
+        raise ValueError(
+            f"unknown method name(s) {', '.join(map(repr, unknown))}; valid names are: "
+            f"{', '.join(METHODS)}"
+        )
+    if isinstance(model, str):
+        from dyadmodel import models
+
+        model = models.get(model)
+    elif model is not None and not isinstance(model, Model):
+        raise TypeError(
+            f"model = {model!r} is a {type(model).__name__}; expected a Model, a model "
+            "name (dyadmodel.models.names()) or None"
+        )
+    by_key = _method_references()
+    chosen: dict[str, Reference] = {PACKAGE.key: PACKAGE}
+    for ref in model.references if model is not None else ():
+        chosen.setdefault(ref.key, ref)
+    for name in methods:
+        for key in METHODS[name]:
+            chosen.setdefault(key, by_key[key])
+    return tuple(chosen.values())
+
+
+def citation(
+    model: Model | str | None = None, methods: Iterable[str] = (), *, format: str = "bibtex"
+) -> str:
+    """BibTeX for the package, the source paper(s) of ``model`` and the ``methods`` used.
+
+    Parameters
+    ----------
+    model : Model or str, optional
+        The model used (or its registry name); its ``references`` are included.
+    methods : iterable of str, optional
+        Names of the numerical methods used, from `METHODS`: ``"equilibria"``,
+        ``"continuation"``, ``"simulate"``, ``"ensemble"``, ``"attachment"``,
+        ``"sympy"``.
+    format : {'bibtex'}
+        The only format so far.
+
+    Returns
+    -------
+    str
+        BibTeX entries separated by blank lines, the package's entry first, each key once.
+
+    Raises
+    ------
+    ValueError
+        For an unknown method name (the message lists the valid ones) or format.
+
+    Examples
+    --------
+    >>> print(citation())
+    @software{dyadmodel,
+      title = {dyadmodel: the pursuer-distancer pattern in couples as a dynamical system},
+      author = {{The dyadmodel developers}},
+      year = {2026},
+      version = {0.1.0},
+      license = {BSD-3-Clause}
+    }
+    >>> import re
+    >>> bib = citation("pursuer-distancer-2d", ["simulate", "ensemble"])
+    >>> re.findall(r"^@\\w+\\{([^,]+),", bib, flags=re.M)
+    ['dyadmodel', 'lerner2009pursuer', 'christensen1990gender', 'dormand1980family',
+     'hairer1993solving', 'virtanen2020scipy', 'lam2015numba']
+    >>> citation(methods=["bifurcations"])
+    Traceback (most recent call last):
+    ...
+    ValueError: unknown method name(s) 'bifurcations'; valid names are: equilibria,
+    continuation, simulate, ensemble, attachment, sympy
+
+    Notes
+    -----
+    Each model's ``references`` are the papers its equations and default values come
+    from; cite them together with the package.
+    """
+    if format != "bibtex":
+        raise ValueError(f"format = {format!r} is not supported; expected 'bibtex'")
+    return "\n\n".join(ref.bibtex for ref in references(model, methods)) + "\n"

@@ -1,0 +1,311 @@
+"""Two-parameter Hopf curves and their Bogdanov-Takens end points: `hopf_curve`."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+
+from dyadmodel.continuation._branch import Compiled, _check_span, _trace_both, compiled
+from dyadmodel.continuation._detect import sorted_eigenvalues
+from dyadmodel.continuation._engine import Box, correct
+from dyadmodel.continuation._twoparam import CodimTwoPoint
+from dyadmodel.continuation._types import (
+    BifurcationDiagram,
+    ContinuationOptions,
+    SpecialPoint,
+    _frozen,
+)
+from dyadmodel.model import Model, ParameterSet
+
+__all__ = ["HopfCurve", "hopf_curve"]
+
+
+class HopfSystem:
+    """Hopf points in two parameters: ``u = (x, v, p1, p2, kappa)`` with
+
+    ``f(x, p) = 0``, ``(J(x, p)^2 + kappa I) v = 0``, ``l1 . v = 1``, ``l2 . v = 0``
+
+    (2n + 2 equations, 2n + 3 unknowns). At a Hopf point with eigenvalues ``+-i omega``
+    the real two-dimensional eigenspace of the pair is the kernel of ``J^2 + omega^2 I``,
+    so ``kappa = omega^2 > 0``; ``v`` is the vector of that plane fixed by the two
+    linear normalisations (``l1, l2``: an orthonormal basis of the plane at the start).
+    ``kappa`` passes through 0 at a Bogdanov-Takens point (double zero eigenvalue);
+    beyond it the same system describes neutral saddles (``kappa < 0``, eigenvalues
+    ``+-sqrt(-kappa)``), which are not Hopf points.
+    """
+
+    def __init__(self, comp: Compiled, pvec, uvec, k1: int, k2: int, l1, l2) -> None:
+        self.comp, self.pvec, self.uvec = comp, np.array(pvec, float), uvec
+        self.k1, self.k2 = k1, k2
+        self.l1, self.l2 = np.array(l1, float), np.array(l2, float)
+        self.n = comp.n
+
+    def split(self, u):
+        n = self.n
+        pv = self.pvec.copy()
+        pv[self.k1], pv[self.k2] = u[2 * n], u[2 * n + 1]
+        return u[:n], u[n : 2 * n], pv, u[2 * n + 2]
+
+    def residual(self, u):
+        x, v, pv, kappa = self.split(u)
+        J = self.comp.jac(x, pv, self.uvec)
+        return np.concatenate(
+            [
+                self.comp.rhs(x, pv, self.uvec),
+                J @ (J @ v) + kappa * v,
+                [self.l1 @ v - 1.0, self.l2 @ v],
+            ]
+        )
+
+    def jacobian(self, u):
+        n = self.n
+        x, v, pv, kappa = self.split(u)
+        J = self.comp.jac(x, pv, self.uvec)
+        ks = [self.k1, self.k2]
+        fp = self.comp.dfdp(x, pv, self.uvec)[:, ks]
+        # d/dz [J (J v)] = D(J w)|_{w = Jv} + J D(J v): exact second derivatives
+        av_x, av_p = self.comp.djv(x, pv, self.uvec, v)
+        aw_x, aw_p = self.comp.djv(x, pv, self.uvec, J @ v)
+        out = np.zeros((2 * n + 2, 2 * n + 3))
+        out[:n, :n], out[:n, 2 * n : 2 * n + 2] = J, fp
+        out[n : 2 * n, :n] = aw_x + J @ av_x
+        out[n : 2 * n, n : 2 * n] = J @ J + kappa * np.eye(n)
+        out[n : 2 * n, 2 * n : 2 * n + 2] = aw_p[:, ks] + J @ av_p[:, ks]
+        out[n : 2 * n, 2 * n + 2] = v
+        out[2 * n, n : 2 * n] = self.l1
+        out[2 * n + 1, n : 2 * n] = self.l2
+        return out
+
+    def jac_x(self, u):
+        x, _, pv, _ = self.split(u)
+        return self.comp.jac(x, pv, self.uvec)
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class HopfCurve:
+    """A curve of Hopf points in a parameter plane.
+
+    Attributes
+    ----------
+    x_param, y_param : str
+        The Hopf point's continuation parameter and the second parameter.
+    x_values, y_values : ndarray, shape (m,)
+        The curve in the parameter plane, ordered along it.
+    states : ndarray, shape (m, n_states)
+        The equilibrium at each point.
+    frequencies : ndarray, shape (m,)
+        The angular frequency omega of the critical pair ``+-i omega`` (0 at a
+        Bogdanov-Takens end).
+    status, message : str
+        As for `Branch`: 'completed' when each end left the rectangle or reached a
+        Bogdanov-Takens point.
+    points : tuple of CodimTwoPoint
+        The Bogdanov-Takens points (kind 'bogdanov-takens') where the curve ends.
+    model_name : str
+    params : ParameterSet
+    """
+
+    x_param: str
+    y_param: str
+    x_values: np.ndarray
+    y_values: np.ndarray
+    states: np.ndarray
+    frequencies: np.ndarray
+    status: str
+    message: str
+    points: tuple[CodimTwoPoint, ...]
+    model_name: str
+    params: ParameterSet
+
+    kind = "hopf"
+
+    def __post_init__(self) -> None:
+        for name in ("x_values", "y_values", "states", "frequencies"):
+            object.__setattr__(self, name, _frozen(getattr(self, name)))
+
+    @property
+    def bogdanov_takens(self) -> tuple[CodimTwoPoint, ...]:
+        return tuple(p for p in self.points if p.kind == "bogdanov-takens")
+
+    def __len__(self) -> int:
+        return len(self.x_values)
+
+    def __repr__(self) -> str:
+        return (
+            f"HopfCurve({self.x_param}, {self.y_param}, {len(self.x_values)} points, "
+            f"status={self.status!r}, points={list(self.points)})"
+        )
+
+
+def _as_hopf_point(hopf) -> tuple[SpecialPoint, tuple[float, float] | None]:
+    if isinstance(hopf, BifurcationDiagram):
+        if not hopf.hopf_points:
+            raise ValueError(
+                f"the diagram of {hopf.model_name} in {hopf.param} over {hopf.span} has no "
+                "Hopf point; continue over a span that contains one"
+            )
+        return hopf.hopf_points[0], tuple(hopf.span)
+    if not isinstance(hopf, SpecialPoint) or hopf.kind != "hopf":
+        kind = getattr(hopf, "kind", type(hopf).__name__)
+        raise ValueError(
+            f"hopf_curve needs a Hopf point (continuation(...).hopf_points) or a "
+            f"BifurcationDiagram with one, got {kind!r}"
+        )
+    return hopf, None
+
+
+def hopf_curve(
+    model: Model,
+    params: ParameterSet | Mapping[str, Any] | None,
+    hopf,
+    second_param: str,
+    span: tuple[float, float],
+    options: ContinuationOptions | None = None,
+    *,
+    x_span: tuple[float, float] | None = None,
+) -> HopfCurve:
+    """Continue a Hopf point in a second parameter.
+
+    Parameters
+    ----------
+    model : Model
+    params : ParameterSet or mapping or None
+        The other parameters; None takes them from the Hopf point (the usual case).
+        The Hopf point's two curve parameters always override them, and the start is
+        refined by Newton's method on the extended system.
+    hopf : SpecialPoint or BifurcationDiagram
+        A Hopf point (``kind == 'hopf'``), or a diagram whose first Hopf point is used;
+        its continuation parameter is the curve's x.
+    second_param : str
+        The curve's y.
+    span : (float, float)
+        The range of ``second_param`` the curve is traced in.
+    options : ContinuationOptions, optional
+    x_span : (float, float), optional
+        The range of the first parameter: by default the diagram's span when a diagram
+        is given, else the parameter's bounds.
+
+    Returns
+    -------
+    HopfCurve
+        The curve, ended at the rectangle's edges or at Bogdanov-Takens points.
+
+    Notes
+    -----
+    The extended system ``f = 0, (J^2 + kappa I) v = 0, l1 . v = 1, l2 . v = 0``
+    (Kuznetsov 2004, section 10.2.2; Roose & Hlavacek 1985) is continued in
+    ``(x, v, p1, p2, kappa)`` by the pseudo-arclength engine of the branches, with
+    exact second derivatives. It is of size 2n + 2, which suits the small models here
+    better than the bialternate product (size n(n-1)/2 determinants that also vanish at
+    neutral saddles). ``kappa = omega^2``; the curve stops where ``kappa`` reaches 0, a
+    Bogdanov-Takens point (the end is put on ``kappa = 0`` by Newton's method), so the
+    neutral-saddle continuation beyond it is never reported as a Hopf curve. Inputs
+    are at the Hopf point's values.
+
+    Examples
+    --------
+    >>> import dyadmodel as dm
+    >>> from dyadmodel.continuation import continuation, hopf_curve
+    >>> m = dm.models.get("rinaldi-synergic")
+    >>> d = continuation(m, None, "alpha1", (0.34, 0.42), dm.ContinuationOptions(seeds=2))
+    >>> c = hopf_curve(m, None, d, "alpha2", (0.15, 0.25))
+    >>> c.status, len(c.points), round(float(c.x_values.max()), 3)
+    ('completed', 0, 0.409)
+    """
+    point, dspan = _as_hopf_point(hopf)
+    opts = options or ContinuationOptions()
+    x_param = point.param
+    if second_param == x_param:
+        raise ValueError(f"second_param is {x_param!r}, the Hopf point's own parameter")
+    y_span = _check_span(model, second_param, span)
+    if x_span is None:
+        x_span = dspan if dspan is not None else model.parameter(x_param).bounds
+    else:
+        x_span = _check_span(model, x_param, x_span)
+    p = point.params if params is None else model.parameter_set(params)
+    p = p.replace(**{x_param: point.params[x_param], second_param: point.params[second_param]})
+    out, _, _ = _hopf_curve(model, p, x_param, second_param, point, x_span, y_span, opts)
+    return out
+
+
+def _hopf_curve(model, p, x_param, y_param, point, x_span, y_span, opts):
+    comp = compiled(model)
+    n = model.n_states
+    k1, k2 = model.parameter_names.index(x_param), model.parameter_names.index(y_param)
+    uvec = [v for _, v in getattr(point, "inputs", ())] or [u.default for u in model.inputs]
+    x0 = np.array(point.state, float)
+    pv = p.as_array()
+    xv0, yv0 = float(point.params[x_param]), float(point.params[y_param])
+    pv[k1], pv[k2] = xv0, yv0
+    J = comp.jac(x0, pv, uvec)
+    lam, vecs = np.linalg.eig(J)
+    i = int(np.argmin(np.abs(lam.real) - 1e-3 * (lam.imag > 0)))
+    omega = abs(lam[i].imag)
+    if not omega > 0:
+        raise ValueError(f"no complex pair at the Hopf point: eigenvalues {lam}")
+    q = vecs[:, i]
+    l1 = q.real / np.linalg.norm(q.real)
+    l2 = q.imag - (q.imag @ l1) * l1
+    l2 /= np.linalg.norm(l2)
+    sys = HopfSystem(comp, pv, uvec, k1, k2, l1, l2)
+    u0 = np.concatenate([x0, l1, [xv0, yv0, omega**2]])
+    a = np.zeros(len(u0))
+    a[2 * n + 1] = 1.0
+    u0, ok, _ = correct(sys, u0, a, u0[2 * n + 1], opts.newton_tol, 20)
+    if not ok:
+        raise RuntimeError(
+            f"Newton's method on the Hopf system did not converge at {x_param}="
+            f"{xv0:.10g}, {y_param}={yv0:.10g}: is the point a "
+            "Hopf point of these parameters?"
+        )
+    names = model.state_names
+
+    def where(u):
+        st = ", ".join(f"{nm}={v:.6g}" for nm, v in zip(names, u[:n]))
+        return f"{x_param}={u[2 * n]:.10g}, {y_param}={u[2 * n + 1]:.10g} ({st})"
+
+    boxes = [
+        Box(2 * n, min(x_span), max(x_span)),
+        Box(2 * n + 1, min(y_span), max(y_span)),
+        Box(2 * n + 2, 0.0, math.inf),  # kappa = omega^2 -> 0: Bogdanov-Takens
+    ]
+    U, _, status, message = _trace_both(sys, u0, opts, boxes, slice(0, n), where)
+    kappa = U[:, 2 * n + 2]
+    scale = 1e-9 * max(1.0, float(np.max(np.abs(kappa))))
+    points = []
+    for end in (0, len(U) - 1) if len(U) > 1 else (0,):
+        if status == "closed" or abs(kappa[end]) > scale:
+            continue
+        u = U[end]
+        xv, yv = float(u[2 * n]), float(u[2 * n + 1])
+        points.append(
+            CodimTwoPoint(
+                kind="bogdanov-takens",
+                x_param=x_param,
+                y_param=y_param,
+                x_value=xv,
+                y_value=yv,
+                state=u[:n],
+                eigenvalues=sorted_eigenvalues(sys.jac_x(u)),
+                model_name=model.name,
+                params=p.replace(**{x_param: xv, y_param: yv}),
+            )
+        )
+    curve = HopfCurve(
+        x_param=x_param,
+        y_param=y_param,
+        x_values=U[:, 2 * n],
+        y_values=U[:, 2 * n + 1],
+        states=U[:, :n],
+        frequencies=np.sqrt(np.clip(kappa, 0.0, None)),
+        status=status,
+        message=message,
+        points=tuple(points),
+        model_name=model.name,
+        params=p,
+    )
+    return curve, sys, U
