@@ -1,4 +1,5 @@
-"""Figures: phase portraits, time series and side-by-side comparisons (plotly).
+"""Figures: phase portraits, time series, bifurcation diagrams, regime and basin maps,
+and side-by-side comparisons (plotly).
 
 This subpackage draws; it computes nothing scientific. Each function draws the result
 objects it is given, or obtains them by calling the analysis API (`dyadmodel.equilibria`,
@@ -17,8 +18,22 @@ so figures render offline).
 """
 
 from dyadmodel.plot import theme
+from dyadmodel.plot._basins import basin_map
+from dyadmodel.plot._bifurcation import bifurcation_diagram
 from dyadmodel.plot._compare import compare
 from dyadmodel.plot._portrait import phase_portrait, stability_class
+from dyadmodel.plot._regime import REGIME_COLOURS, attachment_regimes, regime_map
 from dyadmodel.plot._timeseries import time_series
 
-__all__ = ["compare", "phase_portrait", "stability_class", "theme", "time_series"]
+__all__ = [
+    "REGIME_COLOURS",
+    "attachment_regimes",
+    "basin_map",
+    "bifurcation_diagram",
+    "compare",
+    "phase_portrait",
+    "regime_map",
+    "stability_class",
+    "theme",
+    "time_series",
+]

@@ -592,12 +592,17 @@ def _add_equilibria(
 _BASIN_COLOURS = ("#cfe3f2", "#f6d5bf", "#d5ecdf", "#eadcea", "#f9f1c2", "#d9d9d9")
 
 
+def _basin_colours(k: int) -> list[str]:
+    """Fill colours of ``k`` basins, then of 'diverged' (grey) and 'undecided' (white)."""
+    colours = [_BASIN_COLOURS[i % (len(_BASIN_COLOURS) - 1)] for i in range(k)]
+    return [*colours, "#bdbdbd", "#ffffff"]
+
+
 def _basin_trace(bm) -> go.Heatmap:
     """A categorical heatmap of basin labels (attractors 0..k-1, -1 diverged, -2 undecided)."""
     k = len(bm.names)
     codes = np.where(bm.labels >= 0, bm.labels, np.where(bm.labels == -1, k, k + 1))
-    colours = [_BASIN_COLOURS[i % (len(_BASIN_COLOURS) - 1)] for i in range(k)]
-    colours += ["#bdbdbd", "#ffffff"]
+    colours = _basin_colours(k)
     n = len(colours)
     scale = []
     for i, c in enumerate(colours):

@@ -25,6 +25,7 @@ __all__ = [
     "TRAJECTORY_COLORS",
     "axis_title",
     "fmt_number",
+    "parameter_title",
     "state_label",
     "symbol_html",
 ]
@@ -204,6 +205,26 @@ def axis_title(state: State) -> str:
     m = re.match(r"^(.*?)\s*\((.*)\)$", unit)
     unit_text = f"{m.group(1)}, {m.group(2)}" if m and m.group(1) else unit
     return f"{state_label(state)} {symbol_html(state)} ({unit_text})"
+
+
+def parameter_title(param: Any) -> str:
+    """Axis title for a model parameter: its name in words, its symbol and unit.
+
+    A trailing partner index becomes the owner ("anxiety_gain_1" -> "partner 1's
+    anxiety gain"); a unit of "1" is written "dimensionless".
+
+    Examples
+    --------
+    >>> from dyadmodel.model import Parameter
+    >>> parameter_title(Parameter("anxiety_gain_1", 2.0, "attachment anxiety", latex="a_1"))
+    "Partner 1's anxiety gain <i>a</i><sub>1</sub> (dimensionless)"
+    """
+    m = re.match(r"^(.*?)_(\d+)$", param.name)
+    words = f"partner {m.group(2)}'s {m.group(1)}" if m else param.name
+    words = words.replace("_", " ")
+    unit = str(getattr(param, "unit", "1")).strip()
+    unit_text = "dimensionless" if unit in ("", "1") else unit
+    return f"{words[0].upper()}{words[1:]} {symbol_html(param)} ({unit_text})"
 
 
 def fmt_number(v: float, digits: int = 4) -> str:

@@ -123,7 +123,7 @@ def test_save_figure_checks_its_arguments(tmp_path):
 
 def test_figure_scripts_are_plain_programs():
     scripts = make_figures.figure_scripts()
-    assert [p.name[:5] for p in scripts] == ["fig01", "fig02", "fig03"]
+    assert [p.name[:5] for p in scripts] == [f"fig{k:02d}" for k in range(1, 11)]
     for path in scripts:
         tree = ast.parse(path.read_text(encoding="utf-8"))
         doc = ast.get_docstring(tree)
