@@ -1,4 +1,5 @@
-"""Command line: ``dyadmodel models | describe | analyze | simulate | bifurcation | figures``.
+"""Command line: ``dyadmodel models | describe | analyze | simulate | bifurcation | explore |
+figures``.
 
 Every bad argument gives one line on stderr that names the value and what was expected,
 and exit status 2; values are parsed as numbers with ``float``, never evaluated.
@@ -144,6 +145,12 @@ def _cmd_bifurcation(args) -> int:
     return cli_bifurcation(args.rest)
 
 
+def _cmd_explore(args) -> int:
+    from dyadmodel.app import cli_explore
+
+    return cli_explore(args.rest)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="dyadmodel",
@@ -172,13 +179,27 @@ def build_parser() -> argparse.ArgumentParser:
     )
     bif.add_argument("rest", nargs=argparse.REMAINDER)
     bif.set_defaults(func=_cmd_bifurcation)
+    exp = sub.add_parser(
+        "explore",
+        help="interactive phase-plane explorer in the browser: [--model NAME] [--port P]",
+        add_help=False,
+    )
+    exp.add_argument("rest", nargs=argparse.REMAINDER)
+    exp.set_defaults(func=_cmd_explore)
     f = sub.add_parser("figures", help="regenerate every figure (scripts/make_figures.py)")
     f.add_argument("rest", nargs=argparse.REMAINDER)
     f.set_defaults(func=_cmd_figures)
     return parser
 
 
+_DELEGATED = {"simulate": _cmd_simulate, "bifurcation": _cmd_bifurcation, "explore": _cmd_explore}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] in _DELEGATED:
+        # these subcommands own their argument parsing (options may come first)
+        return _DELEGATED[argv[0]](argparse.Namespace(rest=argv[1:]))
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

@@ -87,6 +87,7 @@ def main() -> None:
     bench_ensemble()
     bench_regime_map()
     bench_basins()
+    bench_explorer()
 
 
 def bench_ensemble(n_traj: int = 40_000, n_baseline: int = 400, seed: int = 0) -> float:
@@ -220,6 +221,64 @@ def bench_basins(resolution: int = 300) -> None:
     fr = ", ".join(f"{k} {v:.3f}" for k, v in bm.fractions.items())
     print(f"\n== basins, pursuer-distancer-2d, {resolution}x{resolution} ==")
     print(f"{dt:6.2f} s  ({resolution**2 / dt:,.0f} starts/s); fractions: {fr}")
+
+
+def bench_explorer(n_values: int = 15, target_ms: float = 150.0) -> float:
+    """Server-side work of the explorer after a slider change (issue 7: < 150 ms).
+
+    The 2D flagship at default resolution, each repetition at a new value of
+    ``anxiety_gain_1`` (1.8 to 2.5, so no cache helps): the portrait callback as the app
+    runs it (equilibria, nullclines, streamlines, separatrices, the figure and the click
+    grid, the equilibria table) plus the figure's JSON encoding for the browser. The
+    parts are timed alone as well. Returns the median of the whole callback in ms.
+    """
+    import plotly.io as pio
+
+    from dyadmodel.analysis import flow
+    from dyadmodel.app import _app as app
+
+    m = dm.models.get("pursuer-distancer-2d")
+    base = m.params().as_dict()
+    layers = ["field", "nullclines", "separatrices"]
+    app.compute_portrait(m.name, base, layers, "pursuit_1", "distance_2", [])  # warm up
+    gains = np.linspace(1.8, 2.5, n_values)
+
+    def timed(fn) -> float:
+        times = []
+        for g in gains:
+            values = {**base, "anxiety_gain_1": float(g)}
+            t0 = time.perf_counter()
+            fn(values)
+            times.append(time.perf_counter() - t0)
+        return 1e3 * statistics.median(times)
+
+    def callback(values):
+        fig, *_ = app.compute_portrait(m.name, values, layers, "pursuit_1", "distance_2", [])
+        pio.to_json(fig)
+
+    parts = {
+        "equilibria": lambda v: dm.equilibria(m, m.params(v)),
+        "nullclines": lambda v: dm.nullclines(m, m.params(v)),
+        "streamlines (field)": lambda v: flow.streamlines(m, m.params(v)),
+        "separatrices": lambda v: dm.separatrices(
+            m, m.params(v), dm.equilibria(m, m.params(v)).saddles
+        ),
+    }
+    print("\n== explorer: server recomputation after a slider change (2D flagship) ==")
+    for name, fn in parts.items():
+        print(f"{name:<38}{timed(fn):8.1f} ms")
+    t_eq_nc_field = timed(
+        lambda v: (parts["equilibria"](v), parts["nullclines"](v), parts["streamlines (field)"](v))
+    )
+    t_all = timed(callback)
+    print(
+        f"{'equilibria + nullclines + field':<38}{t_eq_nc_field:8.1f} ms   target {target_ms:g} ms"
+    )
+    print(
+        f"{'whole callback + JSON (+ separatrices)':<38}{t_all:8.1f} ms   "
+        f"{'within' if t_all < target_ms else 'OVER'} target {target_ms:g} ms"
+    )
+    return t_all
 
 
 if __name__ == "__main__":

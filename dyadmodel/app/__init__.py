@@ -1,0 +1,30 @@
+"""The interactive phase-plane explorer (``dyadmodel explore``), a Dash app.
+
+The page shows the phase portrait of a model with sliders and typed boxes for every
+parameter (and, for the pursuer-distancer models, the partners' ECR-R attachment
+scores, mapped by `dyadmodel.attachment.couple_params`); a click on the plane launches a
+forward trajectory from that point; toggles show the vector field, the nullclines, the
+separatrices and the basins; a table lists the equilibria (kind, couple label,
+eigenvalues, certified) and says whether the list is complete; a bifurcation diagram
+for a chosen parameter marks the current value; a stress pulse (start, duration, size)
+gives the time series of the response from the balanced state.
+
+The address holds the view (``?model=...&<parameter>=<value>...``, only values that
+differ from the defaults), so a view can be shared; the export button writes it as
+offline HTML, PNG (when a Chrome/Chromium is installed) and a provenance JSON.
+
+Notes
+-----
+For a model with more than two states the user picks the two displayed states; the
+others are held at their values at the 'balanced' equilibrium (else the first stable
+equilibrium, else the first one, else the middle of their domain). The flow and the
+nullclines are drawn in that planar slice; equilibria, separatrices and trajectories
+are projections of the full system.
+
+Dash and plotly are imported only here and in `dyadmodel.plot`.
+"""
+
+from dyadmodel.app._app import create_app
+from dyadmodel.app._cli import cli_explore, main
+
+__all__ = ["cli_explore", "create_app", "main"]

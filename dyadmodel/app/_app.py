@@ -1,0 +1,666 @@
+"""The Dash app: layout and callbacks (thin wrappers around `_compute`)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import dash
+from dash import ALL, Input, Output, State, dcc, html
+from dash.exceptions import PreventUpdate
+
+import dyadmodel as dm
+from dyadmodel.app import _compute as C
+from dyadmodel.model import Model, ParameterError
+
+__all__ = [
+    "compute_bifurcation",
+    "compute_portrait",
+    "compute_stress",
+    "create_app",
+    "launch_trajectory",
+    "update_params",
+]
+
+DEFAULT_MODEL = "pursuer-distancer-2d"
+LAYERS = {
+    "field": "vector field",
+    "nullclines": "nullclines",
+    "separatrices": "separatrices",
+    "basins": "basin shading (slow: ~1 s)",
+}
+ALERT = {
+    "color": "#9b1c1c",
+    "background": "#fdecea",
+    "padding": "4px 8px",
+    "margin": "4px 0",
+    "whiteSpace": "pre-wrap",
+}
+_HIDDEN = {"display": "none"}
+
+
+def _alert_style(text: str) -> dict:
+    return ALERT if text else _HIDDEN
+
+
+def _describe(err: Exception) -> str:
+    """The message of an expected error; the type too for an unexpected one."""
+    if isinstance(err, (ParameterError, C.ViewError)):
+        return str(err)
+    return f"{type(err).__name__}: {err}"
+
+
+# ---------------------------------------------------------------------------------------
+# callbacks as plain functions (tested without a browser)
+
+
+def update_params(
+    model_name: str,
+    triggered: Mapping[str, Any] | None,
+    slider_ids: Sequence[Mapping[str, str]],
+    slider_values: Sequence[Any],
+    text_ids: Sequence[Mapping[str, str]],
+    text_values: Sequence[Any],
+    scores: Sequence[Any],
+    stored: Mapping[str, float],
+) -> tuple[list, list, list, dict, str]:
+    """New slider values, texts, attachment scores, stored parameters and message.
+
+    ``triggered`` is the id of the control that changed. A rejected value leaves the
+    stored parameters as they were and returns the `ParameterError` text as message.
+    """
+    model = dm.models.get(model_name)
+    values = dict(stored)
+    if not triggered:
+        raise PreventUpdate
+    kind = triggered.get("type")
+    try:
+        if kind == "slider":
+            k = [i["param"] for i in slider_ids].index(triggered["param"])
+            v = slider_values[k]
+            values[triggered["param"]] = model.parameter(triggered["param"]).check(
+                float(v) if v is not None else v
+            )
+        elif kind == "num":
+            k = [i["param"] for i in text_ids].index(triggered["param"])
+            values[triggered["param"]] = C.parse_value(model, triggered["param"], text_values[k])
+        elif kind == "ecr":
+            values = C.params_from_scores(model, scores, values, triggered["score"]).as_dict()
+        else:
+            raise PreventUpdate
+        model.params(values)  # the combination, too
+    except (ParameterError, dm.attachment.AttachmentInputError) as err:
+        no = [dash.no_update] * len(slider_ids)
+        return (
+            no,
+            [dash.no_update] * len(text_ids),
+            [dash.no_update] * len(scores),
+            dash.no_update,
+            str(err),
+        )
+    # Only controls whose value changed are written back: rewriting the slider that is
+    # being moved (keyboard repeat, drag) would race with its next value.
+    before = dict(stored)
+    changed = {n for n, v in values.items() if v != before.get(n)}
+    new_sliders = []
+    for i in slider_ids:
+        n = i["param"]
+        if n in changed and not (kind == "slider" and n == triggered["param"]):
+            lo, hi, _ = C.display_range(model.parameter(n))
+            new_sliders.append(min(max(values[n], lo), hi))
+        else:
+            new_sliders.append(dash.no_update)
+    # Every box that does not show its value (e.g. a rejected text) is rewritten.
+    new_texts = [
+        C.format_value(values[i["param"]])
+        if t != C.format_value(values[i["param"]])
+        else dash.no_update
+        for i, t in zip(text_ids, text_values)
+    ]
+    if kind == "ecr":
+        new_scores = [dash.no_update] * len(scores)
+    else:
+        new_scores = C.attachment_scores(model, values, scores)
+    return new_sliders, new_texts, new_scores, values, ""
+
+
+def compute_portrait(
+    model_name: str,
+    values: Mapping[str, float],
+    layers: Sequence[str],
+    x: str,
+    y: str,
+    starts: Sequence[Sequence[float]],
+) -> tuple[Any, list, str, str]:
+    """Figure, equilibria table rows, completeness sentence, message."""
+    model = dm.models.get(model_name)
+    if x == y:
+        return dash.no_update, dash.no_update, dash.no_update, "choose two different states"
+    try:
+        fig, eqs, problems = C.portrait_view(
+            model, values, x, y, layers=layers or (), starts=starts or ()
+        )
+    except Exception as err:  # a UI boundary: show any failure, keep the page alive
+        return (
+            dash.no_update,
+            dash.no_update,
+            dash.no_update,
+            f"the portrait could not be computed: {_describe(err)}",
+        )
+    rows, complete = C.equilibrium_rows(model, eqs)
+    return fig, rows, complete, "\n".join(problems)
+
+
+def launch_trajectory(
+    model_name: str,
+    click: Mapping[str, Any] | None,
+    values: Mapping[str, float],
+    x: str,
+    y: str,
+    starts: Sequence,
+) -> list:
+    """The trajectory starts after a click: the clicked (x, y), other states at the slice."""
+    if not click or not click.get("points"):
+        raise PreventUpdate
+    pt = click["points"][0]
+    if not isinstance(pt.get("x"), (int, float)) or not isinstance(pt.get("y"), (int, float)):
+        raise PreventUpdate
+    model = dm.models.get(model_name)
+    pset = model.params(dict(values))
+    x0 = C.slice_state(model, pset) if model.n_states > 2 else [0.0, 0.0]
+    x0 = [float(v) for v in x0]
+    x0[model.state_index(x)] = float(pt["x"])
+    x0[model.state_index(y)] = float(pt["y"])
+    return [*list(starts or ())[-(C.MAX_TRAJECTORIES - 1) :], x0]
+
+
+def compute_bifurcation(
+    model_name: str, values: Mapping[str, float], param: str, state: str
+) -> tuple[Any, str]:
+    model = dm.models.get(model_name)
+    try:
+        return C.bifurcation_figure(model, values, param, state), ""
+    except Exception as err:  # a UI boundary: show any failure, keep the page alive
+        return dash.no_update, f"the bifurcation diagram could not be computed: {_describe(err)}"
+
+
+def compute_stress(
+    model_name: str, values: Mapping[str, float], start: Any, duration: Any, size: Any
+) -> tuple[Any, str, str]:
+    model = dm.models.get(model_name)
+    try:
+        fig, text = C.stress_view(model, values, start, duration, size)
+    except Exception as err:  # a UI boundary: show any failure, keep the page alive
+        return dash.no_update, dash.no_update, _describe(err)
+    return fig, text, ""
+
+
+# ---------------------------------------------------------------------------------------
+# layout
+
+
+def _param_control(model: Model, name: str, value: float) -> html.Div:
+    p = model.parameter(name)
+    lo, hi, step = C.display_range(p)
+    tip = f"{p.meaning} (default {p.default:g}; admissible {p.interval_text()})"
+    return html.Div(
+        [
+            html.Label(name, title=tip, style={"fontWeight": "600", "fontSize": "13px"}),
+            html.Div(
+                [
+                    html.Div(
+                        dcc.Slider(
+                            id={"type": "slider", "param": name},
+                            min=lo,
+                            max=hi,
+                            step=step,
+                            value=min(max(value, lo), hi),
+                            marks={lo: f"{lo:g}", hi: f"{hi:g}"},
+                            updatemode="mouseup",
+                            allow_direct_input=False,
+                            tooltip={"placement": "bottom", "always_visible": False},
+                        ),
+                        style={"flex": "1", "minWidth": "0"},
+                        title=tip,
+                    ),
+                    html.Div(
+                        dcc.Input(
+                            id={"type": "num", "param": name},
+                            type="text",
+                            value=C.format_value(value),
+                            debounce=True,
+                            style={"width": "64px"},
+                        ),
+                        title=f"type a value in {p.interval_text()} and press Enter",
+                    ),
+                ],
+                style={
+                    "display": "grid",
+                    "gridTemplateColumns": "1fr 72px",
+                    "alignItems": "center",
+                    "gap": "6px",
+                },
+            ),
+        ],
+        className=f"param param-{name}",
+        style={"marginBottom": "6px"},
+    )
+
+
+def _attachment_controls(model: Model, values: Mapping[str, float]) -> html.Div:
+    if not C.mapped_parameters(model):
+        return html.Div()
+    scores = C.attachment_scores(model, values, [4.0] * 4)
+    labels = {
+        "anxiety_1": "partner 1 attachment anxiety",
+        "avoidance_1": "partner 1 attachment avoidance",
+        "anxiety_2": "partner 2 attachment anxiety",
+        "avoidance_2": "partner 2 attachment avoidance",
+    }
+    mapped = set(C.mapped_parameters(model))
+    items = []
+    for score, s in zip(C.ECR_SCORES, scores):
+        kind, partner = score.split("_")
+        used = f"{kind}_gain_{partner}" in mapped
+        items.append(
+            html.Div(
+                className=f"ecr ecr-{score}",
+                children=[
+                    html.Label(
+                        f"{labels[score]} (ECR-R){'' if used else ' — unused by this model'}",
+                        style={"fontSize": "13px"},
+                    ),
+                    dcc.Slider(
+                        id={"type": "ecr", "score": score},
+                        min=1,
+                        max=7,
+                        step=0.05,
+                        value=s,
+                        marks={i: str(i) for i in range(1, 8)},
+                        updatemode="mouseup",
+                        allow_direct_input=False,
+                        tooltip={"placement": "bottom", "always_visible": False},
+                    ),
+                ],
+            )
+        )
+    return html.Details(
+        [
+            html.Summary("Attachment scores (ECR-R 1–7)"),
+            html.P(
+                "These set the gains through dyadmodel.attachment.couple_params: a modelling "
+                "assumption (linear map, gain 0 at score 1 to 2.76 at score 7), not an "
+                "empirical result.",
+                style={"fontSize": "12px", "color": "#555"},
+            ),
+            *items,
+        ],
+        open=True,
+        style={"marginBottom": "10px"},
+    )
+
+
+def _page(
+    model: Model, values: Mapping[str, float], x: str, y: str, problems: Sequence[str]
+) -> html.Div:
+    states = [{"label": s.name, "value": s.name} for s in model.states]
+    plane_choice = html.Div(
+        [
+            html.Span("plane: "),
+            dcc.Dropdown(
+                id="x-state", options=states, value=x, clearable=False, style={"width": "180px"}
+            ),
+            dcc.Dropdown(
+                id="y-state", options=states, value=y, clearable=False, style={"width": "180px"}
+            ),
+            html.Span(
+                " other states held at the balanced equilibrium (else the first stable one)",
+                style={"fontSize": "12px", "color": "#555"},
+            ),
+        ],
+        style={
+            "display": "flex" if model.n_states > 2 else "none",
+            "gap": "6px",
+            "alignItems": "center",
+        },
+    )
+    bif_default = next(
+        (n for n in ("anxiety_gain_1",) if n in model.parameter_names), model.parameter_names[0]
+    )
+    controls = html.Div(
+        [
+            dcc.Dropdown(
+                id="model",
+                options=[{"label": n, "value": n} for n in dm.models.names()],
+                value=model.name,
+                clearable=False,
+            ),
+            html.Div(
+                id="param-message",
+                role="alert",
+                children="\n".join(problems),
+                style=_alert_style("\n".join(problems)),
+            ),
+            _attachment_controls(model, values),
+            html.H4("Parameters", style={"margin": "6px 0"}),
+            *[_param_control(model, n, values[n]) for n in model.parameter_names],
+        ],
+        style={
+            "width": "360px",
+            "flex": "none",
+            "overflowY": "auto",
+            "maxHeight": "95vh",
+            "paddingRight": "8px",
+        },
+    )
+    main = html.Div(
+        [
+            plane_choice,
+            html.Div(
+                [
+                    dcc.Checklist(
+                        id="layers",
+                        options=[{"label": f" {v}", "value": k} for k, v in LAYERS.items()],
+                        value=["field", "nullclines", "separatrices"],
+                        inline=True,
+                        inputStyle={"marginLeft": "10px"},
+                    ),
+                    html.Button("Clear trajectories", id="clear", n_clicks=0),
+                    html.Button("Export view (HTML, PNG, JSON)", id="export", n_clicks=0),
+                ],
+                style={"display": "flex", "gap": "8px", "alignItems": "center", "flexWrap": "wrap"},
+            ),
+            html.Div(id="portrait-message", role="alert", style=_HIDDEN),
+            html.Div(id="export-message", style={"fontSize": "12px"}),
+            html.Div(
+                [
+                    dcc.Graph(id="portrait", config={"displaylogo": False}, style={"flex": "none"}),
+                    html.Div(
+                        [
+                            html.P(
+                                "Click anywhere on the plane to launch a trajectory "
+                                "(forward in time).",
+                                style={"fontSize": "12px"},
+                            ),
+                            html.H4("Equilibria", style={"margin": "4px 0"}),
+                            html.Table(
+                                id="eq-table",
+                                style={"fontSize": "12px", "borderCollapse": "collapse"},
+                            ),
+                            html.P(id="eq-complete", style={"fontSize": "12px"}),
+                        ],
+                        style={"flex": "1", "minWidth": "300px"},
+                    ),
+                ],
+                style={"display": "flex", "gap": "10px", "flexWrap": "wrap"},
+            ),
+            html.Div(
+                [
+                    html.Div(
+                        [
+                            html.Div(
+                                [
+                                    html.Span("bifurcation parameter "),
+                                    dcc.Dropdown(
+                                        id="bif-param",
+                                        options=list(model.parameter_names),
+                                        value=bif_default,
+                                        clearable=False,
+                                        style={"width": "220px"},
+                                    ),
+                                ],
+                                style={"display": "flex", "alignItems": "center", "gap": "6px"},
+                            ),
+                            html.Div(id="bif-message", role="alert", style=_HIDDEN),
+                            dcc.Graph(id="bifurcation", config={"displaylogo": False}),
+                        ]
+                    ),
+                    html.Div(
+                        [
+                            html.Div(
+                                [
+                                    html.Span("stress pulse: start "),
+                                    dcc.Input(
+                                        id="stress-start",
+                                        type="text",
+                                        value="10",
+                                        debounce=True,
+                                        style={"width": "60px"},
+                                    ),
+                                    html.Span(" duration "),
+                                    dcc.Input(
+                                        id="stress-duration",
+                                        type="text",
+                                        value="10",
+                                        debounce=True,
+                                        style={"width": "60px"},
+                                    ),
+                                    html.Span(" size "),
+                                    dcc.Input(
+                                        id="stress-size",
+                                        type="text",
+                                        value="0.5",
+                                        debounce=True,
+                                        style={"width": "60px"},
+                                    ),
+                                    html.Span(
+                                        " (from the balanced state; Enter to apply)",
+                                        style={"fontSize": "12px", "color": "#555"},
+                                    ),
+                                ],
+                                style={"display": "flex", "alignItems": "center", "gap": "4px"},
+                            ),
+                            html.Div(id="stress-message", role="alert", style=_HIDDEN),
+                            dcc.Graph(id="timeseries", config={"displaylogo": False}),
+                            html.P(id="stress-outcome", style={"fontSize": "12px"}),
+                        ]
+                    ),
+                ],
+                style={"display": "flex", "gap": "10px", "flexWrap": "wrap"},
+            ),
+        ],
+        style={"flex": "1"},
+    )
+    return html.Div(
+        [
+            dcc.Store(id="model-name", data=model.name),
+            dcc.Store(id="params", data=dict(values)),
+            dcc.Store(id="starts", data=[]),
+            html.H3(f"dyadmodel explorer — {model.title}", style={"margin": "4px 0"}),
+            html.Div([controls, main], style={"display": "flex", "gap": "12px"}),
+        ]
+    )
+
+
+# ---------------------------------------------------------------------------------------
+# the app
+
+
+def create_app(
+    model_name: str = DEFAULT_MODEL, *, export_dir: str | Path = "dyadmodel-exports"
+) -> dash.Dash:
+    """The explorer for ``model_name`` (the address may ask for another model).
+
+    Parameters
+    ----------
+    model_name : str
+        A registered model, shown when the address names none.
+    export_dir : path
+        Where the export button writes the view (HTML, PNG, provenance JSON).
+    """
+    dm.models.get(model_name)  # fail now, with the list of models, on a typo
+    app = dash.Dash(__name__, title="dyadmodel explorer", suppress_callback_exceptions=True)
+    app.layout = html.Div(
+        [
+            dcc.Location(id="url", refresh=False),
+            dcc.Location(id="nav", refresh=True),
+            html.Div(id="page"),
+        ],
+        style={"fontFamily": "system-ui, sans-serif", "margin": "8px"},
+    )
+
+    @app.callback(Output("page", "children"), Input("url", "pathname"), State("url", "search"))
+    def render(_pathname, search):
+        model, values, x, y, problems = C.parse_query(search, model_name)
+        return _page(model, values, x, y, problems)
+
+    @app.callback(
+        Output("nav", "href"),
+        Input("model", "value"),
+        State("model-name", "data"),
+        prevent_initial_call=True,
+    )
+    def switch_model(new, current):
+        if not new or new == current:
+            raise PreventUpdate
+        return f"/?model={new}"
+
+    @app.callback(
+        Output({"type": "slider", "param": ALL}, "value"),
+        Output({"type": "num", "param": ALL}, "value"),
+        Output({"type": "ecr", "score": ALL}, "value"),
+        Output("params", "data"),
+        Output("param-message", "children"),
+        Output("param-message", "style"),
+        Input({"type": "slider", "param": ALL}, "value"),
+        Input({"type": "num", "param": ALL}, "value"),
+        Input({"type": "ecr", "score": ALL}, "value"),
+        State({"type": "slider", "param": ALL}, "id"),
+        State({"type": "num", "param": ALL}, "id"),
+        State("params", "data"),
+        State("model-name", "data"),
+        prevent_initial_call=True,
+    )
+    def on_params(slider_values, text_values, scores, slider_ids, text_ids, stored, name):
+        out = update_params(
+            name,
+            dash.ctx.triggered_id,
+            slider_ids,
+            slider_values,
+            text_ids,
+            text_values,
+            scores,
+            stored,
+        )
+        return (*out, _alert_style(out[-1]))
+
+    @app.callback(
+        Output("portrait", "figure"),
+        Output("eq-table", "children"),
+        Output("eq-complete", "children"),
+        Output("portrait-message", "children"),
+        Output("portrait-message", "style"),
+        Input("params", "data"),
+        Input("layers", "value"),
+        Input("x-state", "value"),
+        Input("y-state", "value"),
+        Input("starts", "data"),
+        State("model-name", "data"),
+    )
+    def on_portrait(values, layers, x, y, starts, name):
+        fig, rows, complete, msg = compute_portrait(name, values, layers, x, y, starts)
+        table = dash.no_update if rows is dash.no_update else _table(rows)
+        return fig, table, complete, msg, _alert_style(msg)
+
+    @app.callback(
+        Output("starts", "data"),
+        Input("portrait", "clickData"),
+        Input("clear", "n_clicks"),
+        Input("x-state", "value"),
+        Input("y-state", "value"),
+        State("params", "data"),
+        State("starts", "data"),
+        State("model-name", "data"),
+        prevent_initial_call=True,
+    )
+    def on_click(click, _clear, x, y, values, starts, name):
+        if dash.ctx.triggered_id != "portrait":
+            return []
+        return launch_trajectory(name, click, values, x, y, starts)
+
+    @app.callback(
+        Output("bifurcation", "figure"),
+        Output("bif-message", "children"),
+        Output("bif-message", "style"),
+        Input("params", "data"),
+        Input("bif-param", "value"),
+        Input("x-state", "value"),
+        State("model-name", "data"),
+    )
+    def on_bifurcation(values, param, x, name):
+        fig, msg = compute_bifurcation(name, values, param, x)
+        return fig, msg, _alert_style(msg)
+
+    @app.callback(
+        Output("timeseries", "figure"),
+        Output("stress-outcome", "children"),
+        Output("stress-message", "children"),
+        Output("stress-message", "style"),
+        Input("params", "data"),
+        Input("stress-start", "value"),
+        Input("stress-duration", "value"),
+        Input("stress-size", "value"),
+        State("model-name", "data"),
+    )
+    def on_stress(values, start, duration, size, name):
+        fig, text, msg = compute_stress(name, values, start, duration, size)
+        return fig, text, msg, _alert_style(msg)
+
+    @app.callback(
+        Output("url", "search"),
+        Input("params", "data"),
+        Input("x-state", "value"),
+        Input("y-state", "value"),
+        State("model-name", "data"),
+        prevent_initial_call=True,
+    )
+    def on_url(values, x, y, name):
+        return C.query_string(dm.models.get(name), values, x, y)
+
+    @app.callback(
+        Output("export-message", "children"),
+        Input("export", "n_clicks"),
+        State("params", "data"),
+        State("layers", "value"),
+        State("x-state", "value"),
+        State("y-state", "value"),
+        State("starts", "data"),
+        State("model-name", "data"),
+        prevent_initial_call=True,
+    )
+    def on_export(_n, values, layers, x, y, starts, name):
+        model = dm.models.get(name)
+        try:
+            fig, _eqs, _ = C.portrait_view(
+                model, values, x, y, layers=layers or (), starts=starts or ()
+            )
+            query = C.query_string(model, values, x, y)
+            files, note = C.export_view(
+                fig,
+                export_dir,
+                model=model,
+                values=values,
+                query=query,
+                view={
+                    "layers": list(layers or ()),
+                    "states": [x, y],
+                    "trajectory_starts": starts or [],
+                },
+            )
+        except Exception as err:  # a UI boundary: show any failure, keep the page alive
+            return f"export failed: {_describe(err)}"
+        return f"written: {', '.join(str(f) for f in files)}" + (f" — {note}" if note else "")
+
+    return app
+
+
+def _table(rows: Sequence[Mapping[str, str]]) -> list:
+    cols = ["#", "kind", "couple", "state", "eigenvalues", "certified"]
+    cell = {"border": "1px solid #ccc", "padding": "2px 4px", "textAlign": "left"}
+    head = html.Tr([html.Th("couple label" if c == "couple" else c, style=cell) for c in cols])
+    body = [
+        html.Tr([html.Td(r[c], style=cell) for c in cols], className=f"eq-row eq-{r['stability']}")
+        for r in rows
+    ]
+    return [html.Thead(head), html.Tbody(body)]

@@ -1,0 +1,643 @@
+"""What the explorer computes and draws, as plain functions (no Dash).
+
+Every callback of the app is a thin wrapper around one of these, so they can be tested
+without a browser. Nothing here is new science: equilibria, nullclines, separatrices,
+trajectories, continuation and stress responses all come from the analysis API, and the
+figures from `dyadmodel.plot`.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import importlib
+import importlib.metadata
+import json
+import math
+import platform
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl, urlencode
+
+import numpy as np
+import plotly.graph_objects as go
+import plotly.io as pio
+
+import dyadmodel as dm
+from dyadmodel import attachment
+from dyadmodel.model import Model, Parameter, ParameterError, ParameterSet
+from dyadmodel.plot import phase_portrait, stability_class, theme, time_series
+
+__all__ = [
+    "ECR_SCORES",
+    "ViewError",
+    "attachment_scores",
+    "bifurcation_figure",
+    "click_grid_trace",
+    "display_range",
+    "equilibrium_rows",
+    "export_view",
+    "format_value",
+    "params_from_scores",
+    "parse_query",
+    "parse_value",
+    "portrait_view",
+    "query_string",
+    "slice_state",
+    "stress_view",
+    "trajectory_from",
+]
+
+#: The four ECR-R scores of the attachment sliders, in `couple_params` order.
+ECR_SCORES = ("anxiety_1", "avoidance_1", "anxiety_2", "avoidance_2")
+CLICK_GRID = 61  # points per axis of the invisible grid that catches clicks
+TRAJECTORY_TIME = 60.0  # forward integration time of a clicked trajectory
+MAX_TRAJECTORIES = 8
+PORTRAIT_SIZE = (600, 540)
+
+
+class ViewError(ValueError):
+    """Input the explorer cannot use; the message is shown on the page."""
+
+
+# ---------------------------------------------------------------------------------------
+# parameters, sliders, typed values
+
+
+def display_range(p: Parameter) -> tuple[float, float, float]:
+    """``(min, max, step)`` of a parameter's slider.
+
+    Finite bounds are used as they are unless they span more than 20 times the
+    default's scale (then the slider shows ``[lower, lower + 10 scale]``); an infinite
+    end is replaced by the default -+ 5 scale, where scale = max(|default|, 1). Typed
+    values may go anywhere inside the bounds: the slider only offers a useful window.
+    """
+    lo, hi = p.bounds
+    scale = max(abs(p.default), 1.0)
+    dlo = lo if math.isfinite(lo) else p.default - 5 * scale
+    dhi = hi if math.isfinite(hi) else p.default + 5 * scale
+    if dhi - dlo > 20 * scale:
+        dhi = max(dlo + 10 * scale, p.default + scale)
+    step = _nice_step((dhi - dlo) / 400)
+    if not p.lower_inclusive and dlo == lo:
+        dlo += step  # a strictly positive quantity: the slider starts one step above 0
+    return float(dlo), float(dhi), step
+
+
+def _nice_step(raw: float) -> float:
+    exp = math.floor(math.log10(raw))
+    for m in (1, 2, 5, 10):
+        if m * 10**exp >= raw:
+            return float(f"{m * 10**exp:.12g}")
+    return float(10 ** (exp + 1))  # pragma: no cover
+
+
+def format_value(v: float) -> str:
+    """A parameter value as typed text: short, exact enough to round-trip a slider."""
+    return f"{float(v):.6g}"
+
+
+def parse_value(model: Model, name: str, text: Any) -> float:
+    """A typed value checked against the parameter's bounds.
+
+    Raises `ParameterError` with the model's own message (the parameter, the value and
+    the admissible interval) for a non-number or a value outside the bounds.
+    """
+    p = model.parameter(name)
+    if isinstance(text, str):
+        s = text.strip()
+        try:
+            value: Any = float(s)
+        except ValueError:
+            value = s  # let the parameter say why a string is not accepted
+    else:
+        value = text
+    return p.check(value)
+
+
+def mapped_parameters(model: Model) -> tuple[str, ...]:
+    """The parameters `couple_params` sets in this model (empty: no attachment sliders)."""
+    stems = ("anxiety_gain_", "avoidance_gain_", "openness_")
+    mapping = attachment.DEFAULT_MAPPING
+    names = []
+    for n in model.parameter_names:
+        if n.startswith(stems[:2]) or (n.startswith(stems[2]) and mapping.openness_max is not None):
+            if n[-1] in "12":
+                names.append(n)
+    return tuple(names)
+
+
+def params_from_scores(
+    model: Model,
+    scores: Sequence[float],
+    current: Mapping[str, float],
+    moved: str | None = None,
+) -> ParameterSet:
+    """`couple_params` for the four ECR-R scores, keeping every other current value.
+
+    With ``moved`` (one of `ECR_SCORES`) only the parameters that score sets change, so
+    that moving one score slider never nudges a gain set by hand or typed.
+    """
+    mapped = mapped_parameters(model)
+    if moved is not None:
+        kind, partner = moved.split("_")
+        stems = ("anxiety_gain",) if kind == "anxiety" else ("avoidance_gain", "openness")
+        mapped = tuple(n for n in mapped if n in {f"{st}_{partner}" for st in stems})
+    keep = {k: v for k, v in current.items() if k not in mapped}
+    return attachment.couple_params(model, *(float(s) for s in scores), **keep)
+
+
+def attachment_scores(
+    model: Model, values: Mapping[str, float], previous: Sequence[float]
+) -> list[float]:
+    """The ECR-R scores that the mapping would turn into ``values`` (clipped to 1-7).
+
+    Scores that set no parameter of this model keep their ``previous`` value.
+    """
+    mp = attachment.DEFAULT_MAPPING
+    lo, hi = mp.scale
+    out = [float(s) for s in previous]
+    for k, score in enumerate(ECR_SCORES):
+        kind, partner = score.split("_")
+        name = f"{kind}_gain_{partner}"
+        if name not in values:
+            continue
+        gmin, gmax = getattr(mp, f"{kind}_gain_min"), getattr(mp, f"{kind}_gain_max")
+        if gmax > gmin:
+            s = lo + (values[name] - gmin) / (gmax - gmin) * (hi - lo)
+            out[k] = round(min(max(s, lo), hi), 2)
+    return out
+
+
+# ---------------------------------------------------------------------------------------
+# the URL
+
+
+def query_string(model: Model, params: Mapping[str, float], x: str, y: str) -> str:
+    """``?model=...&x=...&y=...&<changed parameters>``: the view, shareable."""
+    q = {"model": model.name}
+    if model.n_states > 2:
+        q |= {"x": x, "y": y}
+    for p in model.parameters:
+        v = float(params[p.name])
+        if not math.isclose(v, p.default, rel_tol=0, abs_tol=1e-12):
+            q[p.name] = format_value(v)
+    return "?" + urlencode(q)
+
+
+def parse_query(
+    search: str | None, default_model: str
+) -> tuple[Model, dict[str, float], str, str, list[str]]:
+    """The model, parameter values and displayed states a query string asks for.
+
+    Bad entries are reported (the returned messages) and replaced by defaults, so that a
+    mistyped link still opens a working page.
+    """
+    query = dict(parse_qsl((search or "").lstrip("?"), keep_blank_values=True))
+    problems: list[str] = []
+    name = query.pop("model", default_model)
+    try:
+        model = dm.models.get(name)
+    except LookupError as err:  # ModelNotFoundError names the registered models
+        problems.append(str(err.args[0] if err.args else err))
+        model = dm.models.get(default_model)
+    values = {p.name: float(p.default) for p in model.parameters}
+    states = model.state_names
+    x, y = query.pop("x", states[0]), query.pop("y", states[1])
+    if x not in states or y not in states or x == y:
+        problems.append(f"displayed states x={x!r}, y={y!r}: expected two of {', '.join(states)}")
+        x, y = states[0], states[1]
+    for key, text in query.items():
+        if key not in values:
+            problems.append(f"unknown parameter {key!r} in the address ignored")
+            continue
+        try:
+            values[key] = parse_value(model, key, text)
+        except ParameterError as err:
+            problems.append(str(err))
+    return model, values, x, y, problems
+
+
+# ---------------------------------------------------------------------------------------
+# the phase portrait
+
+
+@functools.lru_cache(maxsize=64)
+def _equilibria(pset: ParameterSet) -> dm.EquilibriumSet:
+    return dm.equilibria(pset.model, pset)
+
+
+def slice_state(model: Model, pset: ParameterSet) -> np.ndarray:
+    """The full state at which the off-plane states are held (models with > 2 states).
+
+    The 'balanced' equilibrium when there is one, else the first stable equilibrium,
+    else the first equilibrium, else the middle of each state's domain.
+    """
+    eqs = _equilibria(pset)
+    for pick in (
+        lambda e: e.label == "balanced",
+        lambda e: bool(e.stable),
+        lambda e: True,
+    ):
+        for e in eqs:
+            if pick(e):
+                return np.array(e.state, dtype=float)
+    return np.array([0.5 * (lo + hi) for lo, hi in model.domain])
+
+
+def trajectory_from(
+    model: Model, pset: ParameterSet, x0: Sequence[float], t_end: float = TRAJECTORY_TIME
+) -> np.ndarray:
+    """The forward solution from ``x0`` (full state), shape (n_states, k)."""
+    sim = dm.simulate(model, pset, np.asarray(x0, dtype=float), (0.0, float(t_end)))
+    if sim.status < 0:
+        raise ViewError(f"trajectory from {np.round(x0, 3).tolist()}: {sim.message}")
+    return sim.y
+
+
+def click_grid_trace(box: np.ndarray, n: int = CLICK_GRID) -> go.Scatter:
+    """A faint grid of points under the plane, so that a click anywhere has a point."""
+    gx, gy = np.meshgrid(np.linspace(*box[0], n), np.linspace(*box[1], n))
+    return go.Scatter(
+        x=gx.ravel().round(10),
+        y=gy.ravel().round(10),
+        mode="markers",
+        marker={"size": 3, "color": "rgba(0,0,0,0.05)"},
+        hovertemplate="click: trajectory from (%{x:.3g}, %{y:.3g})<extra></extra>",
+        showlegend=False,
+        meta={"role": "click-grid"},
+    )
+
+
+def portrait_view(
+    model: Model,
+    values: Mapping[str, float],
+    x: str,
+    y: str,
+    *,
+    layers: Sequence[str] = ("field", "nullclines", "separatrices"),
+    starts: Sequence[Sequence[float]] = (),
+) -> tuple[go.Figure, dm.EquilibriumSet, list[str]]:
+    """The phase portrait, its equilibria and the problems met (trajectories that failed).
+
+    ``layers`` chooses among 'field', 'nullclines', 'separatrices', 'basins';
+    ``starts`` are full states from which trajectories are drawn.
+    """
+    pset = model.params(dict(values))
+    eqs = _equilibria(pset)
+    ix, iy = model.state_index(x), model.state_index(y)
+    box = np.array([model.states[ix].domain, model.states[iy].domain], dtype=float)
+    slice_values = None
+    if model.n_states > 2:
+        s = slice_state(model, pset)
+        slice_values = {
+            n: float(s[i]) for i, n in enumerate(model.state_names) if i not in (ix, iy)
+        }
+    trajs, problems = [], []
+    for x0 in list(starts)[-MAX_TRAJECTORIES:]:
+        try:
+            yk = trajectory_from(model, pset, x0)
+        except (ViewError, ValueError) as err:
+            problems.append(str(err))
+            continue
+        trajs.append((f"from ({x0[ix]:.3g}, {x0[iy]:.3g})", yk))
+    fig = phase_portrait(
+        model,
+        pset,
+        x=x,
+        y=y,
+        domain=box,
+        slice_values=slice_values,
+        field="streamlines" if "field" in layers else None,
+        nullclines="nullclines" in layers,
+        separatrices="separatrices" in layers,
+        basins="basins" in layers,
+        equilibria=eqs,
+        trajectories=trajs,
+        width=PORTRAIT_SIZE[0],
+        height=PORTRAIT_SIZE[1],
+        title=model.title
+        if model.n_states == 2
+        else f"{x} vs {y}; other states at the balanced equilibrium",
+    )
+    fig.add_trace(click_grid_trace(box))
+    fig.data = (fig.data[-1], *fig.data[:-1])  # under everything else
+    fig.update_layout(clickmode="event", uirevision=f"{model.name}:{x}:{y}")
+    if trajs:  # trajectory entries add legend rows below the plot: make room for them
+        extra = 30 * math.ceil(len(trajs) / 3)
+        bottom = fig.layout.margin.b or fig.layout.template.layout.margin.b or 125
+        fig.update_layout(height=PORTRAIT_SIZE[1] + extra, margin={"b": bottom + extra})
+    return fig, eqs, problems
+
+
+def equilibrium_rows(model: Model, eqs: dm.EquilibriumSet) -> tuple[list[dict[str, str]], str]:
+    """Rows of the equilibria table and the sentence saying whether the list is complete."""
+    rows = []
+    for k, e in enumerate(eqs):
+        rows.append(
+            {
+                "#": str(k + 1),
+                "state": ", ".join(f"{n} = {v:.4g}" for n, v in zip(model.state_names, e.state)),
+                "kind": e.kind,
+                "stability": stability_class(e),
+                "couple": e.label or "—",
+                "eigenvalues": ", ".join(_fmt_eig(z) for z in e.eigenvalues),
+                "certified": "yes" if e.enclosure is not None else "no",
+            }
+        )
+    box = " × ".join(f"[{lo:g}, {hi:g}]" for lo, hi in np.asarray(eqs.domain))
+    if eqs.complete:
+        text = f"Complete: these are all {len(eqs)} equilibria in {box} ({eqs.method})."
+    else:
+        why = f" {eqs.degenerate}" if eqs.degenerate else ""
+        text = f"Possibly incomplete: the search in {box} could not prove it found all.{why}"
+    return rows, text
+
+
+def _fmt_eig(z: complex) -> str:
+    z = complex(z)
+    if abs(z.imag) < 1e-12:
+        return f"{z.real:.4g}"
+    return f"{z.real:.4g} {'+' if z.imag >= 0 else '−'} {abs(z.imag):.4g}i"
+
+
+# ---------------------------------------------------------------------------------------
+# bifurcation diagram and stress response
+
+
+@functools.lru_cache(maxsize=32)
+def _continuation(
+    pset: ParameterSet, param: str, span: tuple[float, float]
+) -> dm.BifurcationDiagram:
+    return dm.continuation(pset.model, pset, param, span)
+
+
+def bifurcation_figure(
+    model: Model, values: Mapping[str, float], param: str, state: str
+) -> go.Figure:
+    """Equilibria of ``state`` against ``param`` over its slider range; current value marked.
+
+    The diagram does not depend on the current value of ``param``, so it is computed
+    once per setting of the other parameters (cached) and only the marker moves.
+    """
+    pset = model.params(dict(values))
+    p = model.parameter(param)
+    lo, hi, _ = display_range(p)
+    current = float(pset[param])
+    # A window of 3 default-scales shows the folds of the flagships legibly; the whole
+    # slider range only once the value leaves it (two spans, so the cache still helps).
+    near = lo + 3 * max(abs(p.default), 1.0)
+    if lo <= current <= near < hi:
+        hi = near
+    base = pset.replace(**{param: float(p.default)})
+    bd = _continuation(base, param, (lo, hi))
+    i = model.state_index(state)
+    draw = getattr(importlib.import_module("dyadmodel.plot"), "bifurcation_diagram", None)
+    fig = None
+    if draw is not None:
+        try:
+            fig = draw(bd, state, label_points=False, width=PORTRAIT_SIZE[0], height=400)
+        except TypeError:  # another signature than the one this was written for
+            fig = None
+    if fig is None:
+        fig = _simple_bifurcation_figure(bd, i, param)
+    fig.add_vline(
+        x=current, line={"color": "#D55E00", "width": 2}, annotation_text=f"now {current:.3g}"
+    )
+    fig.update_layout(
+        width=PORTRAIT_SIZE[0],
+        height=400,
+        title={"text": f"Equilibria against {param}"},
+        xaxis={"range": [lo, hi]},
+        meta={
+            **(fig.layout.meta or {}),
+            "kind": "bifurcation diagram",
+            "param": param,
+            "current": current,
+            "notes": list(bd.notes),
+        },
+    )
+    return fig
+
+
+def _simple_bifurcation_figure(bd: dm.BifurcationDiagram, i: int, param: str) -> go.Figure:
+    """Branches (stable solid, unstable dashed) and special points, drawn simply."""
+    fig = go.Figure()
+    for style, want in (("stable", True), ("unstable", False)):
+        xs: list[float | None] = []
+        ys: list[float | None] = []
+        for br in bd.branches:
+            mask = np.asarray(br.stable) == want
+            for k in range(len(br)):
+                if mask[k] or (k + 1 < len(br) and mask[k + 1]):  # keep joins continuous
+                    xs.append(float(br.values[k]))
+                    ys.append(float(br.states[k, i]))
+                else:
+                    xs.append(None)
+                    ys.append(None)
+            xs.append(None)
+            ys.append(None)
+        fig.add_trace(
+            go.Scatter(
+                x=xs,
+                y=ys,
+                mode="lines",
+                name=f"{style} equilibria",
+                line={
+                    "color": theme.STYLE["x-nullcline"]["color"] if want else "#555555",
+                    "dash": "solid" if want else "dash",
+                    "width": 2.5 if want else 1.5,
+                },
+                meta={"role": f"{style}-branch"},
+                hoverinfo="skip",
+            )
+        )
+    if bd.special_points:
+        fig.add_trace(
+            go.Scatter(
+                x=[sp.value for sp in bd.special_points],
+                y=[float(sp.state[i]) for sp in bd.special_points],
+                mode="markers",
+                marker={"symbol": "x", "size": 9, "color": "black"},
+                name="special points",
+                text=[f"{sp.kind} at {param} = {sp.value:.4g}" for sp in bd.special_points],
+                hoverinfo="text",
+                meta={"role": "special-point"},
+            )
+        )
+    fig.update_layout(
+        template="simple_white",
+        margin={"l": 60, "r": 20, "t": 40, "b": 50},
+        title={
+            "text": f"Equilibria against {param} (solid: stable, dashed: unstable)",
+            "font": {"size": 14},
+        },
+        xaxis={"title": {"text": param}},
+        yaxis={"title": {"text": theme.axis_title(bd.params.model.states[i])}},
+        legend={"orientation": "h", "y": -0.25},
+    )
+    return fig
+
+
+def _start_state(model: Model, pset: ParameterSet) -> np.ndarray:
+    return slice_state(model, pset)
+
+
+def stress_view(
+    model: Model, values: Mapping[str, float], start: Any, duration: Any, size: Any
+) -> tuple[go.Figure, str]:
+    """The response to a stress pulse from the balanced state, and where it settles."""
+    if not model.inputs:
+        raise ViewError(f"model {model.name!r} has no stress input")
+    try:
+        t0, dur, amp = (float(str(v).strip()) for v in (start, duration, size))
+    except ValueError:
+        raise ViewError(
+            f"stress pulse start = {start!r}, duration = {duration!r}, size = {size!r}: "
+            "expected three numbers"
+        ) from None
+    if not (math.isfinite(t0) and math.isfinite(dur) and math.isfinite(amp)) or t0 < 0 or dur <= 0:
+        raise ViewError(
+            f"stress pulse start = {t0:g}, duration = {dur:g}: expected start >= 0 and "
+            "duration > 0 (finite)"
+        )
+    pset = model.params(dict(values))
+    x0 = _start_state(model, pset)
+    t_end = t0 + dur + 60.0
+    # Dense output times: the solver's own steps are sparse before the pulse, and the
+    # stress panel would draw straight lines between them.
+    t_eval = np.union1d(np.linspace(0.0, t_end, 1201), [t0, t0 + dur])
+    sim = dm.simulate(
+        model, pset, x0, (0.0, t_end), stress=dm.stress.pulse(t0, dur, amp), t_eval=t_eval
+    )
+    if sim.status < 0:
+        raise ViewError(sim.message)
+    fig = time_series(
+        sim.t,
+        sim.y,
+        model,
+        stress=sim.inputs[model.inputs[0].name],
+        title=f"Stress pulse of size {amp:g} from t = {t0:g} for {dur:g}",
+        width=PORTRAIT_SIZE[0],
+        height=380,
+    )
+    stable = [e for e in _equilibria(pset) if e.stable]
+    end = sim.y[:, -1]
+    if stable:
+        e = min(stable, key=lambda e: float(np.linalg.norm(e.state - end)))
+        where = e.label or e.kind
+        text = (
+            f"Starts at the {slice_label(model, pset)} state; at t = {t_end:g} it is near "
+            f"the {where} equilibrium."
+        )
+    else:
+        text = f"At t = {t_end:g}: {np.round(end, 3).tolist()} (no stable equilibrium)."
+    return fig, text
+
+
+def slice_label(model: Model, pset: ParameterSet) -> str:
+    s = slice_state(model, pset)
+    for e in _equilibria(pset):
+        if np.allclose(e.state, s):
+            return e.label or e.kind
+    return "domain-centre"
+
+
+# ---------------------------------------------------------------------------------------
+# export
+
+
+def _versions() -> dict[str, str | None]:
+    out: dict[str, str | None] = {"python": platform.python_version(), "dyadmodel": dm.__version__}
+    for pkg in ("numpy", "scipy", "sympy", "plotly", "dash", "kaleido"):
+        try:
+            out[pkg] = importlib.metadata.version(pkg)
+        except importlib.metadata.PackageNotFoundError:
+            out[pkg] = None
+    return out
+
+
+def export_view(
+    fig: go.Figure,
+    outdir: str | Path,
+    *,
+    model: Model,
+    values: Mapping[str, float],
+    query: str,
+    view: Mapping[str, Any],
+    png: bool = True,
+) -> tuple[list[Path], str]:
+    """Write the view as offline HTML (+ PNG when a browser exists) and a provenance JSON.
+
+    Like the figure scripts (``scripts/_common.py``): ``plotly.min.js`` is written once
+    beside the HTML files (no CDN), and the JSON records the model, the parameters, the
+    methods, the package versions and the address of the view. Returns the files written
+    and a note (why the PNG is missing, if it is).
+    """
+    out = Path(outdir)
+    out.mkdir(parents=True, exist_ok=True)
+    stem = f"explorer-{model.name}-{hashlib.sha256(query.encode()).hexdigest()[:8]}"
+    base = out / stem
+    html = base.with_suffix(".html")
+    pio.write_html(
+        fig,
+        html,
+        include_plotlyjs="directory",
+        full_html=True,
+        div_id=f"figure-{stem}",
+        include_mathjax=False,
+        config={"displaylogo": False},
+    )
+    written, note = [html], ""
+    if png:
+        try:
+            data = pio.to_image(
+                fig,
+                format="png",
+                width=int(fig.layout.width or 600),
+                height=int(fig.layout.height or 540),
+            )
+        except Exception as err:  # kaleido raises several types when no browser is found
+            first = str(err).splitlines()[0] if str(err) else ""
+            note = (
+                f"PNG not written ({type(err).__name__}: {first}); "
+                "install chromium for static images"
+            )
+        else:
+            base.with_suffix(".png").write_bytes(data)
+            written.append(base.with_suffix(".png"))
+    json_path = base.with_suffix(".json")
+    record = {
+        "figure": stem,
+        "script": "dyadmodel explore",
+        "models": [model.name],
+        "parameters": {model.name: {k: float(v) for k, v in values.items()}},
+        "methods": {
+            "equilibria": "dyadmodel.equilibria (default options)",
+            "trajectories": (
+                f"dyadmodel.simulate (RK45, rtol 1e-8, atol 1e-10), t in [0, {TRAJECTORY_TIME:g}]"
+            ),
+            "separatrices": "dyadmodel.separatrices",
+        },
+        "seed": None,
+        "view": dict(view),
+        "address": query,
+        "files": [p.name for p in [*written, json_path]],
+        "versions": _versions(),
+    }
+    json_path.write_text(
+        json.dumps(record, indent=2, sort_keys=True, ensure_ascii=False, default=_json_default)
+        + "\n",
+        encoding="utf-8",
+    )
+    written.append(json_path)
+    return written, note
+
+
+def _json_default(obj: Any) -> Any:
+    if isinstance(obj, np.ndarray):
+        return obj.tolist()
+    if isinstance(obj, (np.floating, np.integer)):
+        return obj.item()
+    raise TypeError(f"{type(obj).__name__} is not JSON data")

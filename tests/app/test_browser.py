@@ -1,0 +1,199 @@
+"""The explorer in a real browser: Playwright for Python driving Debian's chromium.
+
+The app is served in a thread on a free 127.0.0.1 port. Without /usr/bin/chromium (or
+Playwright) the tests are skipped, unless ``DYADMODEL_REQUIRE_BROWSER=1`` (set in CI),
+which makes that a failure.
+"""
+
+import os
+import shutil
+
+import numpy as np
+import pytest
+
+import dyadmodel as dm
+from dyadmodel.app import create_app
+from dyadmodel.app._screenshot import _TO_PIXELS, BROWSER_ARGS, serve_in_thread
+
+CHROMIUM = "/usr/bin/chromium"
+MODEL = dm.models.get("pursuer-distancer-2d")
+TIMEOUT = 15_000  # ms, per wait
+
+# gd.data holds numpy arrays as {dtype, bdata} (base64); decode them to plain arrays.
+_TRACES = """(role) => {
+  const types = {f4: Float32Array, f8: Float64Array, i1: Int8Array, i2: Int16Array,
+                 i4: Int32Array, u1: Uint8Array, u2: Uint16Array, u4: Uint32Array};
+  const dec = (v) => {
+    if (v && v.bdata !== undefined) {
+      const bytes = Uint8Array.from(atob(v.bdata), (c) => c.charCodeAt(0));
+      return Array.from(new types[v.dtype](bytes.buffer));
+    }
+    return Array.from(v);
+  };
+  const gd = document.querySelector('#portrait .js-plotly-plot');
+  return gd.data.filter((t) => t.meta && t.meta.role === role)
+    .map((t) => ({x: dec(t.x), y: dec(t.y), name: t.name}));
+}"""
+
+
+def _need_browser():
+    reason = None
+    if not shutil.which(CHROMIUM):
+        reason = f"{CHROMIUM} not found (apt-get install -y chromium)"
+    else:
+        try:
+            import playwright.sync_api  # noqa: F401
+        except ImportError:
+            reason = "Playwright for Python is not installed (pip install playwright)"
+    if reason:
+        if os.environ.get("DYADMODEL_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"browser tests required (DYADMODEL_REQUIRE_BROWSER=1): {reason}")
+        pytest.skip(reason)
+
+
+@pytest.fixture(scope="module")
+def server():
+    url, stop = serve_in_thread(create_app("pursuer-distancer-2d"))
+    yield url
+    stop()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    _need_browser()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=BROWSER_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser, server):
+    pg = browser.new_page(viewport={"width": 1300, "height": 900})
+    pg.set_default_timeout(TIMEOUT)
+
+    def open_(query=""):
+        pg.goto(server + query)
+        pg.wait_for_selector("#portrait .js-plotly-plot .nsewdrag")
+        pg.wait_for_selector("#eq-table tbody tr")
+        return pg
+
+    yield open_
+    pg.close()
+
+
+def _rows(pg):
+    return pg.eval_on_selector_all(
+        "#eq-table tbody tr", "rows => rows.map(r => [...r.cells].map(c => c.innerText))"
+    )
+
+
+def _wait_rows(pg, n):
+    pg.wait_for_function(f"document.querySelectorAll('#eq-table tbody tr').length === {n}")
+    return _rows(pg)
+
+
+def _step_slider(pg, name, key, n, final):
+    """Press ``key`` n times on a slider's handle, waiting for each committed value.
+
+    Radix sliders: ArrowLeft/Right move one step, PageDown/Up ten steps.
+    """
+    handle = pg.locator(f".param-{name} [role=slider]")
+    box = pg.locator(f".param-{name} input")
+    handle.focus()
+    for _ in range(n):
+        before = box.input_value()
+        handle.press(key)
+        pg.wait_for_function(
+            "([sel, v]) => document.querySelector(sel).value !== v",
+            arg=[f".param-{name} input", before],
+        )
+    assert float(box.input_value()) == pytest.approx(final)
+
+
+def _kinds(values):
+    eqs = dm.equilibria(MODEL, MODEL.params(values))
+    return [(e.kind, e.label) for e in eqs]
+
+
+def test_slider_across_the_fold_turns_one_equilibrium_into_three(page):
+    pg = page("?anxiety_gain_1=1.5")  # the address sets the parameter
+    expect = _kinds({"anxiety_gain_1": 1.5})
+    assert expect == [("stable node", "balanced")]
+    assert [(r[1], r[2]) for r in _rows(pg)] == expect
+
+    _step_slider(pg, "anxiety_gain_1", "PageUp", 1, 2.0)  # 10 steps of 0.05; fold at 1.600
+    expect = _kinds({"anxiety_gain_1": 2.0})
+    assert len(expect) == 3
+    rows = _wait_rows(pg, 3)
+    assert [(r[1], r[2]) for r in rows] == expect
+    assert "Complete" in pg.inner_text("#eq-complete")
+    # the address follows the view: back at the default, the parameter leaves the query
+    pg.wait_for_function("!window.location.search.includes('anxiety_gain_1')")
+
+
+def test_click_launches_trajectory_to_the_attractor_dm_equilibria_predicts(page):
+    pg = page()
+    stable = [e for e in dm.equilibria(MODEL, MODEL.params()) if e.stable]
+    assert len(stable) == 2  # bistable at the defaults: the click decides
+    spacing = 4.0 / 60  # the click grid
+    ends = []
+    for k, target in enumerate(((3.2, 0.3), (0.3, 0.2), (3.5, 3.5))):
+        px = pg.evaluate(_TO_PIXELS, list(target))
+        pg.mouse.move(*px, steps=4)
+        pg.wait_for_timeout(250)  # plotly throttles hover events and clicks the hovered point
+        pg.mouse.click(*px)
+        pg.wait_for_function(
+            f"document.querySelector('#portrait .js-plotly-plot').data"
+            f".filter(t => t.meta && t.meta.role === 'trajectory').length === {k + 1}"
+        )
+        trajs = pg.evaluate(_TRACES, "trajectory")
+        traj = trajs[-1]
+        start = np.array([traj["x"][0], traj["y"][0]])
+        assert np.all(np.abs(start - target) <= 0.6 * spacing), (start, target)
+        end = np.array([traj["x"][-1], traj["y"][-1]])
+        # where the model goes from that start, by dm.simulate, and which attractor that is
+        sim = dm.simulate(MODEL, MODEL.params(), start, (0.0, 400.0))
+        want = min(stable, key=lambda e: np.linalg.norm(e.state - sim.y[:, -1]))
+        assert np.linalg.norm(want.state - sim.y[:, -1]) < 1e-6
+        assert np.linalg.norm(end - want.state) < 1e-3, (target, end, want)
+        ends.append(want.label)
+    assert set(ends) == {"balanced", "entrenched"}
+
+
+def test_bad_typed_value_shows_the_message_and_the_page_keeps_working(page):
+    pg = page()
+    box = pg.locator(".param-anxiety_gain_1 input")
+    for typed, value in (("abc", "abc"), ("25", 25.0)):
+        with pytest.raises(dm.ParameterError) as err:
+            MODEL.parameter("anxiety_gain_1").check(value)
+        box.fill(typed)
+        box.press("Enter")
+        msg = pg.locator("#param-message")
+        msg.wait_for(state="visible")
+        pg.wait_for_function(
+            "t => document.querySelector('#param-message').innerText.trim() === t",
+            arg=str(err.value),
+        )
+    assert len(_rows(pg)) == 3  # nothing changed
+
+    # another slider still works: avoidance_gain_2 from 2.0 down to 1.5 crosses a fold
+    _step_slider(pg, "avoidance_gain_2", "PageDown", 1, 1.5)
+    expect = _kinds({"avoidance_gain_2": 1.5})
+    assert len(expect) == 1
+    rows = _wait_rows(pg, len(expect))
+    assert [(r[1], r[2]) for r in rows] == expect
+    assert not pg.locator("#param-message").is_visible()
+    assert box.input_value() == "2"  # the rejected text is replaced by the value in use
+
+
+def test_missing_browser_fails_when_required(monkeypatch):
+    monkeypatch.setitem(globals(), "CHROMIUM", "/nonexistent/chromium")
+    monkeypatch.setenv("DYADMODEL_REQUIRE_BROWSER", "1")
+    with pytest.raises(pytest.fail.Exception, match="DYADMODEL_REQUIRE_BROWSER"):
+        _need_browser()
+    monkeypatch.delenv("DYADMODEL_REQUIRE_BROWSER")
+    with pytest.raises(pytest.skip.Exception):
+        _need_browser()

@@ -1,0 +1,234 @@
+"""The explorer's callbacks as plain functions (no browser, no server)."""
+
+import json
+
+import dash
+import numpy as np
+import pytest
+from dash.exceptions import PreventUpdate
+
+import dyadmodel as dm
+from dyadmodel.app import _app as A
+from dyadmodel.app import _compute as C
+from dyadmodel.app import create_app
+
+MODEL = "pursuer-distancer-2d"
+M = dm.models.get(MODEL)
+DEFAULTS = M.params().as_dict()
+NAMES = list(M.parameter_names)
+SLIDER_IDS = [{"type": "slider", "param": n} for n in NAMES]
+TEXT_IDS = [{"type": "num", "param": n} for n in NAMES]
+
+
+def _update(triggered, sliders=None, texts=None, scores=(4.0, 4.0, 4.0, 4.0), stored=None):
+    stored = dict(DEFAULTS if stored is None else stored)
+    sliders = [stored[n] for n in NAMES] if sliders is None else sliders
+    texts = [C.format_value(stored[n]) for n in NAMES] if texts is None else texts
+    return A.update_params(
+        MODEL, triggered, SLIDER_IDS, sliders, TEXT_IDS, texts, list(scores), stored
+    )
+
+
+def test_create_app_has_the_controls_of_every_parameter():
+    app = create_app(MODEL)
+    assert isinstance(app, dash.Dash)
+    page = A._page(M, DEFAULTS, "pursuit_1", "distance_2", [])
+    text = json.dumps(page.to_plotly_json(), default=lambda o: o.to_plotly_json())
+    for n in NAMES:
+        assert f'"param": "{n}"' in text
+
+
+def test_create_app_rejects_unknown_model():
+    with pytest.raises(LookupError, match="registered models"):
+        create_app("no-such-model")
+
+
+def test_display_range_is_finite_and_inside_the_bounds():
+    for name in dm.models.names():
+        for p in dm.models.get(name).parameters:
+            lo, hi, step = C.display_range(p)
+            assert np.isfinite([lo, hi, step]).all() and lo < hi and step > 0
+            assert p.bounds[0] <= lo and hi <= p.bounds[1]
+
+
+def test_slider_change_updates_the_stored_parameters():
+    sliders = [DEFAULTS[n] for n in NAMES]
+    sliders[NAMES.index("anxiety_gain_1")] = 1  # Dash sends whole numbers as ints
+    new_sliders, texts, scores, values, msg = _update(
+        {"type": "slider", "param": "anxiety_gain_1"}, sliders=sliders
+    )
+    assert msg == "" and values["anxiety_gain_1"] == 1.0
+    assert texts[NAMES.index("anxiety_gain_1")] == "1"
+    assert all(s is dash.no_update for s in new_sliders)  # the moved slider is not rewritten
+    assert scores[0] == pytest.approx(1 + 1.0 / 2.76 * 6, abs=0.01)
+
+
+@pytest.mark.parametrize("typed", ["abc", "25", "-1", "nan", ""])
+def test_bad_typed_value_gives_the_parameter_error_and_keeps_the_parameters(typed):
+    texts = [C.format_value(DEFAULTS[n]) for n in NAMES]
+    texts[NAMES.index("anxiety_gain_1")] = typed
+    *_, values, msg = _update({"type": "num", "param": "anxiety_gain_1"}, texts=texts)
+    assert values is dash.no_update
+    with pytest.raises(dm.ParameterError) as err:
+        C.parse_value(M, "anxiety_gain_1", typed)
+    assert msg == str(err.value) and "anxiety_gain_1" in msg
+
+
+def test_good_typed_value_moves_the_slider():
+    texts = [C.format_value(DEFAULTS[n]) for n in NAMES]
+    texts[NAMES.index("threshold_1")] = " 1.25 "
+    sliders, new_texts, _, values, msg = _update(
+        {"type": "num", "param": "threshold_1"}, texts=texts
+    )
+    assert msg == "" and values["threshold_1"] == 1.25
+    assert sliders[NAMES.index("threshold_1")] == 1.25
+    assert new_texts[NAMES.index("threshold_1")] == "1.25"
+
+
+def test_attachment_scores_set_the_mapped_gains_only():
+    stored = {**DEFAULTS, "threshold_2": 1.5}
+    sliders, _, _, values, msg = _update(
+        {"type": "ecr", "score": "anxiety_1"}, scores=(6, 2, 2, 6), stored=stored
+    )
+    assert msg == ""
+    assert values["anxiety_gain_1"] == pytest.approx(2.3)
+    assert values["threshold_2"] == 1.5  # not reset to its default
+    _, _, _, values, _ = _update(
+        {"type": "ecr", "score": "avoidance_2"}, scores=(6, 2, 2, 6), stored=values
+    )
+    assert values["avoidance_gain_2"] == pytest.approx(2.3)
+    assert (
+        values
+        == dict(M.params(values))
+        == dict(dm.attachment.couple_params(M, 6, 2, 2, 6, threshold_2=1.5))
+    )
+    assert sliders[NAMES.index("anxiety_gain_1")] == pytest.approx(2.3)
+
+
+def test_one_score_slider_changes_only_its_own_gain():
+    stored = {**DEFAULTS, "avoidance_gain_2": 2.001}
+    _, _, _, values, _ = _update(
+        {"type": "ecr", "score": "anxiety_1"}, scores=(2, 4, 4, 6), stored=stored
+    )
+    assert values["anxiety_gain_1"] == pytest.approx(0.46)
+    assert values["avoidance_gain_2"] == 2.001
+
+
+def test_no_trigger_does_nothing():
+    with pytest.raises(PreventUpdate):
+        _update(None)
+
+
+def test_portrait_table_matches_dm_equilibria_across_the_fold():
+    for gain in (1.5, 2.0):
+        values = {**DEFAULTS, "anxiety_gain_1": gain}
+        fig, rows, complete, msg = A.compute_portrait(
+            MODEL, values, ["field", "nullclines", "separatrices"], "pursuit_1", "distance_2", []
+        )
+        eqs = dm.equilibria(M, M.params(values))
+        assert msg == "" and complete.startswith("Complete")
+        assert [r["kind"] for r in rows] == [e.kind for e in eqs]
+        assert [r["couple"] for r in rows] == [e.label for e in eqs]
+        assert all(r["certified"] == "yes" for r in rows)
+        assert fig.data[0].meta["role"] == "click-grid"
+    assert len(rows) == 3
+
+
+def test_click_launches_a_trajectory_from_the_clicked_point_to_the_right_attractor():
+    values = dict(DEFAULTS)
+    starts = A.launch_trajectory(
+        MODEL, {"points": [{"x": 3.0, "y": 0.2}]}, values, "pursuit_1", "distance_2", []
+    )
+    assert starts == [[3.0, 0.2]]
+    fig, *_ = A.compute_portrait(MODEL, values, [], "pursuit_1", "distance_2", starts)
+    (traj,) = [t for t in fig.data if t.meta["role"] == "trajectory"]
+    assert (traj.x[0], traj.y[0]) == pytest.approx((3.0, 0.2))
+    end = np.array([traj.x[-1], traj.y[-1]])
+    stable = [e for e in dm.equilibria(M, M.params()) if e.stable]
+    nearest = min(stable, key=lambda e: np.linalg.norm(e.state - end))
+    assert np.linalg.norm(nearest.state - end) < 1e-3
+
+
+def test_click_without_a_point_is_ignored():
+    with pytest.raises(PreventUpdate):
+        A.launch_trajectory(MODEL, {"points": []}, DEFAULTS, "pursuit_1", "distance_2", [])
+
+
+def test_query_string_round_trips_and_reports_bad_entries():
+    values = {**DEFAULTS, "anxiety_gain_1": 1.5}
+    q = C.query_string(M, values, "pursuit_1", "distance_2")
+    assert q == "?model=pursuer-distancer-2d&anxiety_gain_1=1.5"
+    model, back, x, y, problems = C.parse_query(q, MODEL)
+    assert model is M and back == values and problems == [] and (x, y) == M.state_names
+    _, back, _, _, problems = C.parse_query("?anxiety_gain_1=abc&nope=1&model=" + MODEL, MODEL)
+    assert back == DEFAULTS and len(problems) == 2 and "anxiety_gain_1" in problems[0]
+    model, _, _, _, problems = C.parse_query("?model=nope", MODEL)
+    assert model is M and "registered models" in problems[0]
+
+
+def test_bifurcation_diagram_marks_the_current_value():
+    fig, msg = A.compute_bifurcation(
+        MODEL, {**DEFAULTS, "anxiety_gain_1": 2.5}, "anxiety_gain_1", "pursuit_1"
+    )
+    assert msg == ""
+    assert fig.layout.meta["current"] == 2.5
+    roles = {t.meta["role"] for t in fig.data}
+    assert {"stable-branch", "unstable-branch"} <= roles
+    # special points: 'fold' traces (dyadmodel.plot.bifurcation_diagram) or the fallback's
+    xs = [x for t in fig.data if t.meta["role"] in ("fold", "special-point") for x in t.x]
+    folds = dm.continuation(M, M.params(), "anxiety_gain_1", (0.0, 20.0)).special_points
+    assert sorted(xs) == pytest.approx(sorted(p.value for p in folds))
+
+
+def test_fallback_bifurcation_figure_without_plot_support():
+    bd = dm.continuation(M, M.params(), "anxiety_gain_1", (0.0, 5.0))
+    fig = C._simple_bifurcation_figure(bd, 0, "anxiety_gain_1")
+    assert {t.meta["role"] for t in fig.data} == {
+        "stable-branch",
+        "unstable-branch",
+        "special-point",
+    }
+
+
+def test_stress_pulse_time_series_and_bad_input():
+    fig, text, msg = A.compute_stress(MODEL, DEFAULTS, "10", "10", "0.5")
+    assert msg == "" and "balanced" in text
+    assert {t.meta["role"] for t in fig.data} >= {"state", "stress"}
+    fig, text, msg = A.compute_stress(MODEL, DEFAULTS, "ten", "10", "0.5")
+    assert fig is dash.no_update and "expected three numbers" in msg
+    _, _, msg = A.compute_stress(MODEL, DEFAULTS, "1", "0", "0.5")
+    assert "duration > 0" in msg
+
+
+def test_larger_model_shows_a_slice_at_the_balanced_state():
+    m = dm.models.get("pursuer-distancer")
+    values = m.params().as_dict()
+    starts = A.launch_trajectory(
+        m.name, {"points": [{"x": 1.0, "y": 2.0}]}, values, "approach_1", "avoidance_2", []
+    )
+    balanced = next(e for e in dm.equilibria(m, m.params()) if e.label == "balanced")
+    expect = balanced.state.copy()
+    expect[[m.state_index("approach_1"), m.state_index("avoidance_2")]] = (1.0, 2.0)
+    assert np.allclose(starts[0], expect)
+
+
+def test_export_writes_offline_html_and_provenance(tmp_path):
+    values = {**DEFAULTS, "anxiety_gain_1": 2.5}
+    fig, *_ = C.portrait_view(M, values, "pursuit_1", "distance_2", layers=[])
+    q = C.query_string(M, values, "pursuit_1", "distance_2")
+    files, _note = C.export_view(fig, tmp_path, model=M, values=values, query=q, view={}, png=False)
+    html, js = files
+    assert html.suffix == ".html" and (tmp_path / "plotly.min.js").is_file()
+    assert '<script src="http' not in html.read_text()
+    record = json.loads(js.read_text())
+    assert record["parameters"][M.name]["anxiety_gain_1"] == 2.5 and record["address"] == q
+
+
+def test_solver_failure_is_a_message_not_a_crash(monkeypatch):
+    def boom(*args, **kwargs):
+        raise RuntimeError("the solver gave up; try a smaller recovery_rate_1")
+
+    monkeypatch.setattr(C, "portrait_view", boom)
+    fig, rows, _, msg = A.compute_portrait(MODEL, DEFAULTS, [], "pursuit_1", "distance_2", [])
+    assert fig is dash.no_update and rows is dash.no_update
+    assert msg.startswith("the portrait could not be computed: RuntimeError: the solver gave up")
