@@ -29,6 +29,7 @@ LAYERS = {
     "nullclines": "nullclines",
     "separatrices": "separatrices",
     "basins": "basin shading (slow: ~1 s)",
+    "backward": "also integrate backward (dotted)",
 }
 ALERT = {
     "color": "#9b1c1c",
@@ -186,11 +187,29 @@ def compute_bifurcation(
 
 
 def compute_stress(
-    model_name: str, values: Mapping[str, float], start: Any, duration: Any, size: Any
+    model_name: str,
+    values: Mapping[str, float],
+    start: Any,
+    duration: Any,
+    size: Any,
+    start_from: str | None = None,
+    intervention: str | None = None,
+    intervention_start: Any = 10,
+    intervention_strength: Any = None,
 ) -> tuple[Any, str, str]:
     model = dm.models.get(model_name)
     try:
-        fig, text = C.stress_view(model, values, start, duration, size)
+        fig, text = C.stress_view(
+            model,
+            values,
+            start,
+            duration,
+            size,
+            start_from=start_from,
+            intervention=intervention,
+            intervention_start=intervention_start,
+            intervention_strength=intervention_strength,
+        )
     except Exception as err:  # a UI boundary: show any failure, keep the page alive
         return dash.no_update, dash.no_update, _describe(err)
     return fig, text, ""
@@ -301,8 +320,79 @@ def _attachment_controls(model: Model, values: Mapping[str, float]) -> html.Div:
     )
 
 
+def _intervention_controls(model: Model, values: Mapping[str, float]) -> html.Div:
+    small = {"fontSize": "12px", "color": "#555"}
+    try:
+        starts = C.start_choices(model, values)
+    except Exception:  # a UI boundary: the dropdown is refreshed by a callback anyway
+        starts = [{"label": "the balanced state (default)", "value": "slice"}]
+    return html.Div(
+        [
+            html.Div(
+                [
+                    html.Span("start at "),
+                    dcc.Dropdown(
+                        id="stress-from",
+                        options=starts,
+                        value="slice",
+                        clearable=False,
+                        style={"width": "260px"},
+                    ),
+                ],
+                style={"display": "flex", "alignItems": "center", "gap": "4px"},
+            ),
+            html.Div(
+                [
+                    html.Span("intervention "),
+                    dcc.Dropdown(
+                        id="intervention",
+                        options=C.intervention_choices(model),
+                        value="none",
+                        clearable=False,
+                        style={"width": "330px"},
+                    ),
+                ],
+                style={"display": "flex", "alignItems": "center", "gap": "4px"},
+            ),
+            html.Div(
+                [
+                    html.Span("from t = "),
+                    dcc.Input(
+                        id="intervention-start",
+                        type="text",
+                        value="10",
+                        debounce=True,
+                        style={"width": "60px"},
+                    ),
+                    html.Span(" strength "),
+                    dcc.Input(
+                        id="intervention-strength",
+                        type="text",
+                        value="",
+                        placeholder="default",
+                        debounce=True,
+                        style={"width": "60px"},
+                    ),
+                    html.Span(
+                        " (dyadmodel.simulate.interventions; strength: the new value or "
+                        "the factor named in the list)",
+                        style=small,
+                    ),
+                ],
+                style={"display": "flex", "alignItems": "center", "gap": "4px"},
+            ),
+        ],
+        style={"marginTop": "4px"},
+    )
+
+
 def _page(
-    model: Model, values: Mapping[str, float], x: str, y: str, problems: Sequence[str]
+    model: Model,
+    values: Mapping[str, float],
+    x: str,
+    y: str,
+    problems: Sequence[str],
+    view: Sequence[str] = C.DEFAULT_VIEW,
 ) -> html.Div:
     states = [{"label": s.name, "value": s.name} for s in model.states]
     plane_choice = html.Div(
@@ -362,7 +452,7 @@ def _page(
                     dcc.Checklist(
                         id="layers",
                         options=[{"label": f" {v}", "value": k} for k, v in LAYERS.items()],
-                        value=["field", "nullclines", "separatrices"],
+                        value=list(view),
                         inline=True,
                         inputStyle={"marginLeft": "10px"},
                     ),
@@ -380,7 +470,9 @@ def _page(
                         [
                             html.P(
                                 "Click anywhere on the plane to launch a trajectory "
-                                "(forward in time).",
+                                "(forward in time; with 'also integrate backward' also "
+                                "backward from the same point, dotted, until it leaves "
+                                "the domain enlarged by half its width).",
                                 style={"fontSize": "12px"},
                             ),
                             html.H4("Equilibria", style={"margin": "4px 0"}),
@@ -451,6 +543,7 @@ def _page(
                                 ],
                                 style={"display": "flex", "alignItems": "center", "gap": "4px"},
                             ),
+                            _intervention_controls(model, values),
                             html.Div(id="stress-message", role="alert", style=_HIDDEN),
                             dcc.Graph(id="timeseries", config={"displaylogo": False}),
                             html.P(id="stress-outcome", style={"fontSize": "12px"}),
@@ -503,7 +596,8 @@ def create_app(
     @app.callback(Output("page", "children"), Input("url", "pathname"), State("url", "search"))
     def render(_pathname, search):
         model, values, x, y, problems = C.parse_query(search, model_name)
-        return _page(model, values, x, y, problems)
+        view, view_problems = C.parse_view(search)
+        return _page(model, values, x, y, [*problems, *view_problems], view)
 
     @app.callback(
         Output("nav", "href"),
@@ -601,22 +695,41 @@ def create_app(
         Input("stress-start", "value"),
         Input("stress-duration", "value"),
         Input("stress-size", "value"),
+        Input("stress-from", "value"),
+        Input("intervention", "value"),
+        Input("intervention-start", "value"),
+        Input("intervention-strength", "value"),
         State("model-name", "data"),
     )
-    def on_stress(values, start, duration, size, name):
-        fig, text, msg = compute_stress(name, values, start, duration, size)
+    def on_stress(values, start, duration, size, start_from, iv, iv_start, iv_strength, name):
+        fig, text, msg = compute_stress(
+            name, values, start, duration, size, start_from, iv, iv_start, iv_strength
+        )
         return fig, text, msg, _alert_style(msg)
+
+    @app.callback(
+        Output("stress-from", "options"),
+        Input("params", "data"),
+        State("model-name", "data"),
+        prevent_initial_call=True,
+    )
+    def on_start_choices(values, name):
+        try:
+            return C.start_choices(dm.models.get(name), values)
+        except Exception:  # a UI boundary: keep the previous options
+            return dash.no_update
 
     @app.callback(
         Output("url", "search"),
         Input("params", "data"),
         Input("x-state", "value"),
         Input("y-state", "value"),
+        Input("layers", "value"),
         State("model-name", "data"),
         prevent_initial_call=True,
     )
-    def on_url(values, x, y, name):
-        return C.query_string(dm.models.get(name), values, x, y)
+    def on_url(values, x, y, layers, name):
+        return C.query_string(dm.models.get(name), values, x, y, layers or [])
 
     @app.callback(
         Output("export-message", "children"),
@@ -635,7 +748,7 @@ def create_app(
             fig, _eqs, _ = C.portrait_view(
                 model, values, x, y, layers=layers or (), starts=starts or ()
             )
-            query = C.query_string(model, values, x, y)
+            query = C.query_string(model, values, x, y, layers or [])
             files, note = C.export_view(
                 fig,
                 export_dir,

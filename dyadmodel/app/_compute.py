@@ -30,21 +30,28 @@ from dyadmodel.model import Model, Parameter, ParameterError, ParameterSet
 from dyadmodel.plot import phase_portrait, stability_class, theme, time_series
 
 __all__ = [
+    "DEFAULT_VIEW",
     "ECR_SCORES",
+    "VIEW_TOGGLES",
     "ViewError",
     "attachment_scores",
+    "backward_trajectory",
     "bifurcation_figure",
+    "build_intervention",
     "click_grid_trace",
     "display_range",
     "equilibrium_rows",
     "export_view",
     "format_value",
+    "intervention_choices",
     "params_from_scores",
     "parse_query",
     "parse_value",
+    "parse_view",
     "portrait_view",
     "query_string",
     "slice_state",
+    "start_choices",
     "stress_view",
     "trajectory_from",
 ]
@@ -54,6 +61,10 @@ ECR_SCORES = ("anxiety_1", "avoidance_1", "anxiety_2", "avoidance_2")
 CLICK_GRID = 61  # points per axis of the invisible grid that catches clicks
 TRAJECTORY_TIME = 60.0  # forward integration time of a clicked trajectory
 MAX_TRAJECTORIES = 8
+BACKWARD_MARGIN = 0.5  # the backward box: the domain enlarged by half its width each side
+#: The view toggles of the page, in the order of the ``view`` entry of the address.
+VIEW_TOGGLES = ("field", "nullclines", "separatrices", "basins", "backward")
+DEFAULT_VIEW = ("field", "nullclines", "separatrices")
 PORTRAIT_SIZE = (600, 540)
 
 
@@ -174,11 +185,23 @@ def attachment_scores(
 # the URL
 
 
-def query_string(model: Model, params: Mapping[str, float], x: str, y: str) -> str:
-    """``?model=...&x=...&y=...&<changed parameters>``: the view, shareable."""
+def query_string(
+    model: Model,
+    params: Mapping[str, float],
+    x: str,
+    y: str,
+    view: Sequence[str] | None = None,
+) -> str:
+    """``?model=...&x=...&y=...&view=...&<changed parameters>``: the view, shareable.
+
+    ``view`` is the set of toggles on (`VIEW_TOGGLES`); it is written only when it
+    differs from `DEFAULT_VIEW`, as a comma-separated list (``view=`` for none).
+    """
     q = {"model": model.name}
     if model.n_states > 2:
         q |= {"x": x, "y": y}
+    if view is not None and set(view) != set(DEFAULT_VIEW):
+        q["view"] = ",".join(t for t in VIEW_TOGGLES if t in set(view))
     for p in model.parameters:
         v = float(params[p.name])
         if not math.isclose(v, p.default, rel_tol=0, abs_tol=1e-12):
@@ -195,6 +218,7 @@ def parse_query(
     mistyped link still opens a working page.
     """
     query = dict(parse_qsl((search or "").lstrip("?"), keep_blank_values=True))
+    query.pop("view", None)  # see `parse_view`
     problems: list[str] = []
     name = query.pop("model", default_model)
     try:
@@ -217,6 +241,25 @@ def parse_query(
         except ParameterError as err:
             problems.append(str(err))
     return model, values, x, y, problems
+
+
+def parse_view(search: str | None) -> tuple[list[str], list[str]]:
+    """The view toggles the address asks for (`DEFAULT_VIEW` without ``view``) and the
+    problems met (unknown toggles, ignored)."""
+    query = dict(parse_qsl((search or "").lstrip("?"), keep_blank_values=True))
+    if "view" not in query:
+        return list(DEFAULT_VIEW), []
+    asked = [t.strip() for t in query["view"].split(",") if t.strip()]
+    bad = [t for t in asked if t not in VIEW_TOGGLES]
+    problems = (
+        [
+            f"unknown view toggle(s) {', '.join(map(repr, bad))} in the address ignored "
+            f"(known: {', '.join(VIEW_TOGGLES)})"
+        ]
+        if bad
+        else []
+    )
+    return [t for t in VIEW_TOGGLES if t in asked], problems
 
 
 # ---------------------------------------------------------------------------------------
@@ -256,6 +299,59 @@ def trajectory_from(
     return sim.y
 
 
+def backward_trajectory(
+    model: Model,
+    pset: ParameterSet,
+    x0: Sequence[float],
+    t_end: float = TRAJECTORY_TIME,
+    *,
+    rtol: float = 1e-10,
+    atol: float = 1e-12,
+) -> np.ndarray:
+    """The solution from ``x0`` backward in time over ``(0, -t_end)``, shape (n_states, k).
+
+    ``model.ode(pset)`` integrated by `scipy.integrate.solve_ivp` (DOP853) from 0 down to
+    ``-t_end``; it stops early when the state leaves the model's domain enlarged by
+    `BACKWARD_MARGIN` times its width on each side (an infinite end of the domain is
+    replaced by +-1e6), since a backward orbit typically runs away from attractors. The
+    first column is ``x0``.
+    """
+    from scipy.integrate import solve_ivp
+
+    x0 = np.asarray(x0, dtype=float)
+    f = model.ode(pset)
+    dom = np.array(model.domain, dtype=float)
+    dom = np.clip(dom, -1e6, 1e6)
+    width = np.maximum(dom[:, 1] - dom[:, 0], 1.0)
+    lo, hi = dom[:, 0] - BACKWARD_MARGIN * width, dom[:, 1] + BACKWARD_MARGIN * width
+
+    def leave(_t: float, x: np.ndarray) -> float:
+        return float(np.min(np.minimum(x - lo, hi - x)))
+
+    leave.terminal = True  # type: ignore[attr-defined]
+    leave.direction = -1  # type: ignore[attr-defined]
+    t_eval = np.linspace(0.0, -float(t_end), 1201)
+    sol = solve_ivp(
+        f,
+        (0.0, -float(t_end)),
+        x0,
+        method="DOP853",
+        rtol=rtol,
+        atol=atol,
+        events=leave,
+        dense_output=True,
+    )
+    if sol.status < 0:
+        raise ViewError(f"backward trajectory from {np.round(x0, 3).tolist()}: {sol.message}")
+    t_stop = float(sol.t[-1])
+    ts = t_eval[t_eval >= t_stop]
+    if ts[-1] != t_stop:
+        ts = np.append(ts, t_stop)
+    y = sol.sol(ts)
+    y[:, 0] = x0
+    return y
+
+
 def click_grid_trace(box: np.ndarray, n: int = CLICK_GRID) -> go.Scatter:
     """A faint grid of points under the plane, so that a click anywhere has a point."""
     gx, gy = np.meshgrid(np.linspace(*box[0], n), np.linspace(*box[1], n))
@@ -281,8 +377,9 @@ def portrait_view(
 ) -> tuple[go.Figure, dm.EquilibriumSet, list[str]]:
     """The phase portrait, its equilibria and the problems met (trajectories that failed).
 
-    ``layers`` chooses among 'field', 'nullclines', 'separatrices', 'basins';
-    ``starts`` are full states from which trajectories are drawn.
+    ``layers`` chooses among 'field', 'nullclines', 'separatrices', 'basins' and
+    'backward'; ``starts`` are full states from which trajectories are drawn (forward,
+    and with 'backward' also backward in time, dotted: `backward_trajectory`).
     """
     pset = model.params(dict(values))
     eqs = _equilibria(pset)
@@ -302,6 +399,13 @@ def portrait_view(
             problems.append(str(err))
             continue
         trajs.append((f"from ({x0[ix]:.3g}, {x0[iy]:.3g})", yk))
+    backs = []
+    if "backward" in layers:
+        for x0 in list(starts)[-MAX_TRAJECTORIES:]:
+            try:
+                backs.append((x0, backward_trajectory(model, pset, x0)))
+            except (ViewError, ValueError) as err:
+                problems.append(str(err))
     fig = phase_portrait(
         model,
         pset,
@@ -321,11 +425,25 @@ def portrait_view(
         if model.n_states == 2
         else f"{x} vs {y}; other states at the balanced equilibrium",
     )
+    for k, (_x0, yk) in enumerate(backs):
+        fig.add_trace(
+            go.Scatter(
+                x=yk[ix],
+                y=yk[iy],
+                mode="lines",
+                line={"color": "#555555", "width": 1.8, "dash": "dot"},
+                name="backward in time",
+                legendgroup="backward",
+                showlegend=k == 0,
+                hoverinfo="skip",
+                meta={"role": "backward-trajectory", "index": k},
+            )
+        )
     fig.add_trace(click_grid_trace(box))
     fig.data = (fig.data[-1], *fig.data[:-1])  # under everything else
     fig.update_layout(clickmode="event", uirevision=f"{model.name}:{x}:{y}")
-    if trajs:  # trajectory entries add legend rows below the plot: make room for them
-        extra = 30 * math.ceil(len(trajs) / 3)
+    if trajs or backs:  # trajectory entries add legend rows below the plot: make room for them
+        extra = 30 * math.ceil((len(trajs) + bool(backs)) / 3)
         bottom = fig.layout.margin.b or fig.layout.template.layout.margin.b or 125
         fig.update_layout(height=PORTRAIT_SIZE[1] + extra, margin={"b": bottom + extra})
     return fig, eqs, problems
@@ -480,14 +598,123 @@ def _simple_bifurcation_figure(bd: dm.BifurcationDiagram, i: int, param: str) ->
     return fig
 
 
-def _start_state(model: Model, pset: ParameterSet) -> np.ndarray:
-    return slice_state(model, pset)
+def _start_state(model: Model, pset: ParameterSet, start_from: str | None = None) -> np.ndarray:
+    """The slice state, or the stable equilibrium labelled ``start_from`` (by its couple
+    label, e.g. 'entrenched', or its kind when it has no label)."""
+    if not start_from or start_from == "slice":
+        return slice_state(model, pset)
+    for e in _equilibria(pset):
+        if e.stable and (e.label or e.kind) == start_from:
+            return np.array(e.state, dtype=float)
+    stable = ", ".join(repr(e.label or e.kind) for e in _equilibria(pset) if e.stable)
+    raise ViewError(
+        f"no stable {start_from!r} equilibrium at these parameters; the stable ones are "
+        + (stable or "none")
+    )
+
+
+def start_choices(model: Model, values: Mapping[str, float]) -> list[dict[str, str]]:
+    """Options of the 'start at' dropdown: the slice state and each stable equilibrium."""
+    pset = model.params(dict(values))
+    opts = [{"label": f"the {slice_label(model, pset)} state (default)", "value": "slice"}]
+    seen = set()
+    for e in _equilibria(pset):
+        name = e.label or e.kind
+        if e.stable and name not in seen:
+            seen.add(name)
+            opts.append({"label": f"the {name} equilibrium", "value": name})
+    return opts
+
+
+_GAINS = ("anxiety_gain_1", "anxiety_gain_2", "avoidance_gain_1", "avoidance_gain_2")
+
+#: The named interventions of `dyadmodel.simulate.interventions` the explorer offers:
+#: key -> (label, what the strength is, default strength, parameters it needs (any of)).
+INTERVENTIONS: dict[str, tuple[str, str, float, tuple[str, ...]]] = {
+    "self_soothing_1": (
+        "self-soothing, partner 1",
+        "new anxiety_gain_1 (to)",
+        1.0,
+        ("anxiety_gain_1",),
+    ),
+    "self_soothing_2": (
+        "self-soothing, partner 2",
+        "new anxiety_gain_2 (to)",
+        1.0,
+        ("anxiety_gain_2",),
+    ),
+    "emotional_availability_1": (
+        "emotional availability, partner 1",
+        "new avoidance_gain_1 (to)",
+        1.0,
+        ("avoidance_gain_1",),
+    ),
+    "emotional_availability_2": (
+        "emotional availability, partner 2",
+        "new avoidance_gain_2 (to)",
+        1.0,
+        ("avoidance_gain_2",),
+    ),
+    "naming_the_cycle": ("naming the cycle (both)", "gain factor (< 1)", 0.8, _GAINS),
+    "scheduled_checkins_2": (
+        "scheduled check-ins, partner 2 (period 7, duration 1)",
+        "pulse size on approach_baseline_2",
+        1.0,
+        ("approach_baseline_2",),
+    ),
+    "regulation_skills": ("regulation skills (both)", "gain factor (<= 1)", 0.8, _GAINS),
+}
+
+
+def intervention_choices(model: Model) -> list[dict[str, str]]:
+    """Dropdown options: 'none' and the named interventions this model has parameters for
+    (check-ins are the distancer's, partner 2: none in the 2D flagship, which has no
+    ``approach_baseline_2``)."""
+    have = set(model.parameter_names)
+    opts = [{"label": "none", "value": "none"}]
+    for key, (label, strength, _default, needs) in INTERVENTIONS.items():
+        if have & set(needs):
+            opts.append({"label": f"{label} — strength: {strength}", "value": key})
+    return opts
+
+
+def build_intervention(model: Model, key: str, start: float, strength: float) -> Any:
+    """The `Intervention` of dropdown entry ``key`` from ``start`` with ``strength``."""
+    from dyadmodel.simulate import interventions as iv
+
+    if key not in INTERVENTIONS or not set(model.parameter_names) & set(INTERVENTIONS[key][3]):
+        raise ViewError(f"intervention {key!r} is not available for model {model.name!r}")
+    if key.startswith("self_soothing_"):
+        return iv.self_soothing(int(key[-1]), to=strength, start=start)
+    if key.startswith("emotional_availability_"):
+        return iv.emotional_availability(int(key[-1]), avoidance_gain=strength, start=start)
+    if key == "naming_the_cycle":
+        return iv.naming_the_cycle(strength, start=start)
+    if key.startswith("scheduled_checkins_"):
+        return iv.scheduled_checkins(7.0, 1.0, strength, partner=int(key[-1]), start=start)
+    return iv.regulation_skills(gain_factor=strength, start=start)
 
 
 def stress_view(
-    model: Model, values: Mapping[str, float], start: Any, duration: Any, size: Any
+    model: Model,
+    values: Mapping[str, float],
+    start: Any,
+    duration: Any,
+    size: Any,
+    *,
+    start_from: str | None = None,
+    intervention: str | None = None,
+    intervention_start: Any = 10,
+    intervention_strength: Any = None,
 ) -> tuple[go.Figure, str]:
-    """The response to a stress pulse from the balanced state, and where it settles."""
+    """The response to a stress pulse (and an intervention), and where it settles.
+
+    The run starts at the slice state (the balanced equilibrium) or at the stable
+    equilibrium named by ``start_from``. ``intervention`` is a key of `INTERVENTIONS`
+    (None or 'none': no intervention), applied from ``intervention_start`` on with
+    ``intervention_strength`` (see `build_intervention`); its window is shaded, and the
+    equilibrium named as the end is one of the parameters in force at the end.
+    """
     if not model.inputs:
         raise ViewError(f"model {model.name!r} has no stress input")
     try:
@@ -503,36 +730,91 @@ def stress_view(
             "duration > 0 (finite)"
         )
     pset = model.params(dict(values))
-    x0 = _start_state(model, pset)
+    x0 = _start_state(model, pset, start_from)
     t_end = t0 + dur + 60.0
+    iv = None
+    ti = 0.0
+    if intervention and intervention != "none":
+        if intervention_strength is None or str(intervention_strength).strip() == "":
+            intervention_strength = INTERVENTIONS.get(intervention, ("", "", 1.0, ()))[2]
+        try:
+            ti, strength = (
+                float(str(v).strip()) for v in (intervention_start, intervention_strength)
+            )
+        except ValueError:
+            ti = strength = math.nan
+        if not (math.isfinite(ti) and math.isfinite(strength)) or ti < 0:
+            raise ViewError(
+                f"intervention start = {intervention_start!r}, strength = "
+                f"{intervention_strength!r}: expected a start >= 0 and a strength (numbers)"
+            )
+        try:
+            iv = build_intervention(model, intervention, ti, strength)
+            iv.validate(model, pset)
+        except (ValueError, TypeError) as err:
+            raise ViewError(str(err)) from None
+        t_end = max(t_end, ti + 100.0)
     # Dense output times: the solver's own steps are sparse before the pulse, and the
     # stress panel would draw straight lines between them.
     t_eval = np.union1d(np.linspace(0.0, t_end, 1201), [t0, t0 + dur])
     sim = dm.simulate(
-        model, pset, x0, (0.0, t_end), stress=dm.stress.pulse(t0, dur, amp), t_eval=t_eval
+        model,
+        pset,
+        x0,
+        (0.0, t_end),
+        stress=dm.stress.pulse(t0, dur, amp),
+        interventions=[iv] if iv is not None else [],
+        t_eval=t_eval,
     )
     if sim.status < 0:
         raise ViewError(sim.message)
+    title = f"Stress pulse of size {amp:g} from t = {t0:g} for {dur:g}"
+    if iv is not None:
+        title += f"; {iv.name} from t = {ti:g}"
     fig = time_series(
         sim.t,
         sim.y,
         model,
         stress=sim.inputs[model.inputs[0].name],
-        title=f"Stress pulse of size {amp:g} from t = {t0:g} for {dur:g}",
+        title=title,
         width=PORTRAIT_SIZE[0],
         height=380,
     )
-    stable = [e for e in _equilibria(pset) if e.stable]
+    end_params = pset
+    if iv is not None:
+        end_params = pset.replace(
+            **{n: float(iv.value_at(model, pset, n, t_end)) for n in model.parameter_names}
+        )
+        fig.add_vrect(
+            x0=ti,
+            x1=t_end,
+            fillcolor="#009E73",
+            opacity=0.12,
+            line_width=0,
+            layer="below",
+            annotation_text=iv.name,
+            annotation_position="top left",
+            annotation_font_size=11,
+        )
+        fig.update_layout(
+            meta={
+                **(fig.layout.meta or {}),
+                "intervention": {"name": iv.name, "start": ti, "end": t_end},
+            }
+        )
+    stable = [e for e in _equilibria(end_params) if e.stable]
     end = sim.y[:, -1]
+    begin = slice_label(model, pset) if not start_from or start_from == "slice" else start_from
+    after = f" (of the parameters after {iv.name})" if iv is not None else ""
     if stable:
         e = min(stable, key=lambda e: float(np.linalg.norm(e.state - end)))
         where = e.label or e.kind
         text = (
-            f"Starts at the {slice_label(model, pset)} state; at t = {t_end:g} it is near "
-            f"the {where} equilibrium."
+            f"Starts at the {begin} state; at t = {t_end:g} it is near "
+            f"the {where} equilibrium{after}."
         )
     else:
-        text = f"At t = {t_end:g}: {np.round(end, 3).tolist()} (no stable equilibrium)."
+        text = f"At t = {t_end:g}: {np.round(end, 3).tolist()} (no stable equilibrium{after})."
     return fig, text
 
 

@@ -232,3 +232,101 @@ def test_solver_failure_is_a_message_not_a_crash(monkeypatch):
     fig, rows, _, msg = A.compute_portrait(MODEL, DEFAULTS, [], "pursuit_1", "distance_2", [])
     assert fig is dash.no_update and rows is dash.no_update
     assert msg.startswith("the portrait could not be computed: RuntimeError: the solver gave up")
+
+
+def test_backward_trajectory_starts_at_the_click_and_leaves_the_balanced_node():
+    balanced = next(e for e in dm.equilibria(M, M.params()) if e.label == "balanced")
+    x0 = balanced.state + np.array([0.02, 0.01])
+    starts = A.launch_trajectory(
+        MODEL, {"points": [{"x": x0[0], "y": x0[1]}]}, DEFAULTS, "pursuit_1", "distance_2", []
+    )
+    fig, _, _, msg = A.compute_portrait(
+        MODEL, DEFAULTS, ["backward"], "pursuit_1", "distance_2", starts
+    )
+    assert msg == ""
+    (back,) = [t for t in fig.data if t.meta["role"] == "backward-trajectory"]
+    assert back.line.dash == "dot"
+    (fwd,) = [t for t in fig.data if t.meta["role"] == "trajectory"]
+    assert (back.x[0], back.y[0]) == (x0[0], x0[1])
+    dist = np.hypot(np.asarray(back.x) - balanced.state[0], np.asarray(back.y) - balanced.state[1])
+    assert dist[-1] > 10 * dist[0] and np.all(np.diff(dist) > -1e-9)
+    assert fwd.line.dash in (None, "solid")
+    # without the toggle: no backward trace
+    fig, *_ = A.compute_portrait(MODEL, DEFAULTS, [], "pursuit_1", "distance_2", starts)
+    assert not [t for t in fig.data if t.meta["role"] == "backward-trajectory"]
+
+
+def test_backward_orbit_of_a_centre_stays_on_its_circle():
+    m = dm.models.get("strogatz-linear")
+    pset = m.params(m.presets["fickle-juliet"].values)
+    y = C.backward_trajectory(m, pset, [1.0, 0.5])
+    r2 = y[0] ** 2 + y[1] ** 2
+    assert y.shape[1] > 100 and np.allclose(y[:, 0], [1.0, 0.5])
+    assert np.max(np.abs(r2 - 1.25)) < 1e-6
+
+
+def test_backward_trajectory_stops_when_leaving_the_enlarged_box():
+    m = dm.models.get("strogatz-linear")
+    pset = m.params(a=1.0, b=0.0, c=0.0, d=1.0)  # unstable node: backward goes to 0
+    y = C.backward_trajectory(m, pset, [1.0, 1.0])
+    assert np.linalg.norm(y[:, -1]) < 1e-6
+    pset = m.params(a=-1.0, b=0.0, c=0.0, d=-1.0)  # stable node: backward runs away
+    y = C.backward_trajectory(m, pset, [1.0, 1.0])
+    assert y[0, -1] == pytest.approx(4.0, abs=1e-6)  # domain [-2, 2] enlarged by 2
+
+
+def test_intervention_choices_fit_the_model():
+    keys = [o["value"] for o in C.intervention_choices(M)]
+    assert keys[0] == "none" and "self_soothing_1" in keys and "naming_the_cycle" in keys
+    assert "scheduled_checkins_2" not in keys and "self_soothing_2" not in keys
+    full = [o["value"] for o in C.intervention_choices(dm.models.get("pursuer-distancer"))]
+    assert "scheduled_checkins_2" in full
+    with pytest.raises(C.ViewError, match="not available"):
+        C.build_intervention(M, "scheduled_checkins_2", 10.0, 1.0)
+
+
+def test_self_soothing_takes_the_entrenched_couple_back_to_balanced():
+    after = dm.equilibria(M, M.params(anxiety_gain_1=1.0))
+    assert [e.label for e in after if e.stable] == ["balanced"]
+    fig, text, msg = A.compute_stress(
+        MODEL, DEFAULTS, "10", "10", "0.5", "entrenched", "self_soothing_1", "10", "1.0"
+    )
+    assert msg == "" and "Starts at the entrenched state" in text
+    assert "near the balanced equilibrium" in text
+    assert fig.layout.meta["intervention"]["start"] == 10.0
+    assert any(s.type == "rect" and s.x0 == 10.0 for s in fig.layout.shapes)
+    end = np.array([t.y[-1] for t in fig.data if t.meta["role"] == "state"], dtype=float)
+    assert np.allclose(end, after[0].state, atol=1e-3)
+    _, text, msg = A.compute_stress(MODEL, DEFAULTS, "10", "10", "0.5", "entrenched", "none")
+    assert msg == "" and "near the entrenched equilibrium" in text
+
+
+def test_bad_intervention_input_is_a_message():
+    _, _, msg = A.compute_stress(
+        MODEL, DEFAULTS, "10", "10", "0.5", "slice", "self_soothing_1", "soon", "1"
+    )
+    assert "expected a start >= 0" in msg
+    _, _, msg = A.compute_stress(
+        MODEL, DEFAULTS, "10", "10", "0.5", "slice", "self_soothing_1", "10", "-1"
+    )
+    assert "anxiety_gain_1" in msg
+    stressed = {**DEFAULTS, "anxiety_gain_1": 1.0}
+    _, _, msg = A.compute_stress(MODEL, stressed, "10", "10", "0.5", "entrenched")
+    assert "no stable 'entrenched' equilibrium" in msg
+
+
+def test_view_toggles_round_trip_through_the_address():
+    q = C.query_string(M, DEFAULTS, "pursuit_1", "distance_2", ["backward", "field"])
+    assert q == "?model=pursuer-distancer-2d&view=field%2Cbackward"
+    assert C.parse_view(q) == (["field", "backward"], [])
+    _model, back, *_, problems = C.parse_query(q, MODEL)
+    assert back == DEFAULTS and problems == []
+    assert C.parse_view("?model=x") == (list(C.DEFAULT_VIEW), [])
+    assert C.query_string(M, DEFAULTS, "pursuit_1", "distance_2", C.DEFAULT_VIEW) == (
+        "?model=pursuer-distancer-2d"
+    )
+    view, problems = C.parse_view("?view=basins,nope")
+    assert view == ["basins"] and "nope" in problems[0]
+    page = A._page(M, DEFAULTS, "pursuit_1", "distance_2", [], ["basins"])
+    text = json.dumps(page.to_plotly_json(), default=lambda o: o.to_plotly_json())
+    assert '"value": ["basins"]' in text
