@@ -41,6 +41,18 @@ ALERT = {
 _HIDDEN = {"display": "none"}
 
 
+def _short_input(id_: str, value: str, placeholder: str | None = None) -> dcc.Input:
+    """A narrow text box that reports its value on Enter or blur (parsed, never evaluated)."""
+    return dcc.Input(
+        id=id_,
+        type="text",
+        value=value,
+        placeholder=placeholder,
+        debounce=True,
+        style={"width": "60px"},
+    )
+
+
 def _alert_style(text: str) -> dict:
     return ALERT if text else _HIDDEN
 
@@ -357,22 +369,9 @@ def _intervention_controls(model: Model, values: Mapping[str, float]) -> html.Di
             html.Div(
                 [
                     html.Span("from t = "),
-                    dcc.Input(
-                        id="intervention-start",
-                        type="text",
-                        value="10",
-                        debounce=True,
-                        style={"width": "60px"},
-                    ),
+                    _short_input("intervention-start", "10"),
                     html.Span(" strength "),
-                    dcc.Input(
-                        id="intervention-strength",
-                        type="text",
-                        value="",
-                        placeholder="default",
-                        debounce=True,
-                        style={"width": "60px"},
-                    ),
+                    _short_input("intervention-strength", "", placeholder="default"),
                     html.Span(
                         " (dyadmodel.simulate.interventions; strength: the new value or "
                         "the factor named in the list)",
@@ -513,29 +512,11 @@ def _page(
                             html.Div(
                                 [
                                     html.Span("stress pulse: start "),
-                                    dcc.Input(
-                                        id="stress-start",
-                                        type="text",
-                                        value="10",
-                                        debounce=True,
-                                        style={"width": "60px"},
-                                    ),
+                                    _short_input("stress-start", "10"),
                                     html.Span(" duration "),
-                                    dcc.Input(
-                                        id="stress-duration",
-                                        type="text",
-                                        value="10",
-                                        debounce=True,
-                                        style={"width": "60px"},
-                                    ),
+                                    _short_input("stress-duration", "10"),
                                     html.Span(" size "),
-                                    dcc.Input(
-                                        id="stress-size",
-                                        type="text",
-                                        value="0.5",
-                                        debounce=True,
-                                        style={"width": "60px"},
-                                    ),
+                                    _short_input("stress-size", "0.5"),
                                     html.Span(
                                         " (from the balanced state; Enter to apply)",
                                         style={"fontSize": "12px", "color": "#555"},
