@@ -16,7 +16,7 @@ array([0., 0.])
 
 import importlib
 
-from dyadmodel import analysis, attachment, models
+from dyadmodel import analysis, attachment, models, sweeps
 from dyadmodel._version import __version__
 from dyadmodel.analysis import (
     Equilibrium,
@@ -74,6 +74,7 @@ from dyadmodel.simulate import (
     stress,
     tipping_statistics,
 )
+from dyadmodel.sweeps import Grid, Sample, SweepSpecError, open_sweep, sweep
 
 __all__ = [
     "BasinMap",
@@ -83,6 +84,7 @@ __all__ = [
     "Equilibrium",
     "EquilibriumOptions",
     "EquilibriumSet",
+    "Grid",
     "Input",
     "Model",
     "Parameter",
@@ -90,9 +92,11 @@ __all__ = [
     "ParameterSet",
     "Preset",
     "Reference",
+    "Sample",
     "ScenarioError",
     "Simulation",
     "State",
+    "SweepSpecError",
     "__version__",
     "analysis",
     "attachment",
@@ -117,6 +121,7 @@ __all__ = [
     "manifolds",
     "models",
     "nullclines",
+    "open_sweep",
     "regime_map",
     "resilience",
     "run_scenario",
@@ -126,6 +131,8 @@ __all__ = [
     "simulate_sde",
     "streamlines",
     "stress",
+    "sweep",
+    "sweeps",
     "tipping_statistics",
     "vector_field",
 ]

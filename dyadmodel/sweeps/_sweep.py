@@ -1,0 +1,622 @@
+"""`sweep`: measure named outcomes over a grid or sample of parameter sets, in chunks,
+on a local process pool or a dask cluster, written to a zarr store as it goes.
+
+The sweep is cut into chunks (blocks of the grid, or runs of the sample) fixed by the spec
+alone, so the same spec always gives the same chunks whatever runs them. Each chunk is one
+task: the worker rebuilds nothing but the chunk's parameter sets, runs every measure on
+them, and sends back arrays; the process that called `sweep` writes them into the store
+and marks the chunk finished. Measures are deterministic, so the result does not depend
+on the backend, the number of workers or the order in which chunks finish, and a resumed
+sweep equals an uninterrupted one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import difflib
+import hashlib
+import json
+import math
+import numbers
+import os
+import signal
+import tempfile
+import time
+from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from dyadmodel._version import __version__
+from dyadmodel.model import Model, ParameterError, ParameterSet
+from dyadmodel.sweeps._design import Grid, Sample
+from dyadmodel.sweeps._measures import Batch, BoundMeasure, Measure, bind
+from dyadmodel.sweeps._store import SweepSpecError, SweepStore
+
+__all__ = ["BACKENDS", "SweepError", "open_sweep", "sweep"]
+
+BACKENDS = ("local", "dask")
+SPEC_FORMAT = 1
+_MAX_AUTO_CHUNK = 512
+
+
+class SweepError(RuntimeError):
+    """A measure failed at a point of the sweep (the message names the point)."""
+
+
+# -- the task a worker runs -----------------------------------------------------------------
+@dataclasses.dataclass(frozen=True)
+class ChunkTask:
+    """Everything a worker needs for one chunk (small: values, not designs)."""
+
+    index: int
+    model: Model | str  # a registered model travels by name (its compiled code does not pickle)
+    base: Mapping[str, float]
+    base_inputs: Mapping[str, float]
+    values: Mapping[str, np.ndarray]
+    measures: tuple[BoundMeasure, ...]
+    n_threads: int | None
+
+
+def run_chunk(task: ChunkTask) -> tuple[int, dict[str, np.ndarray]]:
+    """Compute every measure at the points of one chunk (runs on a worker)."""
+    model = _model(task.model)
+    n = len(next(iter(task.values.values())))
+    psets: list[ParameterSet] = []
+    inputs: list[dict[str, float]] = []
+    pnames = [k for k in task.values if k in model.parameter_names]
+    unames = [k for k in task.values if k in model.input_names]
+    for i in range(n):
+        p = dict(task.base)
+        p.update({k: float(task.values[k][i]) for k in pnames})
+        u = dict(task.base_inputs)
+        u.update({k: float(task.values[k][i]) for k in unames})
+        psets.append(model.params(p))
+        inputs.append(u)
+    batch = Batch(model, psets, inputs, task.n_threads)
+    out: dict[str, np.ndarray] = {}
+    for m in task.measures:
+        try:
+            out.update(m.measure.function(batch, m.options))
+        except Exception as err:
+            at = _failing_point(batch, m, task)
+            raise SweepError(
+                f"measure {m.name!r} failed in chunk {task.index}{at}: {type(err).__name__}: {err}"
+            ) from err
+    return task.index, out
+
+
+def _failing_point(batch: Batch, m: BoundMeasure, task: ChunkTask) -> str:
+    # find the first point that fails on its own, to name it in the message
+    for i in range(len(batch)):
+        one = Batch(batch.model, batch.psets[i : i + 1], batch.inputs[i : i + 1], task.n_threads)
+        try:
+            m.measure.function(one, m.options)
+        except Exception:
+            vals = ", ".join(f"{k} = {float(v[i]):.17g}" for k, v in task.values.items())
+            return f" at the point {vals}"
+    return ""
+
+
+def _worker_init() -> None:
+    # Ctrl-C is for the process that runs the sweep: it stops the pool and keeps what is
+    # written; workers should not each print a KeyboardInterrupt traceback.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+# -- argument checks --------------------------------------------------------------------
+def _model(model: Model | str) -> Model:
+    if isinstance(model, Model):
+        return model
+    from dyadmodel import models
+
+    if isinstance(model, str):
+        return models.get(model)
+    raise TypeError(f"model = {model!r}; expected a Model or a registered model name")
+
+
+def _model_ref(model: Model) -> Model | str:
+    from dyadmodel import models
+
+    try:
+        if models.get(model.name) is model:
+            return model.name
+    except Exception:  # an unregistered model: ship the object (before it compiles anything)
+        pass
+    return model
+
+
+def _design(over: Any) -> Grid | Sample:
+    if isinstance(over, Grid | Sample):
+        return over
+    if isinstance(over, Mapping):
+        return Grid(over)
+    raise TypeError(
+        f"over = {over!r}; expected a Grid, a Sample, or a mapping of parameter names to values"
+    )
+
+
+def _check_design(model: Model, design: Grid | Sample, base: ParameterSet) -> None:
+    known = (*model.parameter_names, *model.input_names)
+    for name in design.names:
+        if name not in known:
+            close = difflib.get_close_matches(name, known, n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            raise ParameterError(
+                f"cannot sweep {name!r}: not a parameter or input of model {model.name!r}{hint}; "
+                f"parameters: {', '.join(model.parameter_names)}; inputs: "
+                f"{', '.join(model.input_names) or '(none)'}"
+            )
+        if name not in model.parameter_names:
+            continue
+        vals = design.values[name] if isinstance(design, Grid) else design.bounds[name]
+        for v in vals:  # the model's own bound messages ("... is below its lower bound 0")
+            model.params(dict(base.items()), **{name: float(v)})
+
+
+def _measures(model: Model, measure: Any) -> tuple[BoundMeasure, ...]:
+    if isinstance(measure, str | Measure | BoundMeasure):
+        items: list[tuple[Any, Any]] = [(measure, None)]
+    elif isinstance(measure, Mapping):
+        items = list(measure.items())
+    elif isinstance(measure, Sequence) and measure:
+        items = [(m, None) for m in measure]
+    else:
+        raise ValueError(
+            f"measure = {measure!r}; expected a measure name, a list of names, or a mapping "
+            "of names to options, e.g. {'tipping_probability': {'noise': 0.1}}"
+        )
+    out: list[BoundMeasure] = []
+    for m, opts in items:
+        if isinstance(m, BoundMeasure):
+            out.append(m)
+            continue
+        if opts is not None and not isinstance(opts, Mapping):
+            raise ValueError(f"options of measure {m!r} = {opts!r}; expected a mapping")
+        out.append(bind(model, m, opts))
+    seen: dict[str, str] = {}
+    for m in out:
+        for o in m.outputs(model):
+            if o.name in seen:
+                raise ValueError(
+                    f"measures {seen[o.name]!r} and {m.name!r} both write {o.name!r}; ask for "
+                    "each measure once"
+                )
+            seen[o.name] = m.name
+    return tuple(out)
+
+
+def _positive_int(name: str, v: Any) -> int:
+    if isinstance(v, bool) or not isinstance(v, numbers.Integral) or v < 1:
+        raise ValueError(f"{name} = {v!r}; expected a positive integer")
+    return int(v)
+
+
+# -- chunks ------------------------------------------------------------------------------
+def chunk_shape(shape: tuple[int, ...], target: int) -> tuple[int, ...]:
+    """Block shape with at most ``target`` points: whole trailing dimensions first."""
+    out = [1] * len(shape)
+    left = target
+    for d in range(len(shape) - 1, -1, -1):
+        take = min(shape[d], max(1, left))
+        out[d] = take
+        left //= max(1, take)
+        if take < shape[d]:
+            break
+    return tuple(out)
+
+
+def auto_chunk_size(n_points: int) -> int:
+    """Default points per chunk: about 32 chunks, between 8 and 512 points each.
+
+    Depends on the sweep alone (not on the workers), so a resumed sweep on another
+    machine cuts the same chunks.
+    """
+    return max(1, min(n_points, _MAX_AUTO_CHUNK, max(8, math.ceil(n_points / 32))))
+
+
+def _chunks(shape: tuple[int, ...], block: tuple[int, ...]) -> list[tuple[slice, ...]]:
+    counts = [math.ceil(s / b) for s, b in zip(shape, block)]
+    regions = []
+    for idx in np.ndindex(*counts):
+        regions.append(
+            tuple(slice(i * b, min((i + 1) * b, s)) for i, b, s in zip(idx, block, shape))
+        )
+    return regions
+
+
+# -- spec and provenance ------------------------------------------------------------------
+def _spec(model, base, base_inputs, design, measures, block) -> dict[str, Any]:
+    return {
+        "format": SPEC_FORMAT,
+        "dyadmodel": __version__,
+        "model": model.name,
+        # the equations themselves: a model edited between runs must not be resumed
+        "equations": hashlib.sha256(
+            repr((model.state_names, model.parameter_names, model.rhs_expr)).encode()
+        ).hexdigest()[:16],
+        "parameters": {k: float(v).hex() for k, v in base.items()},
+        "inputs": {k: float(v).hex() for k, v in base_inputs.items()},
+        "over": design.canonical(),
+        "measures": [m.canonical() for m in measures],
+        "chunk_shape": list(block),
+    }
+
+
+def _attrs(model, base, base_inputs, design, measures, block, spec, n_chunks) -> dict[str, Any]:
+    import importlib.metadata as md
+
+    versions = {}
+    for pkg in ("dyadmodel", "numpy", "scipy", "sympy", "numba", "xarray", "zarr", "SALib"):
+        with contextlib.suppress(md.PackageNotFoundError):
+            versions[pkg] = md.version(pkg)
+    return {
+        "title": f"dyadmodel sweep of {model.name}",
+        "model": model.name,
+        "model_title": model.title,
+        "parameters": json.dumps(dict(base.items())),
+        "inputs": json.dumps(base_inputs),
+        "swept": list(design.names),
+        "design": repr(design),
+        "design_spec": json.dumps(design.canonical()),
+        "measures": json.dumps(
+            {
+                m.name: {k: (list(v) if isinstance(v, tuple) else v) for k, v in m.options.items()}
+                for m in measures
+            }
+        ),
+        "chunk_shape": list(block),
+        "n_chunks": n_chunks,
+        "spec_sha256": hashlib.sha256(json.dumps(spec, sort_keys=True).encode()).hexdigest(),
+        "package_versions": json.dumps(versions),
+        "references": "cite with dyadmodel.citation(model, methods) (see the README)",
+        "Conventions": "CF-1.10",
+    }
+
+
+def _layout(model, design, measures, block):
+    coords: dict[str, tuple[tuple[str, ...], np.ndarray]] = dict(design.coords())
+    variables: dict[str, dict[str, Any]] = {}
+    for m in measures:
+        for o in m.outputs(model):
+            for dim, labels in o.coords.items():
+                coords.setdefault(dim, ((dim,), np.asarray(labels)))
+            variables[o.name] = {
+                "shape": design.shape + o.shape,
+                "dtype": o.dtype,
+                "chunks": block + o.shape,
+                "fill": o.fill,
+                "dims": design.dims + o.dims,
+                "attrs": {"measure": m.name, **o.attrs},
+            }
+    return coords, variables
+
+
+# -- running -------------------------------------------------------------------------------
+def sweep(
+    model: Model | str,
+    base_params: ParameterSet | Mapping[str, Any] | None = None,
+    over: Grid | Sample | Mapping[str, Any] | None = None,
+    measure: Any = "regime",
+    *,
+    inputs: Mapping[str, float] | float | None = None,
+    store: str | os.PathLike | None = None,
+    backend: str = "local",
+    scheduler: Any = None,
+    n_workers: int | None = None,
+    chunk_size: int | None = None,
+    overwrite: bool = False,
+    progress: bool | None = None,
+):
+    """Measure named outcomes at every point of a grid or sample of parameter sets.
+
+    Parameters
+    ----------
+    model : Model or str
+    base_params : ParameterSet or mapping, optional
+        The parameters that are not swept (defaults when omitted).
+    over : Grid, Sample or mapping
+        What varies: a `Grid` (a mapping ``{name: values}`` is taken as one) or a seeded
+        `Sample` of a box. Names may be parameters or inputs (e.g. a constant
+        ``stress``).
+    measure : str, Measure, list or mapping
+        One or more registered measures (`dyadmodel.sweeps.MEASURES`): 'regime',
+        'n_stable', 'balanced_basin_fraction', 'resilience', 'tipping_probability',
+        'final_state'; a mapping gives options, e.g. ``{"tipping_probability":
+        {"noise": 0.1, "n_paths": 400}}``.
+    inputs : mapping or float, optional
+        Constant inputs not swept.
+    store : path, optional
+        The zarr store (a directory) written chunk by chunk. When it already holds this
+        sweep, finished chunks are kept and only the rest is computed (resume); when it
+        holds another sweep, `SweepSpecError` (unless ``overwrite``). Default: a
+        temporary store, loaded into memory and deleted at the end (nothing to resume).
+    backend : {'local', 'dask'}
+        'local': a process pool of ``n_workers`` on this machine (``n_workers=1`` runs in
+        this process); each process runs the compiled ensemble engine. 'dask':
+        dask.distributed; ``scheduler`` is a scheduler address (``"tcp://host:8786"``) or
+        a ``distributed.Client``; without one a ``LocalCluster`` of ``n_workers``
+        processes is started and closed again.
+    n_workers : int, optional
+        Default: the CPUs available to this process.
+    chunk_size : int, optional
+        Points per chunk (the unit of work, of writing and of resuming). Default
+        `auto_chunk_size`. Part of the spec: a resume must use the same value.
+    overwrite : bool
+        Discard a store that holds another sweep.
+    progress : bool, optional
+        A progress bar of chunks done (tqdm); default: only when stderr is a terminal.
+
+    Returns
+    -------
+    xarray.Dataset
+        One variable per measure output, with the swept names as dimensions (grid) or
+        as coordinates along ``sample``; integer outputs use -1 for "not computed"
+        (flag meanings in their attributes). Attributes hold the model, the base
+        parameters and inputs, the design, the measure options, package versions and
+        ``spec_sha256``. Opened lazily from ``store`` when given.
+
+    Raises
+    ------
+    ParameterError
+        An unknown swept name, or swept values outside a parameter's bounds.
+    ValueError
+        An unknown measure or option, a bad option value, a bad backend or chunk size.
+    SweepSpecError
+        ``store`` holds a different sweep.
+    SweepError
+        A measure failed at a point (named in the message). Finished chunks are kept.
+    KeyboardInterrupt
+        Re-raised after the pool is stopped; finished chunks are kept, and running the
+        same call again resumes.
+
+    Notes
+    -----
+    Chunks, not points, are the tasks: with about 3 ms of scheduling cost per dask task,
+    a chunk of tens of points that each take milliseconds keeps the overhead to a few
+    percent (``scripts/benchmark.py`` measures it). Results are identical on every
+    backend: the measures are deterministic, and seeded ones ('tipping_probability')
+    use the same seed at every point (common random numbers), so differences between
+    points are not sampling noise.
+
+    Examples
+    --------
+    >>> import dyadmodel as dm
+    >>> ds = dm.sweep("pursuer-distancer-2d", None,
+    ...               over={"anxiety_gain_1": [1.0, 2.0, 3.0]}, measure="n_stable",
+    ...               n_workers=1)
+    >>> ds.n_stable.values.tolist()
+    [1, 2, 2]
+    """
+    model = _model(model)
+    base = model.parameter_set(base_params)
+    base_inputs = model.constant_inputs(inputs, "a sweep")
+    if over is None:
+        raise ValueError("over is required: a Grid, a Sample, or {name: values}")
+    design = _design(over)
+    _check_design(model, design, base)
+    measures = _measures(model, measure)
+    if backend not in BACKENDS:
+        raise ValueError(f"backend = {backend!r}; expected one of {', '.join(map(repr, BACKENDS))}")
+    if scheduler is not None and backend != "dask":
+        raise ValueError("scheduler is for backend='dask'; pass backend='dask' too")
+    workers = _positive_int("n_workers", n_workers) if n_workers is not None else _cpus()
+    target = (
+        _positive_int("chunk_size", chunk_size)
+        if chunk_size is not None
+        else auto_chunk_size(design.size)
+    )
+    block = chunk_shape(design.shape, target)
+    spec = _spec(model, base, base_inputs, design, measures, block)
+
+    tmp = None
+    if store is None:
+        tmp = tempfile.TemporaryDirectory(prefix="dyadmodel-sweep-")
+        path = Path(tmp.name) / "sweep.zarr"
+    else:
+        path = Path(store)
+    st = SweepStore(path, spec)
+    if st.exists() and overwrite:
+        st.remove()
+    if st.exists():
+        st.check()
+    regions = _chunks(design.shape, block)
+    if not (st.meta / "spec.json").is_file():
+        coords, variables = _layout(model, design, measures, block)
+        attrs = _attrs(model, base, base_inputs, design, measures, block, spec, len(regions))
+        st.create(coords, variables, attrs)
+
+    done = st.finished()
+    todo = [k for k in range(len(regions)) if k not in done]
+    n_threads = 1 if workers > 1 or backend == "dask" else None
+
+    model_ref = _model_ref(model)
+
+    def tasks() -> Iterator[ChunkTask]:
+        for k in todo:
+            yield ChunkTask(
+                k,
+                model_ref,
+                dict(base.items()),
+                base_inputs,
+                design.block(regions[k]),
+                measures,
+                n_threads,
+            )
+
+    def write(k: int, data: dict[str, np.ndarray]) -> None:
+        region = regions[k]
+        st.write(k, region, tuple(s.stop - s.start for s in region), data)
+
+    with _Progress(len(regions), len(done), design.size, progress, model.name) as bar:
+        if todo:
+            if backend == "dask":
+                _run_dask(tasks(), len(todo), write, bar, scheduler, workers)
+            elif workers == 1 or len(todo) == 1:
+                for task in tasks():
+                    k, data = run_chunk(task)
+                    write(k, data)
+                    bar.update(len(next(iter(task.values.values()))))
+            else:
+                _run_pool(tasks(), len(todo), write, bar, workers)
+    st.mark_complete()
+    ds = open_sweep(path)
+    if tmp is not None:
+        ds = ds.load()
+        ds.close()
+        tmp.cleanup()
+    return ds
+
+
+def _cpus() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def _run_pool(tasks, n_tasks, write, bar, workers) -> None:
+    import multiprocessing as mp
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+
+    # 'spawn': a fresh interpreter per worker; forking a process whose numba threads
+    # are running is not safe
+    pool = ProcessPoolExecutor(
+        max_workers=min(workers, n_tasks),
+        mp_context=mp.get_context("spawn"),
+        initializer=_worker_init,
+    )
+    pending: dict[Any, int] = {}
+    it = iter(tasks)
+    try:
+        for task in it:
+            pending[pool.submit(run_chunk, task)] = len(next(iter(task.values.values())))
+            if len(pending) >= 2 * workers:
+                break
+        while pending:
+            finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for fut in finished:
+                size = pending.pop(fut)
+                k, data = fut.result()
+                write(k, data)
+                bar.update(size)
+            for task in it:
+                pending[pool.submit(run_chunk, task)] = len(next(iter(task.values.values())))
+                if len(pending) >= 2 * workers:
+                    break
+    except BaseException:
+        for fut in pending:
+            fut.cancel()
+        for proc in list(getattr(pool, "_processes", {}).values()):
+            proc.terminate()
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
+
+
+def _run_dask(tasks, n_tasks, write, bar, scheduler, workers) -> None:
+    try:
+        from distributed import Client, LocalCluster, as_completed
+    except ImportError:
+        raise ImportError(
+            "backend='dask' needs dask.distributed: pip install 'dask[distributed]'"
+        ) from None
+    own_cluster = own_client = None
+    if scheduler is None:
+        own_cluster = LocalCluster(
+            n_workers=min(workers, n_tasks),
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            silence_logs=40,
+        )
+        client = own_client = Client(own_cluster)
+    elif isinstance(scheduler, Client):
+        client = scheduler
+    elif isinstance(scheduler, str):
+        client = own_client = Client(scheduler, timeout="30s")
+    else:
+        raise ValueError(
+            f"scheduler = {scheduler!r}; expected an address such as 'tcp://10.0.0.5:8786' or a "
+            "distributed.Client"
+        )
+    try:
+        n_slots = max(1, sum(client.nthreads().values()))
+        it = iter(tasks)
+        sizes: dict[Any, int] = {}
+        ac = as_completed()
+        for task in it:
+            fut = client.submit(run_chunk, task, pure=False)
+            sizes[fut] = len(next(iter(task.values.values())))
+            ac.add(fut)
+            if len(sizes) >= 2 * n_slots:
+                break
+        for fut in ac:
+            k, data = fut.result()
+            write(k, data)
+            bar.update(sizes.pop(fut))
+            fut.release()
+            for task in it:
+                nf = client.submit(run_chunk, task, pure=False)
+                sizes[nf] = len(next(iter(task.values.values())))
+                ac.add(nf)
+                break
+    except BaseException:
+        with contextlib.suppress(Exception):
+            client.cancel(list(sizes))
+        raise
+    finally:
+        if own_client is not None:
+            own_client.close()
+        if own_cluster is not None:
+            own_cluster.close()
+
+
+class _Progress:
+    """Chunks done out of all, with the rate in parameter sets per second."""
+
+    def __init__(self, total: int, done: int, n_points: int, enabled: bool | None, name: str):
+        from tqdm.auto import tqdm
+
+        self.t0 = time.perf_counter()
+        self.points = 0
+        self.bar = tqdm(
+            total=total,
+            initial=done,
+            unit="chunk",
+            desc=f"sweep {name}",
+            disable=None if enabled is None else not enabled,
+            dynamic_ncols=True,
+        )
+
+    def update(self, n_points: int) -> None:
+        self.points += n_points
+        rate = self.points / max(time.perf_counter() - self.t0, 1e-9)
+        self.bar.set_postfix_str(f"{rate:.1f} sets/s", refresh=False)
+        self.bar.update(1)
+
+    def __enter__(self) -> _Progress:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.bar.close()
+
+
+def open_sweep(path: str | os.PathLike):
+    """Open a sweep store as an xarray Dataset (lazily; integer outputs keep -1 for "not
+    computed"). ``ds.attrs['complete']`` says whether every chunk is finished.
+
+    Raises `SweepSpecError` when ``path`` is not a dyadmodel sweep store.
+    """
+    import xarray as xr
+
+    p = Path(path)
+    st = SweepStore(p, {})
+    if not (st.meta / "spec.json").is_file():
+        raise SweepSpecError(f"{p} is not a dyadmodel sweep store (no .dyadmodel/spec.json)")
+    ds = xr.open_zarr(p, consolidated=True, mask_and_scale=False, chunks=None)
+    ds.attrs["complete"] = int(st.is_complete())
+    ds.attrs["chunks_done"] = len(st.finished())
+    return ds
