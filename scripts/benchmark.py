@@ -9,7 +9,11 @@ Reported:
 - equilibria of the 6-state flagship for every preset, exact vs interval route;
 - compiled batch rhs evaluation vs a Python loop over points;
 - the ensemble engine (`bench_ensemble`): 40,000 trajectories of the 6-state flagship
-  vs a Python loop of ``solve_ivp(RK45)`` at the same tolerances (issue 5: >= 300x).
+  vs a Python loop of ``solve_ivp(RK45)`` at the same tolerances (issue 5: >= 300x);
+- sweeps (`bench_sweep`): parameter sets per second of `dm.sweep` on the local backend
+  (in-process and a 2-process pool) and on dask (a LocalCluster of 2 workers), against a
+  plain Python loop of the same calls, and the dask overhead per task.
+  ``python scripts/benchmark.py sweep`` runs this part alone.
 Numbers are medians of repeated runs (wall clock, ``time.perf_counter``).
 """
 
@@ -48,6 +52,9 @@ def grid_newton(model, p, n=30):
 
 
 def main() -> None:
+    if sys.argv[1:] == ["sweep"]:
+        bench_sweep()
+        return
     interval = dm.EquilibriumOptions(method="interval")
     m2 = dm.models.get("pursuer-distancer-2d")
     p2 = m2.params()
@@ -88,6 +95,7 @@ def main() -> None:
     bench_regime_map()
     bench_basins()
     bench_explorer()
+    bench_sweep()
 
 
 def bench_ensemble(n_traj: int = 40_000, n_baseline: int = 400, seed: int = 0) -> float:
@@ -279,6 +287,121 @@ def bench_explorer(n_values: int = 15, target_ms: float = 150.0) -> float:
         f"{'within' if t_all < target_ms else 'OVER'} target {target_ms:g} ms"
     )
     return t_all
+
+
+def bench_sweep(side: int = 32, n_ensemble: int = 8192) -> None:
+    """Sweep throughput: local (1 process, 2-process pool) vs dask, vs a Python loop."""
+    import tempfile
+
+    from distributed import Client, LocalCluster
+
+    m = dm.models.get("pursuer-distancer-2d")
+    values = np.linspace(0.5, 4.0, side)
+    over = dm.Grid({"anxiety_gain_1": values, "avoidance_gain_2": values})
+    workloads = {
+        # about 15 ms per set: certified equilibria + a 24x24 basin map
+        "analysis": ({"regime": {}, "balanced_basin_fraction": {"resolution": 24}}, over, 36),
+        # microseconds per set: one batched ensemble call per chunk
+        "ensemble": (
+            {"final_state": {"t_end": 50.0}},
+            dm.Grid(
+                {
+                    "anxiety_gain_1": np.linspace(0.5, 4.0, n_ensemble // 64),
+                    "avoidance_gain_2": np.linspace(0.5, 4.0, 64),
+                }
+            ),
+            512,
+        ),
+    }
+
+    def loop_analysis():
+        from dyadmodel.continuation._twoparam import classify_regime
+
+        for a in values:
+            for b in values:
+                p = m.params(anxiety_gain_1=a, avoidance_gain_2=b)
+                classify_regime(dm.equilibria(m, p))
+                dm.basins(m, p, resolution=24)
+
+    print(f"\n== sweeps, pursuer-distancer-2d, {_cores()} cores ==")
+    tmp = tempfile.TemporaryDirectory()
+    cluster = LocalCluster(
+        n_workers=2, threads_per_worker=1, dashboard_address=":0", silence_logs=40
+    )
+    client = Client(cluster)
+    try:
+        for name, (measure, grid, chunk) in workloads.items():
+            n = grid.size
+            n_chunks = int(
+                np.prod(
+                    [
+                        np.ceil(s / c)
+                        for s, c in zip(grid.shape, dm.sweeps._sweep.chunk_shape(grid.shape, chunk))
+                    ]
+                )
+            )
+            print(f"-- {name}: {n} parameter sets in {n_chunks} chunks ({measure})")
+            runs = {}
+
+            def run(tag, name=name, grid=grid, measure=measure, chunk=chunk, runs=runs, **kw):
+                store = f"{tmp.name}/{name}-{tag}.zarr"
+                t0 = time.perf_counter()
+                ds = dm.sweep(
+                    m,
+                    over=grid,
+                    measure=measure,
+                    chunk_size=chunk,
+                    store=store,
+                    progress=False,
+                    **kw,
+                )
+                runs[tag] = (time.perf_counter() - t0, ds)
+
+            dm.sweep(
+                m, over={"anxiety_gain_1": [2.0]}, measure=measure, n_workers=1, progress=False
+            )  # warm caches (numba, certifiers)
+            if name == "analysis":
+                t0 = time.perf_counter()
+                loop_analysis()
+                runs["python loop"] = (time.perf_counter() - t0, None)
+            run("local, 1 process", n_workers=1)
+            dm.sweeps._sweep.shutdown_pools()
+            run("local, 2 processes (cold: starts the pool)", n_workers=2)
+            run("local, 2 processes (warm pool)", n_workers=2)
+            run("dask LocalCluster, 2 workers (incl. start-up)", backend="dask", n_workers=2)
+            run("dask, running cluster", backend="dask", scheduler=client)
+            ref = runs["local, 1 process"][1]
+            base = runs.get("python loop", runs["local, 1 process"])[0]
+            for tag, (t, ds) in runs.items():
+                same = (
+                    ""
+                    if ds is None
+                    else (
+                        "  identical"
+                        if all(
+                            np.array_equal(ref[v].values, ds[v].values, equal_nan=True)
+                            for v in ref.data_vars
+                        )
+                        else "  DIFFERENT"
+                    )
+                )
+                print(f"{tag:<48}{t:8.2f} s {n / t:10.1f} sets/s  ratio {base / t:5.2f}{same}")
+            t_pool = runs["local, 2 processes (warm pool)"][0]
+            t_dask = runs["dask, running cluster"][0]
+            print(
+                f"dask / local pool time {t_dask / t_pool:5.2f}; dask overhead "
+                f"{1e3 * (t_dask - t_pool) / n_chunks:+.1f} ms per chunk"
+            )
+    finally:
+        client.close()
+        cluster.close()
+        tmp.cleanup()
+
+
+def _cores() -> int:
+    import os
+
+    return len(os.sched_getaffinity(0))
 
 
 if __name__ == "__main__":
