@@ -182,6 +182,141 @@ _SYMPY = Reference(
 )
 
 
+def _article(key, text, authors, title, journal, volume, pages, year, doi, number=None):
+    num = f"  number = {{{number}}},\n" if number else ""
+    return Reference(
+        key=key,
+        text=text,
+        bibtex=f"@article{{{key},\n  author = {{{authors}}},\n  title = {{{title}}},\n"
+        f"  journal = {{{journal}}},\n  volume = {{{volume}}},\n{num}  pages = {{{pages}}},\n"
+        f"  year = {{{year}}},\n  doi = {{{doi}}}\n}}",
+        doi=doi,
+    )
+
+
+_XARRAY = _article(
+    "hoyer2017xarray",
+    "Hoyer, S., & Hamman, J. (2017). xarray: N-D labeled arrays and datasets in Python. "
+    "Journal of Open Research Software, 5(1), 10.",
+    "Hoyer, Stephan and Hamman, Joe",
+    "{xarray}: {N-D} labeled arrays and datasets in {Python}",
+    "Journal of Open Research Software",
+    "5",
+    "10",
+    "2017",
+    "10.5334/jors.148",
+    number="1",
+)
+_DASK = Reference(
+    key="rocklin2015dask",
+    text="Rocklin, M. (2015). Dask: parallel computation with blocked algorithms and task "
+    "scheduling. In Proceedings of the 14th Python in Science Conference (pp. 126-132).",
+    bibtex="@inproceedings{rocklin2015dask,\n  author = {Rocklin, Matthew},\n"
+    "  title = {Dask: parallel computation with blocked algorithms and task scheduling},\n"
+    "  booktitle = {Proceedings of the 14th {Python} in Science Conference},\n"
+    "  pages = {126--132},\n  year = {2015},\n  doi = {10.25080/Majora-7b98e3ed-013}\n}",
+    doi="10.25080/Majora-7b98e3ed-013",
+)
+_MCKAY = _article(
+    "mckay1979comparison",
+    "McKay, M. D., Beckman, R. J., & Conover, W. J. (1979). A comparison of three methods "
+    "for selecting values of input variables in the analysis of output from a computer "
+    "code. Technometrics, 21(2), 239-245.",
+    "McKay, M. D. and Beckman, R. J. and Conover, W. J.",
+    "A comparison of three methods for selecting values of input variables in the "
+    "analysis of output from a computer code",
+    "Technometrics",
+    "21",
+    "239--245",
+    "1979",
+    "10.1080/00401706.1979.10489755",
+    number="2",
+)
+_SOBOL = _article(
+    "sobol2001global",
+    "Sobol', I. M. (2001). Global sensitivity indices for nonlinear mathematical models and "
+    "their Monte Carlo estimates. Mathematics and Computers in Simulation, 55(1-3), 271-280.",
+    "Sobol', I. M.",
+    "Global sensitivity indices for nonlinear mathematical models and their {Monte Carlo} "
+    "estimates",
+    "Mathematics and Computers in Simulation",
+    "55",
+    "271--280",
+    "2001",
+    "10.1016/S0378-4754(00)00270-6",
+    number="1--3",
+)
+_SALTELLI2002 = _article(
+    "saltelli2002making",
+    "Saltelli, A. (2002). Making best use of model evaluations to compute sensitivity "
+    "indices. Computer Physics Communications, 145(2), 280-297.",
+    "Saltelli, Andrea",
+    "Making best use of model evaluations to compute sensitivity indices",
+    "Computer Physics Communications",
+    "145",
+    "280--297",
+    "2002",
+    "10.1016/S0010-4655(02)00280-1",
+    number="2",
+)
+_SALTELLI2010 = _article(
+    "saltelli2010variance",
+    "Saltelli, A., Annoni, P., Azzini, I., Campolongo, F., Ratto, M., & Tarantola, S. "
+    "(2010). Variance based sensitivity analysis of model output. Design and estimator for "
+    "the total sensitivity index. Computer Physics Communications, 181(2), 259-270.",
+    "Saltelli, Andrea and Annoni, Paola and Azzini, Ivano and Campolongo, Francesca and "
+    "Ratto, Marco and Tarantola, Stefano",
+    "Variance based sensitivity analysis of model output. {D}esign and estimator for the "
+    "total sensitivity index",
+    "Computer Physics Communications",
+    "181",
+    "259--270",
+    "2010",
+    "10.1016/j.cpc.2009.09.018",
+    number="2",
+)
+_JANSEN = _article(
+    "jansen1999analysis",
+    "Jansen, M. J. W. (1999). Analysis of variance designs for model output. Computer "
+    "Physics Communications, 117(1-2), 35-43.",
+    "Jansen, Michiel J. W.",
+    "Analysis of variance designs for model output",
+    "Computer Physics Communications",
+    "117",
+    "35--43",
+    "1999",
+    "10.1016/S0010-4655(98)00154-4",
+    number="1--2",
+)
+_SALIB = _article(
+    "herman2017salib",
+    "Herman, J., & Usher, W. (2017). SALib: an open-source Python library for sensitivity "
+    "analysis. Journal of Open Source Software, 2(9), 97.",
+    "Herman, Jon and Usher, Will",
+    "{SALib}: an open-source {Python} library for sensitivity analysis",
+    "Journal of Open Source Software",
+    "2",
+    "97",
+    "2017",
+    "10.21105/joss.00097",
+    number="9",
+)
+_SALIB2 = _article(
+    "iwanaga2022toward",
+    "Iwanaga, T., Usher, W., & Herman, J. (2022). Toward SALib 2.0: advancing the "
+    "accessibility and interpretability of global sensitivity analyses. Socio-Environmental "
+    "Systems Modelling, 4, 18155.",
+    "Iwanaga, Takuya and Usher, William and Herman, Jonathan",
+    "Toward {SALib} 2.0: advancing the accessibility and interpretability of global "
+    "sensitivity analyses",
+    "Socio-Environmental Systems Modelling",
+    "4",
+    "18155",
+    "2022",
+    "10.18174/sesmo.18155",
+)
+
+
 def _fraley2000() -> Reference:
     from dyadmodel.attachment import FRALEY2000
 
@@ -200,6 +335,16 @@ METHODS: dict[str, tuple[str, ...]] = {
     "ensemble": ("dormand1980family", "hairer1993solving", "lam2015numba"),
     "attachment": ("fraley2000item",),
     "sympy": ("meurer2017sympy",),
+    "sweep": ("hoyer2017xarray", "rocklin2015dask"),
+    "latin-hypercube": ("mckay1979comparison",),
+    "sobol": (
+        "sobol2001global",
+        "saltelli2002making",
+        "saltelli2010variance",
+        "jansen1999analysis",
+        "herman2017salib",
+        "iwanaga2022toward",
+    ),
 }
 """Method name -> BibTeX keys of the works to cite when the method is used.
 
@@ -214,7 +359,13 @@ METHODS: dict[str, tuple[str, ...]] = {
   compiled with numba (Lam, Pitrou & Seibert 2015);
 - ``attachment``: the ECR-R questionnaire and its two dimensions (Fraley, Waller &
   Brennan 2000);
-- ``sympy``: symbolic model definitions, Jacobians and resultants (Meurer et al. 2017).
+- ``sympy``: symbolic model definitions, Jacobians and resultants (Meurer et al. 2017);
+- ``sweep``: labelled sweep results (xarray; Hoyer & Hamman 2017) computed on dask
+  (Rocklin 2015);
+- ``latin-hypercube``: Latin hypercube samples (McKay, Beckman & Conover 1979);
+- ``sobol``: Sobol' indices (Sobol' 2001) with Saltelli's sampling and estimators
+  (Saltelli 2002; Saltelli et al. 2010; Jansen 1999) as implemented in SALib (Herman &
+  Usher 2017; Iwanaga, Usher & Herman 2022).
 """
 
 
@@ -231,6 +382,15 @@ def _method_references() -> dict[str, Reference]:
         _SCIPY,
         _NUMBA,
         _SYMPY,
+        _XARRAY,
+        _DASK,
+        _MCKAY,
+        _SOBOL,
+        _SALTELLI2002,
+        _SALTELLI2010,
+        _JANSEN,
+        _SALIB,
+        _SALIB2,
         _fraley2000(),
     )
     return {r.key: r for r in refs}
@@ -284,7 +444,7 @@ def citation(
     methods : iterable of str, optional
         Names of the numerical methods used, from `METHODS`: ``"equilibria"``,
         ``"continuation"``, ``"simulate"``, ``"ensemble"``, ``"attachment"``,
-        ``"sympy"``.
+        ``"sympy"``, ``"sweep"``, ``"latin-hypercube"``, ``"sobol"``.
     format : {'bibtex'}
         The only format so far.
 
@@ -317,7 +477,7 @@ def citation(
     Traceback (most recent call last):
     ...
     ValueError: unknown method name(s) 'bifurcations'; valid names are: equilibria,
-    continuation, simulate, ensemble, attachment, sympy
+    continuation, simulate, ensemble, attachment, sympy, sweep, latin-hypercube, sobol
 
     Notes
     -----

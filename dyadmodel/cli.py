@@ -1,5 +1,5 @@
-"""Command line: ``dyadmodel models | describe | analyze | simulate | bifurcation | explore |
-figures``.
+"""Command line: ``dyadmodel models | describe | analyze | simulate | sweep | bifurcation |
+explore | figures``.
 
 Every bad argument gives one line on stderr that names the value and what was expected,
 and exit status 2; values are parsed as numbers with ``float``, never evaluated.
@@ -139,6 +139,12 @@ def _cmd_simulate(args) -> int:
     return cli_simulate(args.rest)
 
 
+def _cmd_sweep(args) -> int:
+    from dyadmodel.sweeps._spec import cli_sweep
+
+    return cli_sweep(args.rest)
+
+
 def _cmd_bifurcation(args) -> int:
     from dyadmodel.continuation import cli_bifurcation
 
@@ -172,6 +178,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sim.add_argument("rest", nargs=argparse.REMAINDER)
     sim.set_defaults(func=_cmd_simulate)
+    sw = sub.add_parser(
+        "sweep",
+        help="run a parameter sweep spec file (resumable): SPEC.toml [--out PATH] [--workers N]",
+        add_help=False,
+    )
+    sw.add_argument("rest", nargs=argparse.REMAINDER)
+    sw.set_defaults(func=_cmd_sweep)
     bif = sub.add_parser(
         "bifurcation",
         help="continue equilibria in a parameter: MODEL --param NAME --span A B",
@@ -192,7 +205,12 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-_DELEGATED = {"simulate": _cmd_simulate, "bifurcation": _cmd_bifurcation, "explore": _cmd_explore}
+_DELEGATED = {
+    "simulate": _cmd_simulate,
+    "sweep": _cmd_sweep,
+    "bifurcation": _cmd_bifurcation,
+    "explore": _cmd_explore,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -11,6 +11,8 @@ a dask cluster, written to zarr chunk by chunk, resumable, with Sobol' indices.
 from dyadmodel.continuation._twoparam import REGIMES
 from dyadmodel.sweeps._design import SAMPLE_METHODS, Grid, Sample
 from dyadmodel.sweeps._measures import MEASURES, Batch, Measure, Output, register_measure
+from dyadmodel.sweeps._sensitivity import SobolIndices, sobol_indices
+from dyadmodel.sweeps._spec import SweepSpec, SweepSpecFileError, load_sweep_spec
 from dyadmodel.sweeps._store import SweepSpecError
 from dyadmodel.sweeps._sweep import BACKENDS, SweepError, auto_chunk_size, open_sweep, sweep
 
@@ -24,10 +26,15 @@ __all__ = [
     "Measure",
     "Output",
     "Sample",
+    "SobolIndices",
     "SweepError",
+    "SweepSpec",
     "SweepSpecError",
+    "SweepSpecFileError",
     "auto_chunk_size",
+    "load_sweep_spec",
     "open_sweep",
     "register_measure",
+    "sobol_indices",
     "sweep",
 ]

@@ -62,6 +62,14 @@ def _diff(old: Any, new: Any, where: str = "") -> list[str]:
             else:
                 out.extend(_diff(old[k], new[k], key))
         return out
+    if (
+        isinstance(old, list)
+        and isinstance(new, list)
+        and len(old) == len(new)
+        and any(isinstance(x, dict) for x in old)
+    ):
+        # e.g. the measures: name the option that changed, not a truncated list
+        return [d for i, (a, b) in enumerate(zip(old, new)) for d in _diff(a, b, f"{where}[{i}]")]
     if old != new:
         return [f"{where}: stored {_show(old)}, now {_show(new)}"]
     return []

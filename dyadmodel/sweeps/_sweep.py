@@ -279,6 +279,9 @@ def _attrs(model, base, base_inputs, design, measures, block, spec, n_chunks) ->
 def _layout(model, design, measures, block):
     coords: dict[str, tuple[tuple[str, ...], np.ndarray]] = dict(design.coords())
     variables: dict[str, dict[str, Any]] = {}
+    # coordinates that are not dimensions (a sample's parameter values) are found by
+    # readers through the CF 'coordinates' attribute of each variable
+    aux = " ".join(k for k, (dims, _) in coords.items() if dims != (k,))
     for m in measures:
         for o in m.outputs(model):
             for dim, labels in o.coords.items():
@@ -289,7 +292,7 @@ def _layout(model, design, measures, block):
                 "chunks": block + o.shape,
                 "fill": o.fill,
                 "dims": design.dims + o.dims,
-                "attrs": {"measure": m.name, **o.attrs},
+                "attrs": {"measure": m.name, **o.attrs, **({"coordinates": aux} if aux else {})},
             }
     return coords, variables
 
@@ -477,24 +480,62 @@ def _cpus() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def _run_pool(tasks, n_tasks, write, bar, workers) -> None:
-    import multiprocessing as mp
-    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+_POOLS: dict[int, Any] = {}
 
-    # 'spawn': a fresh interpreter per worker; forking a process whose numba threads
-    # are running is not safe
-    pool = ProcessPoolExecutor(
-        max_workers=min(workers, n_tasks),
-        mp_context=mp.get_context("spawn"),
-        initializer=_worker_init,
-    )
+
+def _pool(workers: int):
+    """A process pool of ``workers`` processes, kept for later sweeps in this session
+    (starting a worker costs about 2 s: a fresh interpreter imports dyadmodel and
+    loads its compiled code)."""
+    import atexit
+    import multiprocessing as mp
+    from concurrent.futures import ProcessPoolExecutor
+
+    pool = _POOLS.get(workers)
+    if pool is None:
+        # 'spawn': a fresh interpreter per worker; forking a process whose numba
+        # threads are running is not safe
+        pool = ProcessPoolExecutor(
+            max_workers=workers, mp_context=mp.get_context("spawn"), initializer=_worker_init
+        )
+        if not _POOLS:
+            atexit.register(shutdown_pools)
+        _POOLS[workers] = pool
+    return pool
+
+
+def shutdown_pools() -> None:
+    """Stop the worker processes that `sweep` keeps between calls."""
+    while _POOLS:
+        _, pool = _POOLS.popitem()
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _kill_pool(workers: int) -> None:
+    pool = _POOLS.pop(workers, None)
+    if pool is None:
+        return
+    for proc in list(getattr(pool, "_processes", None) or {}):
+        with contextlib.suppress(Exception):
+            pool._processes[proc].terminate()
+    pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _run_pool(tasks, n_tasks, write, bar, workers) -> None:
+    from concurrent.futures import FIRST_COMPLETED, wait
+
+    pool = _pool(workers)
     pending: dict[Any, int] = {}
     it = iter(tasks)
-    try:
+
+    def submit() -> None:
         for task in it:
             pending[pool.submit(run_chunk, task)] = len(next(iter(task.values.values())))
             if len(pending) >= 2 * workers:
                 break
+
+    try:
+        submit()
         while pending:
             finished, _ = wait(pending, return_when=FIRST_COMPLETED)
             for fut in finished:
@@ -502,18 +543,14 @@ def _run_pool(tasks, n_tasks, write, bar, workers) -> None:
                 k, data = fut.result()
                 write(k, data)
                 bar.update(size)
-            for task in it:
-                pending[pool.submit(run_chunk, task)] = len(next(iter(task.values.values())))
-                if len(pending) >= 2 * workers:
-                    break
+            submit()
     except BaseException:
+        # an interrupt or a failed chunk: stop the workers now (running chunks are
+        # lost, finished ones are on disk) and start fresh ones next time
         for fut in pending:
             fut.cancel()
-        for proc in list(getattr(pool, "_processes", {}).values()):
-            proc.terminate()
-        pool.shutdown(wait=True, cancel_futures=True)
+        _kill_pool(workers)
         raise
-    pool.shutdown(wait=True)
 
 
 def _run_dask(tasks, n_tasks, write, bar, scheduler, workers) -> None:
@@ -529,7 +566,7 @@ def _run_dask(tasks, n_tasks, write, bar, scheduler, workers) -> None:
             n_workers=min(workers, n_tasks),
             threads_per_worker=1,
             processes=True,
-            dashboard_address=None,
+            dashboard_address=":0",
             silence_logs=40,
         )
         client = own_client = Client(own_cluster)
