@@ -17,11 +17,12 @@ that zarr and xarray ignore (the group's metadata is consolidated).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +34,8 @@ _META = ".dyadmodel"
 
 
 class SweepSpecError(ValueError):
-    """A store that holds a different sweep than the one asked for (or no sweep)."""
+    """A store that holds a different sweep than the one asked for (or no sweep), or one
+    that another running sweep is writing."""
 
 
 def _atomic_write(path: Path, data: bytes) -> None:
@@ -103,6 +105,48 @@ class SweepStore:
         self._group = None
 
     # -- opening -------------------------------------------------------------------------
+    @contextlib.contextmanager
+    def lock(self) -> Iterator[None]:
+        """Hold an exclusive lock on the store while a sweep writes it.
+
+        A second sweep on the same store (another terminal, a job started twice) is
+        refused instead of interleaving its writes. The lock is an ``flock`` on
+        ``<path>.lock`` beside the store, so the operating system releases it when the
+        holder dies, even by SIGKILL.
+        """
+        import fcntl
+
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        lock_path = self.path.with_name(self.path.name + ".lock")
+        while True:
+            f = open(lock_path, "a+")  # held open (and locked) for the whole sweep
+            try:
+                fcntl.flock(f.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                f.seek(0)
+                holder = f.read().strip() or "another process"
+                f.close()
+                raise SweepSpecError(
+                    f"{self.path} is being written by another running sweep ({holder}); wait "
+                    "for it to finish, or stop it, or write to another path"
+                ) from None
+            try:  # the holder before us may have removed the file while we waited
+                same = os.stat(lock_path).st_ino == os.fstat(f.fileno()).st_ino
+            except FileNotFoundError:
+                same = False
+            if same:
+                break
+            f.close()
+        try:
+            f.seek(0)
+            f.truncate()
+            f.write(f"pid {os.getpid()}")
+            f.flush()
+            yield
+        finally:
+            lock_path.unlink(missing_ok=True)  # before unlocking: see the inode check
+            f.close()
+
     def exists(self) -> bool:
         return self.path.exists()
 

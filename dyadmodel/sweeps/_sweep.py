@@ -405,6 +405,14 @@ def sweep(
         raise ValueError(f"backend = {backend!r}; expected one of {', '.join(map(repr, BACKENDS))}")
     if scheduler is not None and backend != "dask":
         raise ValueError("scheduler is for backend='dask'; pass backend='dask' too")
+    if scheduler is not None and not isinstance(scheduler, str):
+        from distributed import Client
+
+        if not isinstance(scheduler, Client):
+            raise ValueError(
+                f"scheduler = {scheduler!r}; expected an address such as "
+                "'tcp://10.0.0.5:8786' or a distributed.Client"
+            )
     workers = _positive_int("n_workers", n_workers) if n_workers is not None else _cpus()
     target = (
         _positive_int("chunk_size", chunk_size)
@@ -421,15 +429,40 @@ def sweep(
     else:
         path = Path(store)
     st = SweepStore(path, spec)
-    if st.exists() and overwrite:
-        st.remove()
-    if st.exists():
-        st.check()
     regions = _chunks(design.shape, block)
-    if not (st.meta / "spec.json").is_file():
-        coords, variables = _layout(model, design, measures, block)
-        attrs = _attrs(model, base, base_inputs, design, measures, block, spec, len(regions))
-        st.create(coords, variables, attrs)
+    with st.lock():
+        if st.exists() and overwrite:
+            st.remove()
+        if st.exists():
+            st.check()
+        if not (st.meta / "spec.json").is_file():
+            coords, variables = _layout(model, design, measures, block)
+            attrs = _attrs(model, base, base_inputs, design, measures, block, spec, len(regions))
+            st.create(coords, variables, attrs)
+        _run(
+            st,
+            model,
+            base,
+            base_inputs,
+            design,
+            measures,
+            regions,
+            backend,
+            scheduler,
+            workers,
+            progress,
+        )
+    ds = open_sweep(path)
+    if tmp is not None:
+        ds = ds.load()
+        ds.close()
+        tmp.cleanup()
+    return ds
+
+
+def _run(
+    st, model, base, base_inputs, design, measures, regions, backend, scheduler, workers, progress
+) -> None:
 
     done = st.finished()
     todo = [k for k in range(len(regions)) if k not in done]
@@ -465,12 +498,6 @@ def sweep(
             else:
                 _run_pool(tasks(), len(todo), write, bar, workers)
     st.mark_complete()
-    ds = open_sweep(path)
-    if tmp is not None:
-        ds = ds.load()
-        ds.close()
-        tmp.cleanup()
-    return ds
 
 
 def _cpus() -> int:
