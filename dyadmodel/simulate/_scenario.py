@@ -538,24 +538,8 @@ def _build(r: _Reader, data: dict[str, Any], path: Path | None) -> Scenario:
             raise r.fail(k, data[k], f"an array of tables [[{k}]]")
     name = _string_or(r, data, "name", path.stem if path is not None else "scenario")
     description = _string_or(r, data, "description", "")
-    if "model" not in data:
-        raise r.message("model", 'missing; the table [model] with name = "..." is required')
-    mspec = r.fields(data["model"], _MODEL, "model")
-    try:
-        model = _models.get(mspec["name"])
-    except _models.ModelNotFoundError as err:
-        raise r.fail("model.name", mspec["name"], f"a registered model; {err}") from None
-
     # parameters: preset, then attachment mapping, then explicit values
-    values: dict[str, Any] = {}
-    if "preset" in mspec:
-        if mspec["preset"] not in model.presets:
-            raise r.fail(
-                "model.preset",
-                mspec["preset"],
-                f"a preset of {model.name!r}: {', '.join(model.presets) or '(none)'}",
-            )
-        values.update(model.presets[mspec["preset"]].values)
+    model, values = read_model(r, data)
     if "attachment" in data:
         scores = r.fields(data["attachment"], _ATTACHMENT, "attachment")
         from dyadmodel.attachment import DEFAULT_MAPPING, AttachmentInputError, couple_params
@@ -566,25 +550,7 @@ def _build(r: _Reader, data: dict[str, Any], path: Path | None) -> Scenario:
             raise r.message("attachment", str(err)) from None
         names = DEFAULT_MAPPING.parameter_values(**scores)
         values.update({k: mapped[k] for k in names if k in model.parameter_names})
-    explicit = data.get("parameters", {})
-    for k, v in explicit.items():
-        if k not in model.parameter_names:
-            raise r.unknown(
-                f"parameters.{k}",
-                list(model.parameter_names),
-                f"in [parameters] of model {model.name!r}",
-            )
-        try:
-            _any_number(v)
-        except _Bad as bad:
-            raise r.fail(f"parameters.{k}", v, bad.expected) from None
-    values.update(explicit)
-    try:
-        params = model.params(values)
-    except ParameterError as err:
-        bad_key = next((k for k in explicit if f"'{k}'" in str(err)), None)
-        key = f"parameters.{bad_key}" if bad_key else "parameters"
-        raise r.message(key, str(err)) from None
+    params = read_parameters(r, data, model, values)
 
     # time
     if "time" not in data:
@@ -617,6 +583,55 @@ def _build(r: _Reader, data: dict[str, Any], path: Path | None) -> Scenario:
         netcdf=out.get("netcdf", True),
         figure=out.get("figure", True),
     )
+
+
+def read_model(r: _Reader, data: dict[str, Any]) -> tuple[Model, dict[str, Any]]:
+    """The ``[model]`` table: the registered model and its preset's values (if any).
+
+    Shared by scenario and sweep spec files.
+    """
+    if "model" not in data:
+        raise r.message("model", 'missing; the table [model] with name = "..." is required')
+    mspec = r.fields(data["model"], _MODEL, "model")
+    try:
+        model = _models.get(mspec["name"])
+    except _models.ModelNotFoundError as err:
+        raise r.fail("model.name", mspec["name"], f"a registered model; {err}") from None
+    values: dict[str, Any] = {}
+    if "preset" in mspec:
+        if mspec["preset"] not in model.presets:
+            raise r.fail(
+                "model.preset",
+                mspec["preset"],
+                f"a preset of {model.name!r}: {', '.join(model.presets) or '(none)'}",
+            )
+        values.update(model.presets[mspec["preset"]].values)
+    return model, values
+
+
+def read_parameters(
+    r: _Reader, data: dict[str, Any], model: Model, values: dict[str, Any]
+) -> ParameterSet:
+    """``values`` updated by the ``[parameters]`` table, validated by the model."""
+    explicit = data.get("parameters", {})
+    for k, v in explicit.items():
+        if k not in model.parameter_names:
+            raise r.unknown(
+                f"parameters.{k}",
+                list(model.parameter_names),
+                f"in [parameters] of model {model.name!r}",
+            )
+        try:
+            _any_number(v)
+        except _Bad as bad:
+            raise r.fail(f"parameters.{k}", v, bad.expected) from None
+    values = {**values, **explicit}
+    try:
+        return model.params(values)
+    except ParameterError as err:
+        bad_key = next((k for k in explicit if f"'{k}'" in str(err)), None)
+        key = f"parameters.{bad_key}" if bad_key else "parameters"
+        raise r.message(key, str(err)) from None
 
 
 def _string_or(r: _Reader, data: dict, key: str, default: str) -> str:

@@ -79,17 +79,17 @@ from typing import Any
 
 import numpy as np
 
-from dyadmodel import models as _models
 from dyadmodel.model import Model, ParameterError, ParameterSet
 from dyadmodel.simulate._checks import show
 from dyadmodel.simulate._scenario import (
-    _any_number,
     _Bad,
     _bool,
     _number,
     _Reader,
     _string,
     _string_or,
+    read_model,
+    read_parameters,
 )
 from dyadmodel.sweeps._design import SAMPLE_METHODS, Grid, Sample
 from dyadmodel.sweeps._measures import bind
@@ -407,40 +407,8 @@ def _build(r: _SpecReader, data: dict[str, Any], path: Path) -> SweepSpec:
     description = _string_or(r, data, "description", "")
 
     # the model and its base parameters
-    if "model" not in data:
-        raise r.message("model", 'missing; the table [model] with name = "..." is required')
-    mspec = r.fields(data["model"], _MODEL, "model")
-    try:
-        model = _models.get(mspec["name"])
-    except _models.ModelNotFoundError as err:
-        raise r.fail("model.name", mspec["name"], f"a registered model; {err}") from None
-    values: dict[str, Any] = {}
-    if "preset" in mspec:
-        if mspec["preset"] not in model.presets:
-            raise r.fail(
-                "model.preset",
-                mspec["preset"],
-                f"a preset of {model.name!r}: {', '.join(model.presets) or '(none)'}",
-            )
-        values.update(model.presets[mspec["preset"]].values)
-    explicit = data.get("parameters", {})
-    for k, v in explicit.items():
-        if k not in model.parameter_names:
-            raise r.unknown(
-                f"parameters.{k}",
-                list(model.parameter_names),
-                f"in [parameters] of model {model.name!r}",
-            )
-        try:
-            _any_number(v)
-        except _Bad as bad:
-            raise r.fail(f"parameters.{k}", v, bad.expected) from None
-    values.update(explicit)
-    try:
-        params = model.params(values)
-    except ParameterError as err:
-        bad_key = next((k for k in explicit if f"'{k}'" in str(err)), None)
-        raise r.message(f"parameters.{bad_key}" if bad_key else "parameters", str(err)) from None
+    model, values = read_model(r, data)
+    params = read_parameters(r, data, model, values)
 
     inputs = _inputs(r, data.get("inputs", {}), model)
     over = _over(r, data, model, params)
