@@ -16,7 +16,7 @@ array([0., 0.])
 
 import importlib
 
-from dyadmodel import analysis, attachment, models, sweeps
+from dyadmodel import analysis, attachment, errors, models, sweeps
 from dyadmodel._version import __version__
 from dyadmodel.analysis import (
     Equilibrium,
@@ -43,6 +43,16 @@ from dyadmodel.continuation import (
     hopf_curve,
     hysteresis_sweep,
     regime_map,
+)
+from dyadmodel.errors import (
+    BudgetExceededError,
+    ComputationError,
+    DyadmodelError,
+    InvalidInputError,
+    InvalidTypeError,
+    NotFoundError,
+    StoreError,
+    ToleranceError,
 )
 from dyadmodel.model import (
     Input,
@@ -79,14 +89,20 @@ from dyadmodel.sweeps import Grid, Sample, SweepSpecError, open_sweep, sweep
 __all__ = [
     "BasinMap",
     "BifurcationDiagram",
+    "BudgetExceededError",
+    "ComputationError",
     "ContinuationOptions",
+    "DyadmodelError",
     "EnsembleResult",
     "Equilibrium",
     "EquilibriumOptions",
     "EquilibriumSet",
     "Grid",
     "Input",
+    "InvalidInputError",
+    "InvalidTypeError",
     "Model",
+    "NotFoundError",
     "Parameter",
     "ParameterError",
     "ParameterSet",
@@ -96,7 +112,9 @@ __all__ = [
     "ScenarioError",
     "Simulation",
     "State",
+    "StoreError",
     "SweepSpecError",
+    "ToleranceError",
     "__version__",
     "analysis",
     "attachment",
@@ -110,6 +128,7 @@ __all__ = [
     "continuation",
     "ensemble",
     "equilibria",
+    "errors",
     "events",
     "fold_curve",
     "hopf_curve",

@@ -40,6 +40,7 @@ from typing import Any
 
 import numpy as np
 
+from dyadmodel.errors import InvalidInputError
 from dyadmodel.model import Model, ParameterError, ParameterSet, Reference
 
 __all__ = [
@@ -61,7 +62,7 @@ __all__ = [
 ]
 
 
-class AttachmentInputError(ValueError):
+class AttachmentInputError(InvalidInputError):
     """Bad attachment input: a questionnaire response, a score, a style name or a key.
 
     The message names the offending item or argument, the value, and what was expected.

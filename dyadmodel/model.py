@@ -24,6 +24,8 @@ from typing import Any
 import numpy as np
 import sympy as sp
 
+from dyadmodel.errors import InvalidInputError
+
 __all__ = [
     "Input",
     "Model",
@@ -40,14 +42,14 @@ __all__ = [
 ]
 
 
-class ParameterError(ValueError):
+class ParameterError(InvalidInputError):
     """A parameter value or name that the model does not accept.
 
     The message names the parameter, the offending value and what was expected.
     """
 
 
-class ModelDefinitionError(ValueError):
+class ModelDefinitionError(InvalidInputError):
     """A model definition that is internally inconsistent (a programming error)."""
 
 

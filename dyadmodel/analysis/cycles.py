@@ -23,6 +23,7 @@ import numpy as np
 from scipy.integrate import solve_ivp
 from scipy.optimize import brentq, root
 
+from dyadmodel.errors import ComputationError
 from dyadmodel.model import Model, ParameterSet
 
 __all__ = [
@@ -38,7 +39,7 @@ __all__ = [
 _IMPLICIT = ("Radau", "BDF", "LSODA")
 
 
-class LimitCycleError(RuntimeError):
+class LimitCycleError(ComputationError):
     """Shooting for a periodic orbit failed; the message names the model, the
     parameters and what to change. ``result`` holds the last (unconverged) iterate."""
 

@@ -26,6 +26,7 @@ import plotly.io as pio
 
 import dyadmodel as dm
 from dyadmodel import attachment
+from dyadmodel.errors import InvalidInputError
 from dyadmodel.model import Model, Parameter, ParameterError, ParameterSet
 from dyadmodel.plot import phase_portrait, stability_class, theme, time_series
 
@@ -68,7 +69,7 @@ DEFAULT_VIEW = ("field", "nullclines", "separatrices")
 PORTRAIT_SIZE = (600, 540)
 
 
-class ViewError(ValueError):
+class ViewError(InvalidInputError):
     """Input the explorer cannot use; the message is shown on the page."""
 
 

@@ -13,6 +13,7 @@ import difflib
 import functools
 from collections.abc import Callable
 
+from dyadmodel.errors import NotFoundError
 from dyadmodel.model import Model
 
 __all__ = ["ModelNotFoundError", "get", "names", "register"]
@@ -20,7 +21,7 @@ __all__ = ["ModelNotFoundError", "get", "names", "register"]
 _FACTORIES: dict[str, Callable[..., Model]] = {}
 
 
-class ModelNotFoundError(LookupError):
+class ModelNotFoundError(NotFoundError):
     """A model name that is not in the registry."""
 
 

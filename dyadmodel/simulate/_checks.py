@@ -11,10 +11,12 @@ import math
 import numbers
 from typing import Any
 
+from dyadmodel.errors import InvalidInputError
+
 __all__ = ["SpecError", "check_int", "check_real", "show"]
 
 
-class SpecError(ValueError):
+class SpecError(InvalidInputError):
     """A bad value for one field of a stress input, an intervention or an event.
 
     Attributes

@@ -78,6 +78,7 @@ import numpy as np
 
 from dyadmodel import models as _models
 from dyadmodel.analysis import equilibria as _equilibria
+from dyadmodel.errors import SpecFileError
 from dyadmodel.model import Model, ParameterError, ParameterSet
 from dyadmodel.simulate import events as _events
 from dyadmodel.simulate import interventions as _iv
@@ -97,7 +98,7 @@ __all__ = [
 ]
 
 
-class ScenarioError(ValueError):
+class ScenarioError(SpecFileError):
     """A malformed scenario file: the message names the file, the key, the bad value
     and what was expected."""
 

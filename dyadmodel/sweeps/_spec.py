@@ -79,6 +79,7 @@ from typing import Any
 
 import numpy as np
 
+from dyadmodel.errors import SpecFileError
 from dyadmodel.model import Model, ParameterError, ParameterSet
 from dyadmodel.simulate._checks import show
 from dyadmodel.simulate._scenario import (
@@ -105,7 +106,7 @@ __all__ = [
 ]
 
 
-class SweepSpecFileError(ValueError):
+class SweepSpecFileError(SpecFileError):
     """A malformed sweep spec file: the message names the file, the key path, the bad
     value and what was expected."""
 

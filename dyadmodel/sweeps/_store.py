@@ -28,12 +28,14 @@ from typing import Any
 
 import numpy as np
 
+from dyadmodel.errors import StoreError
+
 __all__ = ["SweepSpecError", "SweepStore"]
 
 _META = ".dyadmodel"
 
 
-class SweepSpecError(ValueError):
+class SweepSpecError(StoreError):
     """A store that holds a different sweep than the one asked for (or no sweep), or one
     that another running sweep is writing."""
 

@@ -30,6 +30,7 @@ from typing import Any
 import numpy as np
 
 from dyadmodel._version import __version__
+from dyadmodel.errors import ComputationError
 from dyadmodel.model import Model, ParameterError, ParameterSet
 from dyadmodel.sweeps._design import Grid, Sample
 from dyadmodel.sweeps._measures import Batch, BoundMeasure, Measure, bind
@@ -42,7 +43,7 @@ SPEC_FORMAT = 1
 _MAX_AUTO_CHUNK = 512
 
 
-class SweepError(RuntimeError):
+class SweepError(ComputationError):
     """A measure failed at a point of the sweep (the message names the point)."""
 
 
