@@ -1,33 +1,114 @@
 """Command line: ``dyadmodel models | describe | analyze | simulate | sweep | bifurcation |
 explore | figures``.
 
-Every bad argument gives one line on stderr that names the value and what was expected,
-and exit status 2; values are parsed as numbers with ``float``, never evaluated.
+Every bad input gives one line on stderr that names the value and what was expected,
+and exit status 2, never a traceback: bad or non-finite numbers, unknown names,
+out-of-bounds values, unusable paths (missing, read-only, a file where a directory is
+expected), malformed or too deeply nested TOML files. Ctrl-C gives one line and exit
+status 130. Values are parsed as numbers with ``float``, never evaluated.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import math
 import subprocess
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import numpy as np
 
-__all__ = ["main"]
+from dyadmodel.errors import DyadmodelError
+
+__all__ = ["OneLineArgumentParser", "UsageError", "error_line", "main"]
+
+#: Exit status for a bad input (argparse's own convention) and after Ctrl-C (128 + SIGINT).
+EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
 
 
-class UsageError(Exception):
-    """A bad command-line argument (exit status 2)."""
+class UsageError(DyadmodelError, ValueError):
+    """A bad command-line argument (exit status 2).
+
+    ``prog`` is the command that refused it (e.g. ``"dyadmodel analyze"``), used as
+    the prefix of the error line; None lets `main` choose it.
+    """
+
+    def __init__(self, message: str, prog: str | None = None) -> None:
+        super().__init__(message)
+        self.prog = prog
 
 
-def _assignments(items: Sequence[str], what: str) -> dict[str, float]:
+class OneLineArgumentParser(argparse.ArgumentParser):
+    """An `argparse.ArgumentParser` whose errors raise `UsageError` instead of printing
+    the usage block and exiting, so that `main` prints one line."""
+
+    def error(self, message: str):  # type: ignore[override]
+        raise UsageError(message, prog=self.prog)
+
+
+@contextlib.contextmanager
+def _one_line_argparse_errors() -> Iterator[None]:
+    """Make every `argparse` parser used inside (the delegated subcommands' too) raise
+    `UsageError` on a bad argument instead of printing its multi-line usage block.
+
+    Parsers that define their own ``error`` keep it. The class attribute is restored on
+    exit; the command line runs on one thread, so nothing else sees the change.
+    """
+    original = argparse.ArgumentParser.error
+    argparse.ArgumentParser.error = OneLineArgumentParser.error  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        argparse.ArgumentParser.error = original  # type: ignore[method-assign]
+
+
+def error_line(err: BaseException) -> str:
+    """The message of ``err`` on one line (newlines and runs of blanks become one space).
+
+    `OSError` is written as ``<strerror>: <path>`` (e.g. ``Permission denied:
+    'out/run.csv'``); an error that is not one of the package's own classes, nor a
+    `ValueError`, carries its type name so a bug is recognisable.
+    """
+    if isinstance(err, OSError) and err.strerror:
+        text = err.strerror
+        if err.filename is not None:
+            text += f": {str(err.filename)!r}"
+        if err.filename2 is not None:
+            text += f" -> {str(err.filename2)!r}"
+    elif isinstance(err, RecursionError):
+        text = "the input is nested too deeply to be read (a malformed file?)"
+    else:
+        text = str(err) or type(err).__name__
+        if not isinstance(err, (DyadmodelError, ValueError)):
+            text = f"{type(err).__name__}: {text}"
+    return " ".join(text.split())
+
+
+def _number(text: str, what: str) -> float:
+    """``text`` as a finite float (``float`` parsing only: nothing is evaluated)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise UsageError(f"{what} {text!r} is not a number") from None
+    if not math.isfinite(value):
+        raise UsageError(f"{what} {text!r} is not finite; expected a finite number")
+    return value
+
+
+def _assignments(items: Sequence[str], what: str, *, finite: bool = False) -> dict[str, float]:
+    """``NAME=VALUE`` items as a dict. Values are floats; with ``finite`` they must be
+    finite here (inputs), else the model's parameter check says why (parameters)."""
     out: dict[str, float] = {}
     for item in items:
         name, sep, text = item.partition("=")
         if not sep or not name.strip():
             raise UsageError(f"--{what} {item!r}: expected NAME=VALUE, e.g. anxiety_gain_1=2.5")
+        if finite:
+            out[name.strip()] = _number(text, f"--{what} {name.strip()}: value")
+            continue
         try:
             out[name.strip()] = float(text)
         except ValueError:
@@ -77,10 +158,7 @@ def _cmd_models(args) -> int:
 def _get_model(name: str):
     from dyadmodel import models
 
-    try:
-        return models.get(name)
-    except models.ModelNotFoundError as err:
-        raise UsageError(str(err)) from None
+    return models.get(name)
 
 
 def _cmd_describe(args) -> int:
@@ -88,20 +166,49 @@ def _cmd_describe(args) -> int:
     return 0
 
 
+def _check_inputs(model, inputs: dict[str, float]) -> dict[str, float]:
+    """Known input names with values the input accepts (its own ``check`` when it has
+    one: bounds and meaning)."""
+    known = {u.name: u for u in model.inputs}
+    for name, value in inputs.items():
+        if name not in known:
+            valid = ", ".join(known) or "none"
+            raise UsageError(
+                f"--input {name}: unknown input for model {model.name!r}; valid inputs: {valid}"
+            )
+        check = getattr(known[name], "check", None)
+        if callable(check):
+            inputs[name] = float(check(value))
+    return inputs
+
+
+def completeness_text(eqs, model) -> str:
+    """The sentence saying how far the list of equilibria is proved complete.
+
+    Uses the set's own statement (``completeness`` or ``scope``) when it has one;
+    otherwise says where the search ran.
+    """
+    for attr in ("completeness", "scope"):
+        text = getattr(eqs, attr, None)
+        if isinstance(text, str) and text:
+            return text
+    dom = ", ".join(
+        f"{n} in [{lo:g}, {hi:g}]" for n, (lo, hi) in zip(model.state_names, eqs.domain)
+    )
+    verdict = (
+        "COMPLETE: no other equilibrium" if eqs.complete else "INCOMPLETE: there may be others"
+    )
+    return f"{verdict} in {dom} ({eqs.method})."
+
+
 def _cmd_analyze(args) -> int:
-    from dyadmodel import ParameterError, equilibria
+    from dyadmodel import equilibria
 
     model = _get_model(args.model)
     values = _assignments(args.param, "param")
-    inputs = _assignments(args.input, "input")
-    try:
-        p = model.preset(args.preset, **values) if args.preset else model.params(values)
-    except ParameterError as err:
-        raise UsageError(str(err)) from None
-    try:
-        eqs = equilibria(model, p, inputs=inputs or None)
-    except ValueError as err:
-        raise UsageError(str(err)) from None
+    inputs = _check_inputs(model, _assignments(args.input, "input", finite=True))
+    p = model.preset(args.preset, **values) if args.preset else model.params(values)
+    eqs = equilibria(model, p, inputs=inputs or None)
     print(f"{model.name}: {model.title}")
     changed = {k: v for k, v in p.items() if v != model.parameter(k).default}
     print("parameters: " + (", ".join(f"{k}={v:g}" for k, v in changed.items()) or "defaults"))
@@ -110,15 +217,9 @@ def _cmd_analyze(args) -> int:
     print()
     print(analyze_table(eqs, model) if len(eqs) else "(no equilibria in the domain)")
     print()
-    dom = ", ".join(
-        f"{n} in [{lo:g}, {hi:g}]" for n, (lo, hi) in zip(model.state_names, eqs.domain)
-    )
     if eqs.degenerate:
         print(f"degenerate: {eqs.degenerate}")
-    verdict = (
-        "COMPLETE: no other equilibrium" if eqs.complete else "INCOMPLETE: there may be others"
-    )
-    print(f"{verdict} in {dom} ({eqs.method}).")
+    print(completeness_text(eqs, model))
     if len(eqs.undecided):
         print(f"{len(eqs.undecided)} undecided box(es) remain; raise max_boxes to search them.")
     return 0
@@ -158,7 +259,7 @@ def _cmd_explore(args) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = OneLineArgumentParser(
         prog="dyadmodel",
         description="The pursuer-distancer pattern in couples as a dynamical system.",
     )
@@ -211,20 +312,48 @@ _DELEGATED = {
     "bifurcation": _cmd_bifurcation,
     "explore": _cmd_explore,
 }
+_COMMANDS = ("models", "describe", "analyze", "figures", *_DELEGATED)
+
+
+def _fail(prog: str, err: BaseException) -> int:
+    print(f"{prog}: error: {error_line(err)}", file=sys.stderr)
+    return EXIT_USAGE
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    argv = list(sys.argv[1:] if argv is None else argv)
-    if argv and argv[0] in _DELEGATED:
-        # these subcommands own their argument parsing (options may come first)
-        return _DELEGATED[argv[0]](argparse.Namespace(rest=argv[1:]))
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    """Run the command line; returns the exit status.
+
+    0 on success; 2 with one line ``dyadmodel <command>: error: ...`` on stderr for any
+    bad input (an unknown name or option, a value that is not a finite number or is out
+    of bounds, a file that cannot be read or written, a malformed file, a budget that a
+    value would exceed); 130 with one line after Ctrl-C; a subcommand's own status
+    otherwise (e.g. 1 when ``simulate``'s solver failed). An error of another kind is an
+    internal bug and keeps its traceback.
+    """
+    argv = [str(a) for a in (sys.argv[1:] if argv is None else argv)]
+    command = argv[0] if argv and argv[0] in _COMMANDS else None
+    prog = f"dyadmodel {command}" if command else "dyadmodel"
     try:
-        return args.func(args)
+        with _one_line_argparse_errors():
+            if command in _DELEGATED:
+                # these subcommands own their argument parsing (options may come first)
+                return _DELEGATED[command](argparse.Namespace(rest=argv[1:]))
+            args = build_parser().parse_args(argv)
+            return args.func(args)
     except UsageError as err:
-        print(f"dyadmodel {args.command}: error: {err}", file=sys.stderr)
-        return 2
+        return _fail(err.prog or prog, err)
+    except KeyboardInterrupt:
+        print(f"{prog}: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except (DyadmodelError, ValueError, OSError, RecursionError) as err:
+        # bad input met below the command line: a value out of range, a path that
+        # cannot be written, a file nested too deeply, a budget too small for it
+        return _fail(prog, err)
+    except SystemExit as done:  # --help and --version print and exit 0
+        code = done.code
+        if isinstance(code, str):
+            print(code, file=sys.stderr)
+        return code if isinstance(code, int) else (0 if code is None else 1)
 
 
 if __name__ == "__main__":

@@ -10,16 +10,49 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-__all__ = ["bifurcation_parser", "cli_bifurcation"]
+from dyadmodel.cli import (
+    EXIT_INTERRUPTED,
+    EXIT_USAGE,
+    OneLineArgumentParser,
+    UsageError,
+    error_line,
+)
+from dyadmodel.cli import _assignments as _cli_assignments
+from dyadmodel.cli import _number as _cli_number
+from dyadmodel.errors import DyadmodelError
+
+__all__ = ["MAX_SEEDS", "bifurcation_parser", "cli_bifurcation"]
+
+#: The most seed values ``--seeds`` accepts: each seeds a full equilibrium search, so
+#: this bounds the work of one command (the default is 5).
+MAX_SEEDS = 200
 
 
-class _UsageError(Exception):
-    pass
+def _seeds(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a whole number; expected 1 to {MAX_SEEDS}"
+        ) from None
+    if not 1 <= n <= MAX_SEEDS:
+        raise argparse.ArgumentTypeError(f"{text!r}: expected a whole number from 1 to {MAX_SEEDS}")
+    return n
+
+
+def _step(text: str) -> float:
+    try:
+        v = _cli_number(text, "")
+    except UsageError as err:
+        raise argparse.ArgumentTypeError(str(err).strip()) from None
+    if v <= 0:
+        raise argparse.ArgumentTypeError(f"{text!r}: expected a positive step")
+    return v
 
 
 def bifurcation_parser(parser: argparse.ArgumentParser | None = None) -> argparse.ArgumentParser:
     """The arguments of ``dyadmodel bifurcation`` (added to ``parser`` if given)."""
-    p = parser or argparse.ArgumentParser(
+    p = parser or OneLineArgumentParser(
         prog="dyadmodel bifurcation",
         description="Continue every equilibrium branch in one parameter and print the "
         "folds, Hopf points and branch points with the stability change across each.",
@@ -31,28 +64,16 @@ def bifurcation_parser(parser: argparse.ArgumentParser | None = None) -> argpars
                    help="another parameter's value")  # fmt: skip
     p.add_argument("--input", "-u", action="append", default=[], metavar="NAME=VALUE")
     p.add_argument("--preset", help="start from a named parameter region of the model")
-    p.add_argument("--seeds", type=int, default=None, help="seed values in the span (5)")
-    p.add_argument("--ds-max", type=float, default=None, help="largest arclength step (0.05)")
+    p.add_argument(
+        "--seeds",
+        type=_seeds,
+        default=None,
+        help=f"seed values in the span (5; at most {MAX_SEEDS})",
+    )
+    p.add_argument("--ds-max", type=_step, default=None, help="largest arclength step (0.05)")
     p.add_argument("--xpp", metavar="FILE", help="also write an XPPAUT .ode file")
     p.add_argument("--auto", metavar="DIR", help="also write AUTO-07p files into DIR")
     return p
-
-
-def _number(text: str, what: str) -> float:
-    try:
-        return float(text)
-    except ValueError:
-        raise _UsageError(f"{what} {text!r} is not a number") from None
-
-
-def _assignments(items: Sequence[str], what: str) -> dict[str, float]:
-    out = {}
-    for item in items:
-        name, sep, text = item.partition("=")
-        if not sep or not name.strip():
-            raise _UsageError(f"--{what} {item!r}: expected NAME=VALUE, e.g. avoidance_gain_2=2.5")
-        out[name.strip()] = _number(text, f"--{what} {name.strip()}:")
-    return out
 
 
 def cli_bifurcation(argv: Sequence[str] | None = None) -> int:
@@ -71,40 +92,38 @@ def cli_bifurcation(argv: Sequence[str] | None = None) -> int:
     ...
     0
     """
-    args = bifurcation_parser().parse_args(argv)
     try:
-        return _run(args)
-    except _UsageError as err:
-        print(f"dyadmodel bifurcation: error: {err}", file=sys.stderr)
-        return 2
+        return _run(bifurcation_parser().parse_args(argv))
+    except KeyboardInterrupt:
+        print("dyadmodel bifurcation: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except (DyadmodelError, ValueError, OSError, RecursionError) as err:
+        # a bad argument, a value the continuation refuses, an unwritable --xpp/--auto path
+        print(f"dyadmodel bifurcation: error: {error_line(err)}", file=sys.stderr)
+        return EXIT_USAGE
 
 
 def _run(args) -> int:
     from dyadmodel import models
+    from dyadmodel.cli import _check_inputs
     from dyadmodel.continuation._branch import continuation
     from dyadmodel.continuation._export import auto_files, xppaut_ode
     from dyadmodel.continuation._types import ContinuationOptions
-    from dyadmodel.model import ParameterError
 
-    try:
-        model = models.get(args.model)
-    except models.ModelNotFoundError as err:
-        raise _UsageError(str(err)) from None
-    values = _assignments(args.set, "set")
-    inputs = _assignments(args.input, "input")
-    span = tuple(_number(v, "--span value") for v in args.span)
+    model = models.get(args.model)
+    values = _cli_assignments(args.set, "set")
+    inputs = _check_inputs(model, _cli_assignments(args.input, "input", finite=True))
+    span = tuple(_cli_number(v, "--span value") for v in args.span)
     kw = {}
     if args.seeds is not None:
         kw["seeds"] = args.seeds
     if args.ds_max is not None:
         kw["ds_max"] = args.ds_max
         kw["ds"] = min(ContinuationOptions.ds, args.ds_max)
-    try:
-        opts = ContinuationOptions(**kw)
-        p = model.preset(args.preset, **values) if args.preset else model.params(values)
-        d = continuation(model, p, args.param, span, opts, inputs=inputs or None)
-    except (ParameterError, ValueError) as err:
-        raise _UsageError(str(err)) from None
+    opts = ContinuationOptions(**kw)
+    p = model.preset(args.preset, **values) if args.preset else model.params(values)
+    model.parameter(args.param)  # an unknown name: the list of valid ones
+    d = continuation(model, p, args.param, span, opts, inputs=inputs or None)
     print(f"{model.name}: continuation in {args.param} from {span[0]:g} to {span[1]:g}")
     changed = {k: v for k, v in p.items() if k != args.param and v != model.parameter(k).default}
     print("parameters: " + (", ".join(f"{k}={v:g}" for k, v in changed.items()) or "defaults"))
