@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import math
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -12,16 +13,26 @@ from dash.exceptions import PreventUpdate
 
 import dyadmodel as dm
 from dyadmodel.app import _compute as C
-from dyadmodel.model import Model, ParameterError
+from dyadmodel.app import _guard as G
+from dyadmodel.app._guard import DeadlineExceeded, ExplorerLimits
+from dyadmodel.errors import DyadmodelError
+from dyadmodel.model import Model
 
 __all__ = [
+    "EXPORTS_PER_MINUTE",
+    "ExplorerLimits",
     "compute_bifurcation",
     "compute_portrait",
     "compute_stress",
     "create_app",
     "launch_trajectory",
+    "too_long",
     "update_params",
 ]
+
+#: Default budgets of the server (see `ExplorerLimits`).
+LIMITS = ExplorerLimits()
+EXPORTS_PER_MINUTE = LIMITS.exports_per_minute
 
 DEFAULT_MODEL = "pursuer-distancer-2d"
 LAYERS = {
@@ -59,9 +70,32 @@ def _alert_style(text: str) -> dict:
 
 def _describe(err: Exception) -> str:
     """The message of an expected error; the type too for an unexpected one."""
-    if isinstance(err, (ParameterError, C.ViewError)):
+    if isinstance(err, (DyadmodelError, C.ViewError)):
         return str(err)
     return f"{type(err).__name__}: {err}"
+
+
+#: What to try when a panel ran out of time, by panel.
+_TRY = {
+    "portrait": "turning off the basins and separatrices, clearing the trajectories, or "
+    "other parameter values",
+    "bifurcation diagram": "another bifurcation parameter, or values closer to the defaults",
+    "stress response": "a smaller size, a shorter duration or an earlier start",
+    "export": "turning off the basin shading",
+    "equilibria": "other parameter values",
+}
+
+
+def too_long(what: str, seconds: float) -> str:
+    """The message shown when the work of a panel ran out of its time budget."""
+    return f"the {what} took too long (over {seconds:g} s) — try {_TRY.get(what, 'again')}"
+
+
+def _within(seconds: float | None, work: Callable[[], Any]) -> Any:
+    """``work()`` with a deadline of ``seconds`` (None: no deadline)."""
+    if seconds is None:
+        return work()
+    return G.run_with_deadline(seconds, work)
 
 
 # ---------------------------------------------------------------------------------------
@@ -103,7 +137,7 @@ def update_params(
         else:
             raise PreventUpdate
         model.params(values)  # the combination, too
-    except (ParameterError, dm.attachment.AttachmentInputError) as err:
+    except (DyadmodelError, dm.attachment.AttachmentInputError) as err:
         no = [dash.no_update] * len(slider_ids)
         return (
             no,
@@ -145,15 +179,23 @@ def compute_portrait(
     x: str,
     y: str,
     starts: Sequence[Sequence[float]],
+    *,
+    seconds: float | None = LIMITS.deadline_seconds,
 ) -> tuple[Any, list, str, str]:
-    """Figure, equilibria table rows, completeness sentence, message."""
+    """Figure, equilibria table rows, completeness sentence, message.
+
+    The work has ``seconds`` (None: unlimited); past it the message says so.
+    """
     model = dm.models.get(model_name)
     if x == y:
         return dash.no_update, dash.no_update, dash.no_update, "choose two different states"
     try:
-        fig, eqs, problems = C.portrait_view(
-            model, values, x, y, layers=layers or (), starts=starts or ()
+        fig, eqs, problems = _within(
+            seconds,
+            lambda: C.portrait_view(model, values, x, y, layers=layers or (), starts=starts or ()),
         )
+    except DeadlineExceeded:
+        return dash.no_update, dash.no_update, dash.no_update, too_long("portrait", seconds)
     except Exception as err:  # a UI boundary: show any failure, keep the page alive
         return (
             dash.no_update,
@@ -189,11 +231,19 @@ def launch_trajectory(
 
 
 def compute_bifurcation(
-    model_name: str, values: Mapping[str, float], param: str, state: str
+    model_name: str,
+    values: Mapping[str, float],
+    param: str,
+    state: str,
+    *,
+    seconds: float | None = LIMITS.deadline_seconds,
 ) -> tuple[Any, str]:
+    """The bifurcation diagram and a message (the work has ``seconds``)."""
     model = dm.models.get(model_name)
     try:
-        return C.bifurcation_figure(model, values, param, state), ""
+        return _within(seconds, lambda: C.bifurcation_figure(model, values, param, state)), ""
+    except DeadlineExceeded:
+        return dash.no_update, too_long("bifurcation diagram", seconds)
     except Exception as err:  # a UI boundary: show any failure, keep the page alive
         return dash.no_update, f"the bifurcation diagram could not be computed: {_describe(err)}"
 
@@ -208,20 +258,34 @@ def compute_stress(
     intervention: str | None = None,
     intervention_start: Any = 10,
     intervention_strength: Any = None,
+    *,
+    seconds: float | None = LIMITS.deadline_seconds,
+    max_time: float = LIMITS.max_pulse_time,
 ) -> tuple[Any, str, str]:
+    """The stress response figure, the outcome sentence and a message.
+
+    Typed values are checked first (numbers, times in [0, ``max_time``], a size the
+    model's stress input accepts); the simulation then has ``seconds``.
+    """
     model = dm.models.get(model_name)
     try:
-        fig, text = C.stress_view(
-            model,
-            values,
-            start,
-            duration,
-            size,
-            start_from=start_from,
-            intervention=intervention,
-            intervention_start=intervention_start,
-            intervention_strength=intervention_strength,
+        fig, text = _within(
+            seconds,
+            lambda: C.stress_view(
+                model,
+                values,
+                start,
+                duration,
+                size,
+                start_from=start_from,
+                intervention=intervention,
+                intervention_start=intervention_start,
+                intervention_strength=intervention_strength,
+                max_time=max_time,
+            ),
         )
+    except DeadlineExceeded:
+        return dash.no_update, dash.no_update, too_long("stress response", seconds)
     except Exception as err:  # a UI boundary: show any failure, keep the page alive
         return dash.no_update, dash.no_update, _describe(err)
     return fig, text, ""
@@ -552,7 +616,10 @@ def _page(
 
 
 def create_app(
-    model_name: str = DEFAULT_MODEL, *, export_dir: str | Path = "dyadmodel-exports"
+    model_name: str = DEFAULT_MODEL,
+    *,
+    export_dir: str | Path = "dyadmodel-exports",
+    limits: ExplorerLimits = LIMITS,
 ) -> dash.Dash:
     """The explorer for ``model_name`` (the address may ask for another model).
 
@@ -562,8 +629,17 @@ def create_app(
         A registered model, shown when the address names none.
     export_dir : path
         Where the export button writes the view (HTML, PNG, provenance JSON).
+    limits : ExplorerLimits
+        The server's budgets: the time each callback may compute, exports per minute,
+        the largest request. Malformed callback requests are answered with 400.
     """
     dm.models.get(model_name)  # fail now, with the list of models, on a typo
+    if not isinstance(limits, ExplorerLimits):
+        raise dm.errors.InvalidTypeError(
+            f"limits = {limits!r}; expected a dyadmodel.app.ExplorerLimits"
+        )
+    seconds = limits.deadline_seconds
+    exports = G.RateLimiter(limits.exports_per_minute, 60.0)
     app = dash.Dash(__name__, title="dyadmodel explorer", suppress_callback_exceptions=True)
     app.layout = html.Div(
         [
@@ -574,10 +650,24 @@ def create_app(
         style={"fontFamily": "system-ui, sans-serif", "margin": "8px"},
     )
 
+    def _model(name: Any) -> Model:
+        return dm.models.get(G.expect_model_name(name))
+
+    def _state(model: Model, name: Any) -> str:
+        if name not in model.state_names:
+            raise G.BadCallbackRequest(
+                f"state {str(name)[:100]!r}: expected one of {', '.join(model.state_names)}"
+            )
+        return name
+
     @app.callback(Output("page", "children"), Input("url", "pathname"), State("url", "search"))
+    @G.callback_body
     def render(_pathname, search):
-        model, values, x, y, problems = C.parse_query(search, model_name)
-        view, view_problems = C.parse_view(search)
+        search = G.expect_text(search, "url search")
+        model, values, x, y, problems = C.parse_query(
+            search if isinstance(search, str) else None, model_name
+        )
+        view, view_problems = C.parse_view(search if isinstance(search, str) else None)
         return _page(model, values, x, y, [*problems, *view_problems], view)
 
     @app.callback(
@@ -586,10 +676,11 @@ def create_app(
         State("model-name", "data"),
         prevent_initial_call=True,
     )
+    @G.callback_body
     def switch_model(new, current):
         if not new or new == current:
             raise PreventUpdate
-        return f"/?model={new}"
+        return f"/?model={G.expect_model_name(new)}"
 
     @app.callback(
         Output({"type": "slider", "param": ALL}, "value"),
@@ -607,18 +698,35 @@ def create_app(
         State("model-name", "data"),
         prevent_initial_call=True,
     )
+    @G.callback_body
     def on_params(slider_values, text_values, scores, slider_ids, text_ids, stored, name):
+        model = _model(name)
+        for ids, vals, what in (
+            (slider_ids, slider_values, "sliders"),
+            (text_ids, text_values, "typed values"),
+        ):
+            G.expect_list(ids, what, dict)
+            G.expect_list(vals, what)
+            if len(ids) != len(vals) or any(
+                i.get("param") not in model.parameter_names for i in ids
+            ):
+                raise G.BadCallbackRequest(f"{what}: ids and values do not match the model")
+            for v in vals:
+                G.expect_text(v, what)
+        G.expect_list(scores, "attachment scores", (int, float, type(None)))
+        G.expect_number_map(stored, "stored parameters")
+        triggered = dash.ctx.triggered_id
+        if triggered is not None and not isinstance(triggered, Mapping):
+            raise PreventUpdate
         out = update_params(
-            name,
-            dash.ctx.triggered_id,
-            slider_ids,
-            slider_values,
-            text_ids,
-            text_values,
-            scores,
-            stored,
+            name, triggered, slider_ids, slider_values, text_ids, text_values, scores, stored
         )
         return (*out, _alert_style(out[-1]))
+
+    def _portrait_args(model, values, layers, x, y, starts):
+        G.expect_number_map(values, "stored parameters")
+        G.expect_list(layers, "layers", str)
+        return _state(model, x), _state(model, y), G.expect_starts(starts, model.n_states)
 
     @app.callback(
         Output("portrait", "figure"),
@@ -633,8 +741,12 @@ def create_app(
         Input("starts", "data"),
         State("model-name", "data"),
     )
+    @G.callback_body
     def on_portrait(values, layers, x, y, starts, name):
-        fig, rows, complete, msg = compute_portrait(name, values, layers, x, y, starts)
+        x, y, starts = _portrait_args(_model(name), values, layers, x, y, starts)
+        fig, rows, complete, msg = compute_portrait(
+            name, values, layers, x, y, starts, seconds=seconds
+        )
         table = dash.no_update if rows is dash.no_update else _table(rows)
         return fig, table, complete, msg, _alert_style(msg)
 
@@ -649,10 +761,20 @@ def create_app(
         State("model-name", "data"),
         prevent_initial_call=True,
     )
+    @G.callback_body
     def on_click(click, _clear, x, y, values, starts, name):
         if dash.ctx.triggered_id != "portrait":
             return []
-        return launch_trajectory(name, click, values, x, y, starts)
+        model = _model(name)
+        x, y, starts = _portrait_args(model, values, [], x, y, starts)
+        if click is not None and not isinstance(click, Mapping):
+            raise G.BadCallbackRequest("clickData: expected an object")
+        try:
+            return _within(seconds, lambda: launch_trajectory(name, click, values, x, y, starts))
+        except DeadlineExceeded:
+            raise PreventUpdate from None
+        except DyadmodelError:  # parameters the model refuses: the portrait says why
+            raise PreventUpdate from None
 
     @app.callback(
         Output("bifurcation", "figure"),
@@ -663,8 +785,13 @@ def create_app(
         Input("x-state", "value"),
         State("model-name", "data"),
     )
+    @G.callback_body
     def on_bifurcation(values, param, x, name):
-        fig, msg = compute_bifurcation(name, values, param, x)
+        model = _model(name)
+        G.expect_number_map(values, "stored parameters")
+        if param not in model.parameter_names:
+            raise G.BadCallbackRequest(f"bifurcation parameter {str(param)[:100]!r} unknown")
+        fig, msg = compute_bifurcation(name, values, param, _state(model, x), seconds=seconds)
         return fig, msg, _alert_style(msg)
 
     @app.callback(
@@ -682,9 +809,32 @@ def create_app(
         Input("intervention-strength", "value"),
         State("model-name", "data"),
     )
+    @G.callback_body
     def on_stress(values, start, duration, size, start_from, iv, iv_start, iv_strength, name):
+        _model(name)
+        G.expect_number_map(values, "stored parameters")
+        for v, what in (
+            (start, "stress start"),
+            (duration, "stress duration"),
+            (size, "stress size"),
+            (start_from, "start at"),
+            (iv, "intervention"),
+            (iv_start, "intervention start"),
+            (iv_strength, "intervention strength"),
+        ):
+            G.expect_text(v, what)
         fig, text, msg = compute_stress(
-            name, values, start, duration, size, start_from, iv, iv_start, iv_strength
+            name,
+            values,
+            start,
+            duration,
+            size,
+            start_from,
+            iv,
+            iv_start,
+            iv_strength,
+            seconds=seconds,
+            max_time=limits.max_pulse_time,
         )
         return fig, text, msg, _alert_style(msg)
 
@@ -694,10 +844,13 @@ def create_app(
         State("model-name", "data"),
         prevent_initial_call=True,
     )
+    @G.callback_body
     def on_start_choices(values, name):
+        model = _model(name)
+        G.expect_number_map(values, "stored parameters")
         try:
-            return C.start_choices(dm.models.get(name), values)
-        except Exception:  # a UI boundary: keep the previous options
+            return _within(seconds, lambda: C.start_choices(model, values))
+        except (Exception, DeadlineExceeded):  # a UI boundary: keep the previous options
             return dash.no_update
 
     @app.callback(
@@ -709,8 +862,15 @@ def create_app(
         State("model-name", "data"),
         prevent_initial_call=True,
     )
+    @G.callback_body
     def on_url(values, x, y, layers, name):
-        return C.query_string(dm.models.get(name), values, x, y, layers or [])
+        model = _model(name)
+        G.expect_number_map(values, "stored parameters")
+        layers = G.expect_list(layers, "layers", str)
+        try:
+            return C.query_string(model, values, _state(model, x), _state(model, y), layers)
+        except KeyError as err:  # a parameter missing from the stored set
+            raise G.BadCallbackRequest(f"stored parameters: {err} missing") from None
 
     @app.callback(
         Output("export-message", "children"),
@@ -723,14 +883,23 @@ def create_app(
         State("model-name", "data"),
         prevent_initial_call=True,
     )
+    @G.callback_body
     def on_export(_n, values, layers, x, y, starts, name):
-        model = dm.models.get(name)
-        try:
+        model = _model(name)
+        x, y, starts = _portrait_args(model, values, layers, x, y, starts)
+        wait = exports.acquire()
+        if wait:
+            return (
+                f"export refused: at most {limits.exports_per_minute} exports per minute on "
+                f"this server; try again in {math.ceil(wait)} s"
+            )
+
+        def work():
             fig, _eqs, _ = C.portrait_view(
                 model, values, x, y, layers=layers or (), starts=starts or ()
             )
             query = C.query_string(model, values, x, y, layers or [])
-            files, note = C.export_view(
+            return C.export_view(
                 fig,
                 export_dir,
                 model=model,
@@ -742,10 +911,16 @@ def create_app(
                     "trajectory_starts": starts or [],
                 },
             )
+
+        try:
+            files, note = _within(seconds, work)
+        except DeadlineExceeded:
+            return f"export failed: {too_long('export', seconds)}"
         except Exception as err:  # a UI boundary: show any failure, keep the page alive
             return f"export failed: {_describe(err)}"
         return f"written: {', '.join(str(f) for f in files)}" + (f" — {note}" if note else "")
 
+    G.guard_callbacks(app, limits)
     return app
 
 

@@ -3,14 +3,30 @@
 from __future__ import annotations
 
 import argparse
+import ipaddress
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
-__all__ = ["cli_explore", "main"]
+__all__ = ["cli_explore", "is_loopback", "main", "network_warning"]
+
+
+def _port(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a whole number; expected a port from 1 to 65535"
+        ) from None
+    if not 1 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{text!r}: expected a port from 1 to 65535")
+    return port
 
 
 def _parser() -> argparse.ArgumentParser:
-    ap = argparse.ArgumentParser(
+    from dyadmodel.cli import OneLineArgumentParser
+
+    ap = OneLineArgumentParser(
         prog="dyadmodel explore",
         description="Interactive phase-plane explorer in the browser (a Dash app).",
     )
@@ -18,9 +34,10 @@ def _parser() -> argparse.ArgumentParser:
     ap.add_argument(
         "--host",
         default="127.0.0.1",
-        help="address to bind (default 127.0.0.1: this machine only)",
+        help="address to bind (default 127.0.0.1: this machine only; any other address "
+        "lets anyone who can reach it use the explorer and write exports)",
     )
-    ap.add_argument("--port", type=int, default=8050, help="port (default 8050)")
+    ap.add_argument("--port", type=_port, default=8050, help="port, 1-65535 (default 8050)")
     ap.add_argument(
         "--export-dir",
         default="dyadmodel-exports",
@@ -29,19 +46,79 @@ def _parser() -> argparse.ArgumentParser:
     return ap
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Parse ``argv``, print the address and serve until interrupted. Returns 0."""
-    args = _parser().parse_args(argv)
-    import dyadmodel as dm
-    from dyadmodel.app._app import create_app
-
+def is_loopback(host: str) -> bool:
+    """True when ``host`` only accepts connections from this machine (127.0.0.0/8, ::1,
+    'localhost')."""
+    name = host.strip().strip("[]").lower()
+    if name == "localhost":
+        return True
     try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False  # a host name or a wildcard such as 0.0.0.0: reachable from others
+
+
+def network_warning(host: str, export_dir: str | Path, exports_per_minute: int) -> str | None:
+    """The warning printed when the explorer is served beyond this machine (None on a
+    loopback address)."""
+    if is_loopback(host):
+        return None
+    return (
+        f"warning: serving on {host}, not on this machine only: anyone who can reach this "
+        f"address can use the explorer and write exports into {str(export_dir)!r} "
+        f"(at most {exports_per_minute} per minute); use --host 127.0.0.1 to keep it private"
+    )
+
+
+def _check_export_dir(path: str) -> None:
+    """Refuse an export directory that can never be written (a file, or under a parent
+    that is a file); a missing one is created at the first export."""
+    from dyadmodel.cli import UsageError
+
+    p = Path(path)
+    if p.exists() and not p.is_dir():
+        raise UsageError(f"--export-dir {path!r} is a file; expected a directory", prog=None)
+    for parent in p.absolute().parents:
+        if parent.exists():
+            if not parent.is_dir():
+                raise UsageError(f"--export-dir {path!r}: {str(parent)!r} is not a directory")
+            break
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Parse ``argv``, print the address and serve until interrupted.
+
+    Returns 0 after Ctrl-C, 2 with one line on stderr for a bad argument (unknown model,
+    port outside 1-65535, an export directory that is a file, an address that cannot be
+    bound).
+    """
+    from dyadmodel.app._app import EXPORTS_PER_MINUTE, create_app
+    from dyadmodel.cli import EXIT_USAGE, UsageError, error_line
+    from dyadmodel.errors import DyadmodelError
+
+    prog = "dyadmodel explore"
+    try:
+        args = _parser().parse_args(argv)
+        _check_export_dir(args.export_dir)
         app = create_app(args.model, export_dir=args.export_dir)
-    except dm.models.ModelNotFoundError as err:
-        print(f"dyadmodel explore: {err.args[0]}", file=sys.stderr)
-        return 2
+    except (UsageError, DyadmodelError, ValueError, OSError) as err:
+        print(f"{prog}: error: {error_line(err)}", file=sys.stderr)
+        return EXIT_USAGE
+    warning = network_warning(args.host, args.export_dir, EXPORTS_PER_MINUTE)
+    if warning:
+        print(warning, file=sys.stderr, flush=True)
     print(f"dyadmodel explorer: http://{args.host}:{args.port}/ (Ctrl+C to stop)", flush=True)
-    app.run(host=args.host, port=args.port, debug=False)
+    try:
+        app.run(host=args.host, port=args.port, debug=False)
+    except KeyboardInterrupt:
+        return 0
+    except (OSError, SystemExit) as err:  # the port is taken, the address is not ours
+        detail = error_line(err) if isinstance(err, OSError) else "the server could not start"
+        print(
+            f"{prog}: error: cannot serve on {args.host}:{args.port}: {detail}",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
     return 0
 
 

@@ -39,6 +39,7 @@ __all__ = [
     "backward_trajectory",
     "bifurcation_figure",
     "build_intervention",
+    "check_stress_size",
     "click_grid_trace",
     "display_range",
     "equilibrium_rows",
@@ -67,6 +68,10 @@ BACKWARD_MARGIN = 0.5  # the backward box: the domain enlarged by half its width
 VIEW_TOGGLES = ("field", "nullclines", "separatrices", "basins", "backward")
 DEFAULT_VIEW = ("field", "nullclines", "separatrices")
 PORTRAIT_SIZE = (600, 540)
+#: Largest stress-pulse start, duration and intervention start typed in the page.
+MAX_PULSE_TIME = 1000.0
+#: Largest |stress pulse size| when the model's stress input declares no bounds.
+MAX_STRESS_SIZE = 100.0
 
 
 class ViewError(InvalidInputError):
@@ -707,8 +712,14 @@ def stress_view(
     intervention: str | None = None,
     intervention_start: Any = 10,
     intervention_strength: Any = None,
+    max_time: float = MAX_PULSE_TIME,
 ) -> tuple[go.Figure, str]:
     """The response to a stress pulse (and an intervention), and where it settles.
+
+    Start, duration and intervention start must lie in [0, ``max_time``] (the run
+    lasts at most about ``2 max_time + 100``), and the size must be a value the model's
+    stress input accepts (`check_stress_size`), so that no typed value starts unbounded
+    work.
 
     The run starts at the slice state (the balanced equilibrium) or at the stable
     equilibrium named by ``start_from``. ``intervention`` is a key of `INTERVENTIONS`
@@ -725,11 +736,21 @@ def stress_view(
             f"stress pulse start = {start!r}, duration = {duration!r}, size = {size!r}: "
             "expected three numbers"
         ) from None
-    if not (math.isfinite(t0) and math.isfinite(dur) and math.isfinite(amp)) or t0 < 0 or dur <= 0:
+    if not (math.isfinite(t0) and math.isfinite(dur) and math.isfinite(amp)):
         raise ViewError(
-            f"stress pulse start = {t0:g}, duration = {dur:g}: expected start >= 0 and "
-            "duration > 0 (finite)"
+            f"stress pulse start = {start!r}, duration = {duration!r}, size = {size!r}: "
+            "expected finite numbers"
         )
+    if t0 < 0 or dur <= 0:
+        raise ViewError(
+            f"stress pulse start = {t0:g}, duration = {dur:g}: expected start >= 0 and duration > 0"
+        )
+    if t0 > max_time or dur > max_time:
+        raise ViewError(
+            f"stress pulse start = {t0:g}, duration = {dur:g}: expected at most {max_time:g} "
+            "each (the explorer's time window)"
+        )
+    amp = check_stress_size(model, amp)
     pset = model.params(dict(values))
     x0 = _start_state(model, pset, start_from)
     t_end = t0 + dur + 60.0
@@ -744,10 +765,11 @@ def stress_view(
             )
         except ValueError:
             ti = strength = math.nan
-        if not (math.isfinite(ti) and math.isfinite(strength)) or ti < 0:
+        if not (math.isfinite(ti) and math.isfinite(strength)) or not 0 <= ti <= max_time:
             raise ViewError(
                 f"intervention start = {intervention_start!r}, strength = "
-                f"{intervention_strength!r}: expected a start >= 0 and a strength (numbers)"
+                f"{intervention_strength!r}: expected a start in [0, {max_time:g}] and a "
+                "strength (numbers)"
             )
         try:
             iv = build_intervention(model, intervention, ti, strength)
@@ -817,6 +839,27 @@ def stress_view(
     else:
         text = f"At t = {t_end:g}: {np.round(end, 3).tolist()} (no stable equilibrium{after})."
     return fig, text
+
+
+def check_stress_size(model: Model, size: float) -> float:
+    """A stress-pulse size the model's stress input accepts.
+
+    The input's own check (its bounds and meaning, e.g. no negative stress) when it
+    has one; otherwise a finite size with ``|size| <= MAX_STRESS_SIZE``.
+    """
+    stress = model.inputs[0]
+    check = getattr(stress, "check", None)
+    if callable(check):
+        try:
+            return float(check(size))
+        except (ValueError, TypeError) as err:
+            raise ViewError(f"stress pulse size: {err}") from None
+    if not (math.isfinite(size) and abs(size) <= MAX_STRESS_SIZE):
+        raise ViewError(
+            f"stress pulse size = {size:g}: expected a number between {-MAX_STRESS_SIZE:g} "
+            f"and {MAX_STRESS_SIZE:g}"
+        )
+    return float(size)
 
 
 def slice_label(model: Model, pset: ParameterSet) -> str:

@@ -305,7 +305,7 @@ def test_bad_intervention_input_is_a_message():
     _, _, msg = A.compute_stress(
         MODEL, DEFAULTS, "10", "10", "0.5", "slice", "self_soothing_1", "soon", "1"
     )
-    assert "expected a start >= 0" in msg
+    assert "expected a start in [0, 1000]" in msg
     _, _, msg = A.compute_stress(
         MODEL, DEFAULTS, "10", "10", "0.5", "slice", "self_soothing_1", "10", "-1"
     )
