@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 import sympy as sp
 
-from dyadmodel.errors import InvalidInputError
+from dyadmodel.errors import InvalidInputError, NotFoundError
 
 __all__ = [
     "Input",
@@ -126,11 +126,17 @@ class State:
     meaning : str
         What the variable measures, in the couple's vocabulary.
     domain : (float, float)
-        The box searched for equilibria and shown by default in plots. States of the
-        flagship models are non-negative intensities.
+        The **plotting range**: what phase portraits, nullclines and the explorer show
+        by default. It is not a limit of the model: equilibria outside it are still
+        found (and marked as outside it).
     unit : str
     latex : str or None
         LaTeX for equations (defaults to sympy's rendering of the name).
+    validity : (float, float)
+        The **domain of validity**: the values the state can meaningfully take (either
+        end may be infinite). `dyadmodel.equilibria` searches all of it by default, so
+        "complete" is a claim about this whole region. States of the flagship models
+        are non-negative intensities, ``(0, inf)``; the default is the whole real line.
     """
 
     name: str
@@ -138,6 +144,22 @@ class State:
     domain: tuple[float, float] = (0.0, 5.0)
     unit: str = "intensity (arbitrary units)"
     latex: str | None = None
+    validity: tuple[float, float] = (-math.inf, math.inf)
+
+    def __post_init__(self) -> None:
+        lo, hi = (float(v) for v in self.validity)
+        if math.isnan(lo) or math.isnan(hi) or not lo < hi:
+            raise ModelDefinitionError(
+                f"state {self.name!r}: validity = {self.validity!r}; expected (low, high) "
+                "with low < high (ends may be infinite)"
+            )
+        d_lo, d_hi = (float(v) for v in self.domain)
+        if not (math.isfinite(d_lo) and math.isfinite(d_hi) and d_lo < d_hi):
+            raise ModelDefinitionError(
+                f"state {self.name!r}: plotting range domain = {self.domain!r}; expected "
+                "finite (low, high) with low < high"
+            )
+        object.__setattr__(self, "validity", (lo, hi))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -215,7 +237,23 @@ class Input:
     """A time-varying exogenous input, e.g. external stress ``s(t)``.
 
     Inputs are symbols in the right-hand side whose value is supplied at evaluation
-    time (a number, an array, or by a scenario as a function of time).
+    time (a number, an array, or by a scenario as a function of time). Like parameters,
+    inputs have admissible values: every value supplied (a constant, each element of
+    an array, every value a stress input takes over the time span) is checked with
+    `check`.
+
+    Attributes
+    ----------
+    name : str
+    meaning : str
+    default : float
+    unit : str
+    latex : str or None
+    bounds : (float, float)
+        Admissible values (inclusive; either end may be infinite). Default: any finite
+        number.
+    bound_reason : str
+        Appended to the out-of-bounds error, e.g. why negative stress is refused.
     """
 
     name: str
@@ -223,6 +261,57 @@ class Input:
     default: float = 0.0
     unit: str = "intensity (arbitrary units)"
     latex: str | None = None
+    bounds: tuple[float, float] = (-math.inf, math.inf)
+    bound_reason: str = ""
+
+    def interval_text(self) -> str:
+        lo, hi = self.bounds
+        left = "[" if math.isfinite(lo) else "("
+        right = "]" if math.isfinite(hi) else ")"
+        return f"{left}{_fmt_bound(lo)}, {_fmt_bound(hi)}{right}"
+
+    def check(self, value: Any, where: str = "") -> float:
+        """Return ``value`` as a float, or raise `InvalidInputError` naming the input,
+        the value and the bound (``where`` adds context, e.g. "at t = 3").
+
+        >>> Input("stress", "external stress", bounds=(0.0, math.inf)).check(0.5)
+        0.5
+        """
+        at = f" {where}" if where else ""
+        expected = f"a finite real number in {self.interval_text()}"
+        if isinstance(value, bool) or not isinstance(value, numbers.Real):
+            raise InvalidInputError(
+                f"input {self.name!r}{at} = {value!r:.60} is a {type(value).__name__}; "
+                f"expected {expected}"
+            )
+        try:
+            v = float(value)
+        except OverflowError:
+            v = math.inf if value > 0 else -math.inf
+        if not math.isfinite(v):
+            raise InvalidInputError(
+                f"input {self.name!r}{at} = {v} is not finite; expected {expected}"
+            )
+        lo, hi = self.bounds
+        if lo <= v <= hi:
+            return v
+        reason = f" ({self.bound_reason})" if self.bound_reason else ""
+        which = f"lower bound {lo:g}" if v < lo else f"upper bound {hi:g}"
+        relation = "below" if v < lo else "above"
+        raise InvalidInputError(
+            f"input {self.name!r}{at} = {v:g} is {relation} its {which}{reason}; "
+            f"expected {expected}"
+        )
+
+    def check_array(self, value: np.ndarray, where: str = "") -> None:
+        """`check` every element of a float array (the first bad one is reported)."""
+        lo, hi = self.bounds
+        with np.errstate(invalid="ignore"):
+            bad = ~np.isfinite(value) | (value < lo) | (value > hi)
+        if np.any(bad):
+            k = int(np.argmax(bad.ravel()))
+            index = f"at index {k}" if value.ndim else ""
+            self.check(float(value.ravel()[k]), f"{index} {where}".strip())
 
 
 @dataclasses.dataclass(frozen=True)
@@ -337,10 +426,12 @@ class Model:
         couple's vocabulary ('balanced', 'entrenched', ...); the rule is documented with
         the model. Models without one get an empty label.
     equilibrium_box : callable, optional
-        ``equilibrium_box(params)`` returns a state box proved (in the model's docs) to
-        contain every equilibrium of interest (e.g. all equilibria in the invariant
-        non-negative orthant). `dyadmodel.equilibria` searches it by default, so that
-        "complete" means complete in that whole region, not just in the plotting domain.
+        ``equilibrium_box(params)`` returns a bounded state box proved (in the model's
+        docs) to contain every equilibrium in the states' domain of validity. Models that
+        need no exact algebra (non-rational right-hand sides) use it to make "complete"
+        a claim about the whole domain of validity; without one, `dyadmodel.equilibria`
+        tries to prove such a box itself (interval contraction) and otherwise states
+        that its answer is complete in a finite box only.
     partner_swap : mapping, optional
         For partner-symmetric models: the involution exchanging the partners, as
         ``{"states": {...}, "parameters": {...}}`` name maps (each name maps to its
@@ -479,21 +570,32 @@ class Model:
         try:
             return self.state_names.index(name)
         except ValueError:
-            raise ValueError(
+            raise NotFoundError(
                 f"unknown state {name!r} for model {self.name!r}; valid states: "
                 f"{', '.join(self.state_names)}"
             ) from None
 
     @property
     def domain(self) -> tuple[tuple[float, float], ...]:
-        """The default state box for plotting (and equilibrium search when the model
-        declares no `equilibrium_domain`)."""
+        """The plotting range of every state (what figures show by default)."""
         return tuple(s.domain for s in self.states)
 
+    @property
+    def validity(self) -> tuple[tuple[float, float], ...]:
+        """The domain of validity of every state (ends may be infinite)."""
+        return tuple(s.validity for s in self.states)
+
     def equilibrium_domain(self, params: ParameterSet) -> tuple[tuple[float, float], ...]:
-        """The box `dyadmodel.equilibria` searches by default for these parameters."""
+        """A finite box for sampling around the equilibria: the model's proved
+        `equilibrium_box` when it declares one, the plotting range otherwise."""
+        box = self.equilibrium_box(params)
+        return self.domain if box is None else box
+
+    def equilibrium_box(self, params: ParameterSet) -> tuple[tuple[float, float], ...] | None:
+        """A bounded box proved (in the model's docs) to hold every equilibrium in the
+        domain of validity at these parameters, or None when the model declares none."""
         if self._equilibrium_box is None:
-            return self.domain
+            return None
         return tuple((float(lo), float(hi)) for lo, hi in self._equilibrium_box(params))
 
     # -- symbolic derivations ------------------------------------------------------
@@ -621,7 +723,7 @@ class Model:
         out = {}
         for u, v in zip(self.inputs, self._input_vector(inputs)):
             if np.ndim(v) != 0:
-                raise ValueError(
+                raise InvalidInputError(
                     f"input {u.name!r} must be a single number for {purpose} (got an array of "
                     f"shape {np.shape(v)})"
                 )
@@ -636,22 +738,32 @@ class Model:
             return [u.default for u in self.inputs]
         if not isinstance(inputs, Mapping):
             if len(self.inputs) != 1:
-                raise ValueError(
+                raise InvalidInputError(
                     f"model {self.name!r} has inputs {self.input_names}; pass them as a mapping"
                 )
             inputs = {self.inputs[0].name: inputs}
         unknown = set(inputs) - set(self.input_names)
         if unknown:
-            raise ValueError(
-                f"unknown input(s) {sorted(unknown)} for model {self.name!r}; valid inputs: "
-                f"{', '.join(self.input_names) or '(none)'}"
+            raise NotFoundError(
+                f"unknown input(s) {sorted(unknown, key=repr)} for model {self.name!r}; "
+                f"valid inputs: {', '.join(self.input_names) or '(none)'}"
             )
         out = []
         for u in self.inputs:
-            value = np.asarray(inputs.get(u.name, u.default), dtype=float)
-            if not np.all(np.isfinite(value)):
-                raise ValueError(f"input {u.name!r} = {inputs[u.name]!r} is not finite")
-            out.append(value if value.ndim else float(value))
+            given = inputs.get(u.name, u.default)
+            if np.ndim(given) == 0:
+                scalar = given.item() if isinstance(given, np.generic | np.ndarray) else given
+                out.append(u.check(scalar))
+                continue
+            try:
+                value = np.asarray(given, dtype=float)
+            except (TypeError, ValueError, OverflowError):
+                raise InvalidInputError(
+                    f"input {u.name!r} = {given!r:.60} is not an array of real numbers; "
+                    f"expected finite numbers in {u.interval_text()}"
+                ) from None
+            u.check_array(value)
+            out.append(value)
         return out
 
     # -- compiled numerics ---------------------------------------------------------
@@ -664,9 +776,16 @@ class Model:
         return sp.lambdify(self.all_symbols, list(self.jacobian_expr), modules="numpy", cse=True)
 
     def _states(self, x: Any) -> tuple[np.ndarray, tuple[int, ...]]:
-        arr = np.asarray(x, dtype=float)
+        try:
+            arr = np.asarray(x, dtype=float)
+        except (TypeError, ValueError, OverflowError):
+            raise InvalidInputError(
+                f"state {x!r:.200} is not an array of real numbers; expected shape "
+                f"({self.n_states},) or ({self.n_states}, N) with states "
+                f"{', '.join(self.state_names)}"
+            ) from None
         if arr.ndim == 0 or arr.shape[0] != self.n_states:
-            raise ValueError(
+            raise InvalidInputError(
                 f"state array of shape {arr.shape} does not match model {self.name!r}: expected "
                 f"shape ({self.n_states},) or ({self.n_states}, N) with states "
                 f"{', '.join(self.state_names)}"

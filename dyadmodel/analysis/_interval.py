@@ -22,6 +22,7 @@ from __future__ import annotations
 import dataclasses
 import heapq
 import itertools
+import time
 from collections.abc import Callable, Sequence
 
 import mpmath
@@ -127,11 +128,13 @@ class KrawczykResult:
         exactly one root.
     undecided : list of (n, 2) boxes where the budget ran out.
     boxes : number of boxes processed.
+    timed_out : True when the deadline stopped the search (what is left is undecided).
     """
 
     roots: list
     undecided: list
     boxes: int
+    timed_out: bool = False
 
 
 def _lo_hi(x) -> tuple[float, float]:
@@ -147,6 +150,7 @@ def krawczyk_search(
     *,
     max_boxes: int = 20000,
     min_width: float = 1e-10,
+    deadline: float | None = None,
 ) -> KrawczykResult:
     """Find every root of ``f`` in ``domain`` with a Krawczyk branch-and-bound.
 
@@ -163,6 +167,8 @@ def krawczyk_search(
     min_width : float
         Boxes narrower than this that can be neither excluded nor certified are
         returned as undecided (typically a multiple root or a root on the boundary).
+    deadline : float, optional
+        A `time.monotonic` value; when passed, the boxes left are returned as undecided.
     """
     n = domain.shape[0]
     # widest box first: the budget refines the whole domain evenly, so what is left
@@ -177,9 +183,14 @@ def krawczyk_search(
     roots: list = []
     undecided: list = []
     count = 0
+    timed_out = False
     while heap:
         if count >= max_boxes:
             undecided.extend(item[2] for item in heap)
+            break
+        if deadline is not None and time.monotonic() > deadline:
+            undecided.extend(item[2] for item in heap)
+            timed_out = True
             break
         box = heapq.heappop(heap)[2]
         count += 1
@@ -211,7 +222,7 @@ def krawczyk_search(
         right[k, 0] = mid
         push(left)
         push(right)
-    return KrawczykResult(_dedupe(roots), undecided, count)
+    return KrawczykResult(_dedupe(roots), undecided, count, timed_out)
 
 
 def krawczyk_image(FM, JX, X, M, Y) -> list:

@@ -48,6 +48,9 @@ class Equilibrium:
     model_name : str
     params : ParameterSet
     inputs : tuple of (name, value)
+    in_plot_range : bool
+        False when the equilibrium lies outside the states' plotting range (it is
+        reported all the same: the plotting range is not a limit of the model).
     """
 
     state: np.ndarray
@@ -64,6 +67,7 @@ class Equilibrium:
     model_name: str
     params: ParameterSet
     inputs: tuple[tuple[str, float], ...] = ()
+    in_plot_range: bool = True
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "state", _frozen_array(self.state))
@@ -80,7 +84,17 @@ class Equilibrium:
         st = ", ".join(f"{v:.6g}" for v in self.state)
         ev = ", ".join(_fmt_complex(v) for v in self.eigenvalues)
         lab = f", label={self.label!r}" if self.label else ""
-        return f"Equilibrium(state=[{st}], kind={self.kind!r}{lab}, eigenvalues=[{ev}])"
+        out = "" if self.in_plot_range else ", outside the plotting range"
+        return f"Equilibrium(state=[{st}], kind={self.kind!r}{lab}, eigenvalues=[{ev}]{out})"
+
+
+def _interval_text(lo: float, hi: float) -> str:
+    def end(v: float) -> str:
+        return ("inf" if v > 0 else "-inf") if np.isinf(v) else f"{v:.6g}"
+
+    left = "(" if np.isinf(lo) else "["
+    right = ")" if np.isinf(hi) else "]"
+    return f"{left}{end(lo)}, {end(hi)}{right}"
 
 
 def _fmt_complex(z: complex) -> str:
@@ -98,10 +112,12 @@ class EquilibriumSet(Sequence[Equilibrium]):
     Attributes
     ----------
     complete : bool
-        True when the method proves that no other equilibrium lies in ``domain``.
+        True when the method proves that no other equilibrium lies in ``domain``; read
+        it together with ``scope`` (or read ``completeness``, which says both in words).
     method : str
         How the equilibria were obtained (e.g. 'resultant + exact real-root isolation').
     domain : ndarray, shape (n_states, 2)
+        The region the claim is about (ends may be infinite).
     degenerate : str
         Non-empty when the equilibria are not isolated (e.g. a line of equilibria); the
         text says what was found.
@@ -109,6 +125,13 @@ class EquilibriumSet(Sequence[Equilibrium]):
         Boxes where a certified search ran out of budget (empty when ``complete``).
     model_name : str
     params : ParameterSet
+    scope : {'domain of validity', 'box'}
+        'domain of validity' when ``domain`` is the states' whole domain of validity;
+        'box' when only a finite box (given by the caller, or the fallback when no
+        bounding box could be proved) was searched.
+    state_names : tuple of str
+    budget : str
+        Which budget ran out, if one did ('' otherwise).
     """
 
     equilibria: tuple[Equilibrium, ...]
@@ -119,6 +142,37 @@ class EquilibriumSet(Sequence[Equilibrium]):
     params: ParameterSet
     degenerate: str = ""
     undecided: np.ndarray = dataclasses.field(default_factory=lambda: np.empty((0, 0, 2)))
+    scope: str = "box"
+    state_names: tuple[str, ...] = ()
+    budget: str = ""
+
+    @property
+    def region_text(self) -> str:
+        """The claim's region in words, e.g. 'x in [0, inf), y in [0, inf)'."""
+        names = self.state_names or tuple(f"x{i}" for i in range(len(self.domain)))
+        return ", ".join(
+            f"{n} in {_interval_text(lo, hi)}" for n, (lo, hi) in zip(names, self.domain)
+        )
+
+    @property
+    def completeness(self) -> str:
+        """What is proved, and where, in words; never a bare 'complete'.
+
+        One of 'complete in the domain of validity ...', 'complete in the box ... only',
+        'not isolated: ...' or 'incomplete in ...: ...' (with the budget that ran out or
+        the number of undecided boxes).
+        """
+        where = self.region_text
+        if self.degenerate:
+            return f"not isolated in {where}: {self.degenerate}"
+        if self.complete:
+            if self.scope == "domain of validity":
+                return f"complete in the domain of validity {where}"
+            return f"complete in the box {where} only"
+        why = self.budget or f"{len(self.undecided)} undecided box(es)"
+        if len(self.undecided) and self.budget:
+            why += f"; {len(self.undecided)} undecided box(es) left"
+        return f"incomplete in {where}: {why}"
 
     def __getitem__(self, i):  # type: ignore[override]
         return self.equilibria[i]
@@ -140,7 +194,7 @@ class EquilibriumSet(Sequence[Equilibrium]):
     def __repr__(self) -> str:
         head = (
             f"EquilibriumSet({self.model_name!r}, {len(self)} equilibria, "
-            f"complete={self.complete}, method={self.method!r}"
+            f"{self.completeness}, method={self.method!r}"
         )
         if self.degenerate:
             head += f", degenerate={self.degenerate!r}"

@@ -1,4 +1,5 @@
-"""All equilibria of a model in a box, with a proof of completeness where one exists.
+"""All equilibria of a model in its domain of validity, with a proof of completeness
+that names its region.
 
 Method (``options.method="auto"``):
 
@@ -9,15 +10,20 @@ Method (``options.method="auto"``):
    root. What remains is a smaller system in ``k`` states.
 3. **Exact algebra** when the remaining system is rational and ``k <= 2``: clear
    denominators exactly, take the resultants with respect to each unknown (FLINT),
-   isolate their real roots rigorously (Arb balls at 200 bits) and keep the coordinate
-   pairs at which both numerators' enclosures contain zero (`_algebra`). Completeness
-   is then a theorem about the rational system; a common factor of the two numerators
-   means a curve of equilibria, reported as ``degenerate``.
+   isolate their real roots rigorously (Arb balls at 200 bits) on each state's whole
+   domain of validity (a line or half-line: no box) and keep the coordinate pairs at
+   which both numerators' enclosures contain zero (`_algebra`). Completeness is then a
+   theorem about the rational system in the domain of validity; a common factor of the
+   two numerators means a curve of equilibria, reported as ``degenerate``. Jobs too big
+   to run in-process run in a worker process stopped at the time budget.
 4. **Interval branch-and-bound** otherwise (exp/tanh models, or ``k >= 3``): Krawczyk's
    operator with rigorous `mpmath.iv` interval arithmetic over the (reduced) domain box.
    Boxes where zero is excluded are discarded, boxes whose Krawczyk image lies inside
-   them hold exactly one root; if the box budget runs out, the result is
+   them hold exactly one root; if the box or time budget runs out, the result is
    ``complete=False`` and lists the undecided boxes: a root is never silently dropped.
+   The box searched is proved to hold every equilibrium in the domain of validity
+   (the model's own box, or interval contraction), or else the answer is stated to be
+   complete in that box only.
 5. Every equilibrium found is certified on the *full* system by a Krawczyk test in a
    small box around it (``enclosure``); a multiple root (a fold, a zero eigenvalue)
    cannot be certified that way and has ``enclosure=None``.
@@ -30,6 +36,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import time
 import weakref
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -38,7 +45,7 @@ import numpy as np
 import sympy as sp
 from mpmath import iv
 
-from dyadmodel.analysis._algebra import solve_rational_system
+from dyadmodel.analysis._algebra import ExactTimeout, solve_rational_system
 from dyadmodel.analysis._interval import (
     IntervalFunction,
     krawczyk_image,
@@ -47,6 +54,7 @@ from dyadmodel.analysis._interval import (
 )
 from dyadmodel.analysis._types import Equilibrium, EquilibriumSet
 from dyadmodel.analysis.classify import ClassifyOptions, classify
+from dyadmodel.errors import InvalidInputError, InvalidTypeError
 from dyadmodel.model import Model, ParameterSet, _is_rational_in
 
 __all__ = ["EquilibriumOptions", "equilibria"]
@@ -62,6 +70,9 @@ class EquilibriumOptions:
         apply; 'interval' always uses the interval search.
     max_boxes : int
         Box budget of the interval search; when spent the result is incomplete.
+    max_seconds : float
+        Time budget of the whole search (exact algebra included); when spent the result
+        is incomplete and says so (``EquilibriumSet.budget``).
     min_width : float
         Boxes narrower than this are not split further (reported undecided).
     certify : bool
@@ -75,14 +86,29 @@ class EquilibriumOptions:
     min_width: float = 1e-9
     certify: bool = True
     classify: ClassifyOptions = ClassifyOptions()
+    max_seconds: float = 60.0
 
     def __post_init__(self) -> None:
-        if self.method not in ("auto", "exact", "interval"):
-            raise ValueError(
+        if not isinstance(self.method, str) or self.method not in ("auto", "exact", "interval"):
+            raise InvalidInputError(
                 f"method = {self.method!r}; expected one of 'auto', 'exact', 'interval'"
             )
-        if not (isinstance(self.max_boxes, int) and self.max_boxes > 0):
-            raise ValueError(f"max_boxes = {self.max_boxes!r}; expected a positive integer")
+        if not (
+            isinstance(self.max_boxes, int)
+            and not isinstance(self.max_boxes, bool)
+            and 0 < self.max_boxes <= 10**7
+        ):
+            raise InvalidInputError(
+                f"max_boxes = {self.max_boxes!r}; expected an integer in [1, 10**7]"
+            )
+        for name, lo, hi in (("min_width", 0.0, 1.0), ("max_seconds", 0.0, 86400.0)):
+            v = getattr(self, name)
+            if isinstance(v, bool) or not isinstance(v, int | float) or not lo < v <= hi:
+                raise InvalidInputError(f"{name} = {v!r}; expected a number in ({lo:g}, {hi:g}]")
+        if not isinstance(self.classify, ClassifyOptions):
+            raise InvalidTypeError(
+                f"classify = {self.classify!r}; expected a ClassifyOptions instance"
+            )
 
 
 def equilibria(
@@ -93,7 +119,8 @@ def equilibria(
     inputs: Mapping[str, float] | float | None = None,
     options: EquilibriumOptions | None = None,
 ) -> EquilibriumSet:
-    """All equilibria of ``model`` in ``domain``, certified, classified and labelled.
+    """All equilibria of ``model`` in its domain of validity, certified, classified and
+    labelled, with a completeness claim that names its region.
 
     Parameters
     ----------
@@ -101,18 +128,25 @@ def equilibria(
     params : ParameterSet or mapping, optional
         Validated with ``model.params``; defaults when omitted.
     domain : sequence of (low, high), optional
-        The state box searched. The default is ``model.equilibrium_domain(params)``: for
-        the flagship models a box that holds every equilibrium in the non-negative
-        orthant, so "complete" is global there; otherwise ``model.domain``. Equilibria
-        exactly on its boundary are included.
+        A finite box to search instead of the states' domain of validity; the answer is
+        then "complete in the box [...] only". Equilibria exactly on its boundary are
+        included.
     inputs : mapping or float, optional
         Constant input values (e.g. ``{"stress": 0.3}``).
     options : EquilibriumOptions, optional
+        Method, box and time budgets, tolerances.
 
     Returns
     -------
     EquilibriumSet
-        Sorted by state; ``complete`` says whether the list is proved complete.
+        Sorted by state. ``completeness`` says in words what is proved and where
+        (``complete`` is the same verdict as a bool); equilibria outside the plotting
+        range are included and have ``in_plot_range=False``.
+
+    Raises
+    ------
+    ParameterError, InvalidInputError
+        For bad parameters, inputs, ``domain`` or options.
 
     Examples
     --------
@@ -122,54 +156,112 @@ def equilibria(
     [('stable node', 'balanced'), ('saddle', 'tipping threshold'), ('stable node', 'entrenched')]
     >>> [round(float(v), 4) for v in eqs[2].state], eqs.complete
     ([1.4633, 1.4633], True)
+    >>> eqs.completeness
+    'complete in the domain of validity pursuit_1 in [0, inf), distance_2 in [0, inf)'
 
     Notes
     -----
+    Where the claim holds (``scope``):
+
+    - Rational models (after linear elimination, at most two unknowns): resultants and
+      certified real-root isolation on the whole (half-)line of each state's domain of
+      validity: complete there, with no box.
+    - Otherwise a bounded box is needed. It is the model's own proved box
+      (``Model.equilibrium_box``) or one proved here by interval contraction (a state
+      whose equation reads ``x_i = g_i(others)`` lies in the interval enclosure of
+      ``g_i``, e.g. ``x = b + c tanh(y)`` gives ``x`` in ``[b - |c|, b + |c|]``); the
+      search of that box is then complete in the whole domain of validity. When no box
+      can be proved, the plotting range widened tenfold (within the domain of validity)
+      is searched and the answer is "complete in the box [...] only".
+
+    Budgets: ``options.max_seconds`` bounds the whole search (exact algebra too large to
+    run in-process runs in a worker process that is stopped when the time is up);
+    ``options.max_boxes`` bounds the interval search. A spent budget gives
+    ``complete=False`` and says which budget ran out, never a hang.
+
     Parameter values are treated as the exact rationals of their shortest decimal form
-    (0.1 is 1/10); completeness is proved for that system. Exact algebra can be slow for
-    high-degree systems (Hill exponents above ~4 in both equations); use
-    ``EquilibriumOptions(method="interval")`` then.
+    (0.1 is 1/10); completeness is proved for that system.
     """
     opts = options or EquilibriumOptions()
+    if not isinstance(opts, EquilibriumOptions):
+        raise InvalidTypeError(
+            f"options = {opts!r} is a {type(opts).__name__}; expected EquilibriumOptions"
+        )
+    deadline = time.monotonic() + opts.max_seconds
     p = model.parameter_set(params)
-    box = _check_domain(model, domain, p)
+    validity = np.array(model.validity, dtype=float)
+    if domain is None:
+        region, scope = validity, "domain of validity"
+    else:
+        region, scope = _check_domain(model, domain), "box"
     input_values = list(model.constant_inputs(inputs, "equilibria").values())
     subs = {s: to_rational(v) for s, v in zip(model.parameter_symbols, p.values())}
     subs.update({s: to_rational(v) for s, v in zip(model.input_symbols, input_values)})
     xs = list(model.state_symbols)
-    solved, rest_vars, rest_eqs = _eliminate(model, subs)
-    inflate = 1e-9 * np.maximum(1.0, np.abs(box).max(axis=1))
-    search = np.column_stack([box[:, 0] - inflate, box[:, 1] + inflate])
     idx = {s: i for i, s in enumerate(xs)}
+    solved, rest_vars, rest_eqs = _eliminate(model, subs)
+    rest = [idx[v] for v in rest_vars]
 
     exact_ok = len(rest_vars) <= 2 and all(_is_rational_in(e, rest_vars) for e in rest_eqs)
     if opts.method == "exact" and not exact_ok:
-        raise ValueError(
+        raise InvalidInputError(
             f"exact algebra does not apply to model {model.name!r}: after linear elimination "
             f"{len(rest_vars)} states remain ({', '.join(map(str, rest_vars))}) and the "
             "system must be rational in at most two; use method='auto' or 'interval'"
         )
     degenerate = ""
+    budget = ""
     undecided = np.empty((0, model.n_states, 2))
+    reduced = None
     if exact_ok and opts.method != "interval":
-        reduced, degenerate = solve_rational_system(
-            rest_eqs, rest_vars, search[[idx[v] for v in rest_vars]]
-        )
-        if degenerate and solved:
-            relations = ", ".join(f"{w} = {sp.sstr(sp.simplify(ex))}" for w, ex in solved)
-            degenerate = f"{degenerate}, with {relations}"
-        method = "linear elimination + resultants + certified real-root isolation"
-        if not rest_vars:
-            method = "linear elimination (explicit solution)"
-        complete = True
-    else:
-        reduced, undecided_red, complete = _solve_interval(
-            rest_eqs, rest_vars, search[[idx[v] for v in rest_vars]], opts
-        )
+        try:
+            reduced, degenerate = solve_rational_system(
+                rest_eqs,
+                rest_vars,
+                _inflate(region)[rest],
+                # half the budget: the interval search can still answer in the rest
+                seconds=0.5 * (deadline - time.monotonic()),
+            )
+        except ExactTimeout:
+            budget = (
+                f"exact algebra did not finish in half the time budget of "
+                f"{opts.max_seconds:g} s (very long coefficients or a high degree)"
+            )
+        else:
+            if degenerate and solved:
+                relations = ", ".join(f"{w} = {sp.sstr(sp.simplify(ex))}" for w, ex in solved)
+                degenerate = f"{degenerate}, with {relations}"
+            method = "linear elimination + resultants + certified real-root isolation"
+            if not rest_vars:
+                method = "linear elimination (explicit solution)"
+            complete = True
+    if reduced is None:
+        box = _bounded_region(model, p, subs, region)
+        if box is None:
+            box, scope = _fallback_box(model, region), "box"
+            region = box
+        if np.any(box[:, 0] > box[:, 1]):  # the proved box is empty: no equilibrium
+            reduced, complete = [], True
+        else:
+            reduced, undecided_red, complete, timed_out = _solve_interval(
+                rest_eqs, rest_vars, _inflate(box)[rest], opts, deadline
+            )
+            if undecided_red:
+                undecided = _lift_boxes(undecided_red, rest_vars, xs, box)
+            if timed_out or not complete:
+                which = (
+                    f"the time budget of {opts.max_seconds:g} s"
+                    if timed_out
+                    else f"the box budget max_boxes={opts.max_boxes}"
+                )
+                budget = (budget + ", and then " if budget else "") + (
+                    f"{which} ran out in the interval search; raise it in EquilibriumOptions"
+                )
+            elif budget:  # the interval search finished what exact algebra could not
+                budget = ""
         method = f"linear elimination + Krawczyk interval search ({len(rest_vars)} states)"
-        if undecided_red:
-            undecided = _lift_boxes(undecided_red, rest_vars, xs, box)
 
+    search = _inflate(region)
     points = []
     for r in reduced:
         env = dict(zip(rest_vars, r))
@@ -177,49 +269,141 @@ def equilibria(
         for v in rest_vars:
             full[idx[v]] = env[v]
         for v, expr in solved:
-            full[idx[v]] = float(expr.evalf(30, subs=env)) if expr.free_symbols else float(expr)
-        if np.all((full >= search[:, 0]) & (full <= search[:, 1])) and np.all(np.isfinite(full)):
-            points.append(np.clip(full, box[:, 0], box[:, 1]) if _on_edge(full, box) else full)
+            full[idx[v]] = _float(expr.evalf(30, subs=env) if expr.free_symbols else expr)
+        inside = np.all((full >= search[:, 0]) & (full <= search[:, 1]))
+        if inside and np.all(np.isfinite(full)):
+            points.append(_clip(full, region))
     points = _dedupe_points(points)
     certifier = _certifier(model) if opts.certify else None
-    items = [_make_equilibrium(model, p, x, input_values, opts, certifier, subs) for x in points]
+    with np.errstate(all="ignore"):
+        items = [
+            _make_equilibrium(model, p, x, input_values, opts, certifier, subs) for x in points
+        ]
     items = [e for e in items if e is not None]
     items.sort(key=lambda e: tuple(e.state))
     return EquilibriumSet(
         equilibria=tuple(items),
-        complete=bool(complete) and not degenerate,
+        complete=bool(complete) and not degenerate and not budget,
         method=method,
-        domain=box,
+        domain=region,
         model_name=model.name,
         params=p,
         degenerate=degenerate,
         undecided=undecided,
+        scope=scope,
+        state_names=model.state_names,
+        budget=budget,
     )
 
 
-# -- input checks ------------------------------------------------------------------
+# -- input checks and regions -------------------------------------------------------
 
 
-def _check_domain(model: Model, domain, params: ParameterSet) -> np.ndarray:
-    if domain is None:
-        return np.array(model.equilibrium_domain(params), dtype=float)
+def _check_domain(model: Model, domain) -> np.ndarray:
     try:
         box = np.array(domain, dtype=float)
-    except (TypeError, ValueError):
-        raise ValueError(
+    except (TypeError, ValueError, OverflowError):
+        raise InvalidInputError(
             f"domain = {domain!r}; expected {model.n_states} pairs (low, high) of numbers"
         ) from None
     if box.shape != (model.n_states, 2):
-        raise ValueError(
+        raise InvalidInputError(
             f"domain has shape {box.shape}; expected ({model.n_states}, 2): one (low, high) "
             f"per state {', '.join(model.state_names)}"
         )
     for name, (lo, hi) in zip(model.state_names, box):
         if not (math.isfinite(lo) and math.isfinite(hi)):
-            raise ValueError(f"domain of {name!r} = ({lo}, {hi}) is not finite")
+            raise InvalidInputError(
+                f"domain of {name!r} = ({lo}, {hi}) is not finite; omit domain to search "
+                "the whole domain of validity"
+            )
         if not lo < hi:
-            raise ValueError(f"domain of {name!r} = ({lo:g}, {hi:g}) is empty: low must be < high")
+            raise InvalidInputError(
+                f"domain of {name!r} = ({lo:g}, {hi:g}) is empty: low must be < high"
+            )
     return box
+
+
+def _inflate(box: np.ndarray) -> np.ndarray:
+    """The box widened by 1e-9 (relative) at its finite ends: boundary roots are kept."""
+    finite = np.where(np.isfinite(box), np.abs(box), 0.0)
+    pad = 1e-9 * np.maximum(1.0, finite.max(axis=1))
+    return np.column_stack([box[:, 0] - pad, box[:, 1] + pad])
+
+
+def _clip(x: np.ndarray, box: np.ndarray) -> np.ndarray:
+    return np.minimum(np.maximum(x, box[:, 0]), box[:, 1])
+
+
+def _float(value) -> float:
+    try:
+        return float(value)
+    except (OverflowError, TypeError):
+        return math.nan
+
+
+def _bounded_region(model: Model, p: ParameterSet, subs: dict, region: np.ndarray):
+    """A bounded box holding every equilibrium in ``region``, or None when none is proved.
+
+    A finite ``region`` is its own answer. Otherwise the model's proved box is used when
+    it declares one; failing that, interval contraction: for each state whose equation is
+    affine in it with a constant nonzero coefficient, ``x_i = g_i(x)``, the state lies in
+    the interval enclosure of ``g_i`` over the current box; a few rounds of this bound
+    saturating terms (tanh, Hill functions of bounded arguments, ...).
+    """
+    if np.all(np.isfinite(region)):
+        return region
+    declared = model.equilibrium_box(p)
+    if declared is not None:
+        box = np.array(declared, dtype=float)
+        out = np.column_stack(
+            [np.maximum(box[:, 0], region[:, 0]), np.minimum(box[:, 1], region[:, 1])]
+        )
+        if np.all(np.isfinite(out)):
+            return _contract(model, subs, out)  # often tighter than the declared box
+    return _contract(model, subs, region)
+
+
+def _contract(model: Model, subs: dict, region: np.ndarray, rounds: int = 8):
+    xs = list(model.state_symbols)
+    maps = []
+    for i, (x, f) in enumerate(zip(xs, model.rhs_expr)):
+        f = f.xreplace(subs)
+        c = sp.diff(f, x)
+        if c.is_number and c != 0:
+            maps.append((i, IntervalFunction([-f.xreplace({x: 0}) / c], xs)))
+    if not maps:
+        return region if np.all(np.isfinite(region)) else None
+    box = region.copy()
+    for _ in range(rounds):
+        X = [iv.mpf([lo, hi]) for lo, hi in box]
+        changed = False
+        for i, g in maps:
+            try:
+                (gi,) = g(X)
+                lo, hi = float(gi.a), float(gi.b)
+            except (NotImplementedError, ZeroDivisionError, ValueError, OverflowError):
+                continue
+            if math.isnan(lo) or math.isnan(hi):
+                continue
+            new = (max(box[i, 0], lo), min(box[i, 1], hi))
+            if new != (box[i, 0], box[i, 1]):
+                box[i] = new
+                X[i] = iv.mpf(list(new)) if new[0] <= new[1] else X[i]
+                changed = True
+        if np.all(np.isfinite(box)) or not changed:
+            break
+    return box if np.all(np.isfinite(box)) else None
+
+
+def _fallback_box(model: Model, region: np.ndarray) -> np.ndarray:
+    """The plotting range widened tenfold about its centre, within ``region``."""
+    plot = np.array(model.domain, dtype=float)
+    centre, half = plot.mean(axis=1), 0.5 * (plot[:, 1] - plot[:, 0])
+    wide = np.column_stack([centre - 10 * half, centre + 10 * half])
+    return np.column_stack(
+        [np.maximum(wide[:, 0], region[:, 0]), np.minimum(wide[:, 1], region[:, 1])]
+    )
 
 
 # -- step 2: linear elimination ----------------------------------------------------
@@ -289,9 +473,9 @@ def _eliminate_linear(exprs, xs, symbolic=False):
 # -- step 4: interval search ------------------------------------------------------
 
 
-def _solve_interval(eqs, vars_, box, opts: EquilibriumOptions):
+def _solve_interval(eqs, vars_, box, opts: EquilibriumOptions, deadline: float):
     if not vars_:
-        return [np.empty(0)], [], True
+        return [np.empty(0)], [], True, False
     f = IntervalFunction(eqs, vars_)
     jac_exprs = sp.Matrix(eqs).jacobian(sp.Matrix(vars_))
     jac = IntervalFunction(list(jac_exprs), vars_)
@@ -316,9 +500,10 @@ def _solve_interval(eqs, vars_, box, opts: EquilibriumOptions):
             np.array(box, dtype=float),
             max_boxes=opts.max_boxes,
             min_width=opts.min_width,
+            deadline=deadline,
         )
     roots = [x for x, _ in result.roots]
-    return roots, result.undecided, not result.undecided
+    return roots, result.undecided, not result.undecided, result.timed_out
 
 
 def _lift_boxes(boxes, rest_vars, xs, full_box):
@@ -398,7 +583,11 @@ def _make_equilibrium(model, p, x, input_values, opts, certifier, subs):
         # a saddle with one unstable direction: its stable manifold separates basins
         threshold = c.n_unstable == 1 and c.n_stable == model.n_states - 1
         label = model.labeler(x, p, c.stable, threshold)
+    plot = np.array(model.domain, dtype=float)
+    pad = 1e-9 * np.maximum(1.0, np.abs(plot).max(axis=1))
+    in_plot = bool(np.all((x >= plot[:, 0] - pad) & (x <= plot[:, 1] + pad)))
     return Equilibrium(
+        in_plot_range=in_plot,
         state=x,
         eigenvalues=lam,
         eigenvectors=vec,
@@ -432,10 +621,6 @@ def _newton_polish(model, p, inputs, x):
             break
         best, best_res = cand, res
     return best
-
-
-def _on_edge(x, box):
-    return np.any((x < box[:, 0]) | (x > box[:, 1]))
 
 
 def _dedupe_points(points):

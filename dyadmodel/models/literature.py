@@ -33,6 +33,7 @@ from __future__ import annotations
 import math
 
 import sympy as sp
+from mpmath import iv
 
 from dyadmodel.model import Model, Parameter, Preset, Reference, State, symbols
 from dyadmodel.models import register
@@ -623,6 +624,9 @@ def laura_petrarch() -> Model:
             "Petrarch's poetic inspiration (slow, fed by his love)",
             domain=(0.0, 12.0),
             unit="inspiration (arbitrary units)",
+            # inspiration is a non-negative quantity in Rinaldi (1998); below -1/delta
+            # the term A_L / (1 + delta Z) would change sign through a pole
+            validity=(0.0, INF),
         ),
     ]
     year = "1/year"
@@ -821,8 +825,22 @@ def rinaldi_synergic() -> Model:
     # Just inside the axes: the compiled Jacobian is 0/0 on them (see Notes).
     edge = 0.01
     states = [
-        State("x1", "partner 1's love for partner 2", domain=(edge, 2.0), unit=unit, latex="x_1"),
-        State("x2", "partner 2's love for partner 1", domain=(edge, 14.0), unit=unit, latex="x_2"),
+        State(
+            "x1",
+            "partner 1's love for partner 2",
+            domain=(edge, 2.0),
+            unit=unit,
+            latex="x_1",
+            validity=(0.0, INF),
+        ),
+        State(
+            "x2",
+            "partner 2's love for partner 1",
+            domain=(edge, 14.0),
+            unit=unit,
+            latex="x_2",
+            validity=(0.0, INF),
+        ),
     ]
     defaults = {
         "alpha1": 0.36,
@@ -877,7 +895,23 @@ def rinaldi_synergic() -> Model:
             "states": {"x1": "x2", "x2": "x1"},
             "parameters": _swap_indices([p.name for p in parameters]),
         },
+        equilibrium_box=_synergic_box,
     )
+
+
+def _synergic_box(p) -> list[tuple[float, float]]:
+    """Every equilibrium with x_i >= 0 has ``alpha_i x_i = gamma_i A_j (1 + bA_i S) +
+    beta_i R`` with the synergism S in [0, 1] and the reaction R = z exp(-z^n_i),
+    z = k_i x_j >= 0, in [0, n_i^(-1/n_i) e^(-1/n_i)] (its maximum over z >= 0); evaluated
+    in outward-rounded interval arithmetic, intersected with x_i >= 0."""
+    box = []
+    for i, j in ((1, 2), (2, 1)):
+        n = iv.mpf(p[f"n{i}"])
+        reaction = iv.mpf([0, 1]) * iv.exp(-iv.log(n) / n - 1 / n)
+        appeal = p[f"gamma{i}"] * iv.mpf(p[f"A{j}"]) * (1 + p[f"bA{i}"] * iv.mpf([0, 1]))
+        x = (appeal + p[f"beta{i}"] * reaction) / p[f"alpha{i}"]
+        box.append((max(0.0, float(x.a)), float(x.b)))
+    return box
 
 
 # -- Rinaldi: Gone with the Wind ---------------------------------------------------------
@@ -944,8 +978,8 @@ def gone_with_the_wind() -> Model:
     rhs = [-R + AS + k * S * sp.exp(-S), -S + AR + k * R * sp.exp(-R)]
     unit = "feeling (arbitrary units)"
     states = [
-        State("R", "Rhett's love for Scarlett", domain=(0.0, 9.0), unit=unit),
-        State("S", "Scarlett's love for Rhett", domain=(0.0, 9.0), unit=unit),
+        State("R", "Rhett's love for Scarlett", domain=(0.0, 9.0), unit=unit, validity=(0.0, INF)),
+        State("S", "Scarlett's love for Rhett", domain=(0.0, 9.0), unit=unit, validity=(0.0, INF)),
     ]
     parameters = [
         _appeal("A_S", 1.2, "Scarlett's appeal to Rhett", "A_S"),
@@ -989,7 +1023,19 @@ def gone_with_the_wind() -> Model:
             "states": {"R": "S", "S": "R"},
             "parameters": {"A_S": "A_R", "A_R": "A_S"},
         },
+        equilibrium_box=_gone_with_the_wind_box,
     )
+
+
+def _gone_with_the_wind_box(p) -> list[tuple[float, float]]:
+    """Every equilibrium with R, S >= 0 has R = A_S + k S e^-S and S = A_R + k R e^-R, and
+    x e^-x lies in [0, 1/e] for x >= 0 (outward-rounded intervals, intersected with >= 0)."""
+    reaction = p["k"] * iv.mpf([0, 1]) * iv.exp(iv.mpf(-1))
+    box = []
+    for appeal in (p["A_S"], p["A_R"]):
+        x = appeal + reaction
+        box.append((max(0.0, float(x.a)), float(x.b)))
+    return box
 
 
 # -- Liebovitch: cooperation and competition ---------------------------------------------

@@ -123,6 +123,9 @@ STRESS = Input(
     "external stress s(t) (a problem with a child, work, money); it adds to what "
     "each partner perceives, so it moves the pursuer toward and the distancer away",
     latex="s",
+    bounds=(0.0, math.inf),
+    bound_reason="stress is an intensity; a negative value has no meaning here, and the "
+    "Hill terms are even in s for n = 2, so stress = -0.5 would act like +0.5",
 )
 
 
@@ -178,12 +181,14 @@ def pursuer_distancer_2d(*, hill_exponent: int = 2) -> Model:
             "partner 1's pursuit: bids for connection, demands to talk",
             domain=(0.0, 4.0),
             latex="x",
+            validity=(0.0, math.inf),
         ),
         State(
             "distance_2",
             "partner 2's distance: withdrawal, emotional shutdown",
             domain=(0.0, 4.0),
             latex="y",
+            validity=(0.0, math.inf),
         ),
     ]
     parameters = [
@@ -500,11 +505,13 @@ def pursuer_distancer(*, hill_exponent: int = 2) -> Model:
                 f"approach_{i}",
                 f"partner {i}'s approach: bids for connection; pursuit when driven by anxiety",
                 latex=f"A_{i}",
+                validity=(0.0, math.inf),
             ),
             State(
                 f"avoidance_{i}",
                 f"partner {i}'s avoidance: withdrawal, distance, shutdown",
                 latex=f"W_{i}",
+                validity=(0.0, math.inf),
             ),
         ]
     states += [
@@ -514,6 +521,7 @@ def pursuer_distancer(*, hill_exponent: int = 2) -> Model:
             f"{3 - i}'s distance provokes in partner {i})",
             domain=(0.0, 3.0),
             latex=f"F_{i}",
+            validity=(0.0, math.inf),
         )
         for i in (1, 2)
     ]

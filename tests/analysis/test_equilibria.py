@@ -248,7 +248,7 @@ def test_sensitivity_matches_finite_differences(p, name):
     # the closed form agrees with the numbers
     env = dict(zip(PD2.all_symbols, [*e.state, *p.values(), 0.0]))
     closed = np.array([float(v) for v in s.expression.evalf(subs=env)])
-    np.testing.assert_allclose(closed, s.derivative, rtol=1e-10)
+    np.testing.assert_allclose(closed, s.derivative, rtol=1e-10, atol=1e-14)
 
 
 PD6 = dm.models.get("pursuer-distancer")
