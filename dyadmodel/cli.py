@@ -128,7 +128,7 @@ def _fmt_eigs(lam: np.ndarray) -> str:
 
 def analyze_table(eqs, model) -> str:
     """The equilibria of an `EquilibriumSet` as a plain-text table."""
-    header = ["#", *model.state_names, "kind", "label", "eigenvalues", "certified"]
+    header = ["#", *model.state_names, "kind", "label", "eigenvalues", "certified", "plotted"]
     rows = []
     for i, e in enumerate(eqs, 1):
         rows.append(
@@ -139,6 +139,7 @@ def analyze_table(eqs, model) -> str:
                 e.label or "-",
                 _fmt_eigs(e.eigenvalues),
                 "yes" if e.enclosure is not None else "no",
+                "yes" if e.in_plot_range else "no (outside the plotting range)",
             ]
         )
     widths = [max(len(r[k]) for r in [header, *rows]) for k in range(len(header))]

@@ -27,7 +27,7 @@ from sympy.polys.fields import field
 
 from dyadmodel.analysis import _exact_solve
 
-__all__ = ["ExactTimeout", "solve_rational_system"]
+__all__ = ["ExactTimeout", "NotRationalOverQ", "solve_rational_system"]
 
 _PREC = 200  # bits of the Arb root balls
 # In-process limits: the estimated resultant degree and the longest coefficient (bits).
@@ -41,12 +41,20 @@ class ExactTimeout(Exception):
     """The exact solver did not finish within its time budget (the worker was killed)."""
 
 
+class NotRationalOverQ(Exception):
+    """The system is rational in the unknowns but a coefficient is not a rational number
+    (e.g. ``tanh(1)``): exact algebra over Q does not apply."""
+
+
 def _integer_polys(eqs, vars_):
     """Numerators and denominators as ``{exponents: int}`` dicts."""
     K, *_ = field(list(vars_), sp.QQ)
     nums, dens = [], []
     for e in eqs:
-        f = K.from_expr(sp.sympify(e))
+        try:
+            f = K.from_expr(sp.sympify(e))
+        except (sp.polys.polyerrors.CoercionFailed, ValueError) as err:
+            raise NotRationalOverQ(str(err)) from None
         _, numer = f.numer.clear_denoms()
         _, denom = f.denom.clear_denoms()
         nums.append({m: int(c) for m, c in numer.items()})

@@ -45,7 +45,7 @@ import numpy as np
 import sympy as sp
 from mpmath import iv
 
-from dyadmodel.analysis._algebra import ExactTimeout, solve_rational_system
+from dyadmodel.analysis._algebra import ExactTimeout, NotRationalOverQ, solve_rational_system
 from dyadmodel.analysis._interval import (
     IntervalFunction,
     krawczyk_image,
@@ -222,6 +222,12 @@ def equilibria(
                 # half the budget: the interval search can still answer in the rest
                 seconds=0.5 * (deadline - time.monotonic()),
             )
+        except NotRationalOverQ:
+            if opts.method == "exact":
+                raise InvalidInputError(
+                    f"exact algebra does not apply to model {model.name!r} at these values: "
+                    "a coefficient is not a rational number; use method='auto' or 'interval'"
+                ) from None
         except ExactTimeout:
             budget = (
                 f"exact algebra did not finish in half the time budget of "

@@ -925,7 +925,7 @@ def create_app(
 
 
 def _table(rows: Sequence[Mapping[str, str]]) -> list:
-    cols = ["#", "kind", "couple", "state", "eigenvalues", "certified"]
+    cols = ["#", "kind", "couple", "state", "eigenvalues", "certified", "plotted"]
     cell = {"border": "1px solid #ccc", "padding": "2px 4px", "textAlign": "left"}
     head = html.Tr([html.Th("couple label" if c == "couple" else c, style=cell) for c in cols])
     body = [

@@ -468,14 +468,13 @@ def equilibrium_rows(model: Model, eqs: dm.EquilibriumSet) -> tuple[list[dict[st
                 "couple": e.label or "—",
                 "eigenvalues": ", ".join(_fmt_eig(z) for z in e.eigenvalues),
                 "certified": "yes" if e.enclosure is not None else "no",
+                "plotted": "yes" if e.in_plot_range else "no (outside the plotted range)",
             }
         )
-    box = " × ".join(f"[{lo:g}, {hi:g}]" for lo, hi in np.asarray(eqs.domain))
-    if eqs.complete:
-        text = f"Complete: these are all {len(eqs)} equilibria in {box} ({eqs.method})."
-    else:
-        why = f" {eqs.degenerate}" if eqs.degenerate else ""
-        text = f"Possibly incomplete: the search in {box} could not prove it found all.{why}"
+    outside = sum(not e.in_plot_range for e in eqs)
+    note = f" {outside} of them lie outside the plotted range." if outside else ""
+    verdict = eqs.completeness[0].upper() + eqs.completeness[1:]
+    text = f"{len(eqs)} equilibria; {verdict} ({eqs.method}).{note}"
     return rows, text
 
 
