@@ -11,9 +11,31 @@ import math
 import numbers
 from typing import Any
 
-from dyadmodel.errors import InvalidInputError
+import numpy as np
 
-__all__ = ["SpecError", "check_int", "check_real", "show"]
+from dyadmodel.errors import InvalidInputError, ToleranceError
+
+__all__ = [
+    "ATOL_MAX",
+    "RTOL_MAX",
+    "RTOL_MIN",
+    "SpecError",
+    "check_int",
+    "check_real",
+    "check_tolerances",
+    "show",
+]
+
+RTOL_MIN = 100 * float(np.finfo(float).eps)
+"""Smallest relative tolerance accepted (about 2.2e-14): below it the error estimate is
+rounding noise (scipy silently raises smaller values to this)."""
+RTOL_MAX = 0.1
+"""Largest relative tolerance accepted: above it the integrator may report success for
+a trajectory that ends far from the true one (rtol = 0.5 ended the flagship's stress
+pulse run at 1.45 instead of 0.137)."""
+ATOL_MAX = 1.0
+"""Largest absolute tolerance accepted: the states of the registered models are of
+order 0.1 to 10, so an absolute error of 1 per step is already meaningless."""
 
 
 class SpecError(InvalidInputError):
@@ -90,3 +112,45 @@ def _expectation(low: float, high: float, low_inclusive: bool, allow_inf: bool, 
     if not allow_inf and not (math.isinf(low) and math.isinf(high)):
         text = text.replace("a ", "a finite ", 1) if text.startswith("a ") else text
     return f"{text} ({what})" if what else text
+
+
+def check_tolerances(rtol: Any, atol: Any, n_states: int | None = None) -> tuple[float, Any]:
+    """``(rtol, atol)`` as floats (``atol`` a float or a read-only array, one per state),
+    or `ToleranceError` stating the accepted range.
+
+    Accepted: ``RTOL_MIN <= rtol <= RTOL_MAX`` (about 2.2e-14 to 0.1) and
+    ``0 < atol <= ATOL_MAX`` (1), finite, a number or one per state. Shared by
+    `dyadmodel.simulate`, `dyadmodel.ensemble`, `dyadmodel.basins` and scenario files.
+    """
+    rtol_text = f"rtol in [{RTOL_MIN:.2g}, {RTOL_MAX:g}]"
+    if isinstance(rtol, bool) or not isinstance(rtol, numbers.Real):
+        raise ToleranceError(f"rtol = {show(rtol)} is not a number; expected {rtol_text}")
+    r = float(rtol)
+    if not (RTOL_MIN <= r <= RTOL_MAX):
+        why = (
+            "below it the error estimate is rounding noise"
+            if r < RTOL_MIN
+            else "a looser tolerance lets the solver report success far from the solution"
+            if r > RTOL_MAX
+            else "it is not a number"
+        )
+        raise ToleranceError(f"rtol = {show(rtol)} is out of range; expected {rtol_text} ({why})")
+    atol_text = f"atol in (0, {ATOL_MAX:g}]" + (
+        f", a number or one per state ({n_states})" if n_states is not None else ""
+    )
+    if isinstance(atol, bool) or isinstance(atol, str | bytes):
+        raise ToleranceError(f"atol = {show(atol)} is not a number; expected {atol_text}")
+    try:
+        arr = np.array(atol, dtype=float)
+    except (TypeError, ValueError, OverflowError):
+        raise ToleranceError(f"atol = {show(atol)} is not a number; expected {atol_text}") from None
+    if arr.ndim > 1 or (arr.ndim == 1 and (n_states is None or arr.shape != (n_states,))):
+        raise ToleranceError(f"atol has shape {arr.shape}; expected {atol_text}")
+    with np.errstate(invalid="ignore"):
+        bad = ~(np.isfinite(arr) & (arr > 0) & (arr <= ATOL_MAX))
+    if np.any(bad):
+        raise ToleranceError(f"atol = {show(atol)} is out of range; expected {atol_text}")
+    if arr.ndim == 0:
+        return r, float(arr)
+    arr.setflags(write=False)
+    return r, arr

@@ -11,17 +11,30 @@ per call.
 
 from __future__ import annotations
 
+import itertools
+import math
 import numbers
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
 
-from dyadmodel.model import Model, ParameterSet
-from dyadmodel.simulate.interventions import Intervention, validate_all
-from dyadmodel.simulate.stress import Stress
+from dyadmodel.errors import (
+    BudgetExceededError,
+    InvalidInputError,
+    InvalidTypeError,
+    NotFoundError,
+)
+from dyadmodel.model import Input, Model, ParameterSet
+from dyadmodel.simulate.interventions import Intervention, PeriodicPulse, validate_all
+from dyadmodel.simulate.stress import Periodic, Stress, StressSum
 
-__all__ = ["Forcing", "StressSpec"]
+__all__ = ["MAX_BREAKPOINTS", "Forcing", "StressSpec"]
+
+MAX_BREAKPOINTS = 100_000
+"""Default budget of breakpoints (restarts of the solver) in one run: each restart costs
+a fresh solver start, so 100,000 of them take minutes. Periodic inputs and schedules
+are counted before their breakpoints are listed."""
 
 StressSpec = float | Stress | Callable[[float], float]
 
@@ -51,6 +64,11 @@ class Forcing:
         self.model = model
         self.params = params
         self.input_specs = _input_specs(model, stress)
+        # plain functions of time are checked against the input's bounds at every call
+        self._evaluated = [
+            _Checked(u, spec) if callable(spec) and not isinstance(spec, Stress) else spec
+            for u, spec in zip(model.inputs, self.input_specs)
+        ]
         self.interventions = tuple(interventions)
         pairs = validate_all(self.interventions, model, params)
         index = {name: k for k, name in enumerate(model.parameter_names)}
@@ -62,25 +80,84 @@ class Forcing:
     def has_callable_input(self) -> bool:
         return any(callable(s) and not isinstance(s, Stress) for s in self.input_specs)
 
-    def breakpoints(self, t0: float, t1: float) -> tuple[float, ...]:
+    def check_inputs(self, t0: float, t1: float) -> None:
+        """Every value a `Stress` input takes on ``[t0, t1]`` lies within its input's
+        bounds (`dyadmodel.model.Input.check`); constants are checked on construction and
+        functions of time at every call."""
+        for u, spec in zip(self.model.inputs, self.input_specs):
+            if isinstance(spec, Stress):
+                low, high = spec.value_range(t0, t1)
+                for v in (low, high):
+                    u.check(v, f"(the {type(spec).__name__.lower()} stress on [{t0:g}, {t1:g}])")
+
+    def count_breakpoints(self, t0: float, t1: float) -> float:
+        """An upper bound on the number of breakpoints in ``(t0, t1)``, cheap to compute
+        (periodic inputs and schedules are counted, not listed)."""
+        total = 0.0
+        for spec in self.input_specs:
+            if isinstance(spec, Stress):
+                total += _count(spec, t0, t1)
+        for iv in self.interventions:
+            for c in iv.changes:
+                if isinstance(c, PeriodicPulse):
+                    last = t1 if c.end is None else min(t1, c.end)
+                    total += 2 * (max(0.0, (last - max(t0, c.start)) / c.period) + 2)
+                else:
+                    total += 4
+        return total
+
+    def breakpoints(self, t0: float, t1: float, limit: int | None = None) -> tuple[float, ...]:
+        """Sorted breakpoints strictly inside ``(t0, t1)``; `BudgetExceededError` when
+        there would be more than ``limit``."""
+        if limit is not None:
+            count = self.count_breakpoints(t0, t1)
+            if count > limit:
+                raise BudgetExceededError(
+                    f"the stress inputs and interventions have about {count:.3g} "
+                    f"breakpoints in t = [{t0:g}, {t1:g}] (the solver restarts at each), "
+                    f"more than max_breakpoints = {limit}; shorten the time span, use fewer "
+                    "or longer periods, or raise max_breakpoints"
+                )
         times: set[float] = set()
         for spec in self.input_specs:
             if isinstance(spec, Stress):
                 times.update(spec.breakpoints(t0, t1))
         for iv in self.interventions:
             times.update(iv.breakpoints(t0, t1))
-        return tuple(sorted(t for t in times if t0 < t < t1))
+        bps = tuple(sorted(t for t in times if t0 < t < t1))
+        if limit is not None and len(bps) > limit:
+            raise BudgetExceededError(
+                f"the stress inputs and interventions have {len(bps)} breakpoints in "
+                f"t = [{t0:g}, {t1:g}] (the solver restarts at each), more than "
+                f"max_breakpoints = {limit}; shorten the time span or raise max_breakpoints"
+            )
+        return bps
 
     def segment(self, a: float, b: float) -> Segment:
         """Parameter and input vectors on ``[a, b]`` (no breakpoint inside)."""
-        inputs = []
-        for spec in self.input_specs:
+        return self.segments(np.array([a, b], dtype=float))[0]
+
+    def segments(self, edges: Any) -> list[Segment]:
+        """`segment` for every pair of consecutive ``edges`` (each stress input is
+        evaluated once for all segments)."""
+        edges = np.asarray(edges, dtype=float)
+        m = edges.size - 1
+        columns = []
+        for spec in self._evaluated:
             if isinstance(spec, Stress):
-                inputs.append(spec.segment_value(a, b))
+                columns.append(list(spec.segment_values(edges)))
             else:
-                inputs.append(spec)
-        weights = [(k, c, c.segment_weight(a, b)) for k, c in self.stages]
-        return Segment(self.base, inputs, weights)
+                columns.append([spec] * m)
+        out = []
+        for j, (a, b) in enumerate(itertools.pairwise(edges.tolist())):
+            weights = [(k, c, c.segment_weight(a, b)) for k, c in self.stages]
+            out.append(Segment(self.base, [col[j] for col in columns], weights))
+        return out
+
+    def input_at(self, index: int, t: float) -> float:
+        """Input ``index`` at time ``t`` (bounds checked for functions of time)."""
+        spec = self._evaluated[index]
+        return float(spec(t)) if callable(spec) else float(spec)
 
     # -- sampled values, for results -------------------------------------------------
     def input_values(self, t: np.ndarray) -> dict[str, np.ndarray]:
@@ -91,6 +168,7 @@ class Forcing:
                 vals = np.asarray(spec(t), dtype=float)
             elif callable(spec):
                 vals = np.array([float(spec(float(tk))) for tk in t], dtype=float)
+                u.check_array(vals, "(returned by the stress function)")
             else:
                 vals = np.full(t.shape, float(spec))
             out[u.name] = np.broadcast_to(vals, t.shape).copy()
@@ -153,13 +231,13 @@ def _input_specs(model: Model, stress: Any) -> list[Any]:
     if stress is None:
         return [float(u.default) for u in model.inputs]
     if not names:
-        raise ValueError(
+        raise InvalidInputError(
             f"model {model.name!r} has no inputs, so it takes no stress; pass stress=None"
         )
     if isinstance(stress, Mapping):
-        unknown = sorted(set(stress) - set(names))
+        unknown = sorted(set(stress) - set(names), key=repr)
         if unknown:
-            raise ValueError(
+            raise NotFoundError(
                 f"unknown input(s) {unknown} for model {model.name!r}; valid inputs: "
                 f"{', '.join(names)}"
             )
@@ -167,28 +245,54 @@ def _input_specs(model: Model, stress: Any) -> list[Any]:
     elif len(names) == 1:
         given = {names[0]: stress}
     else:
-        raise ValueError(
+        raise InvalidInputError(
             f"model {model.name!r} has inputs {names}; pass stress as a mapping "
             "{input name: stress}"
         )
     specs = []
     for u in model.inputs:
         spec = given.get(u.name, float(u.default))
-        specs.append(_check_spec(u.name, spec))
+        specs.append(_check_spec(u, spec))
     return specs
 
 
-def _check_spec(name: str, spec: Any) -> Any:
+def _check_spec(u: Input, spec: Any) -> Any:
     if isinstance(spec, Stress):
         return spec
     if isinstance(spec, numbers.Real) and not isinstance(spec, bool):
-        v = float(spec)
-        if not np.isfinite(v):
-            raise ValueError(f"input {name!r} = {spec!r} is not finite")
-        return v
+        return u.check(spec)
     if callable(spec):
         return spec
-    raise TypeError(
-        f"input {name!r}: {type(spec).__name__} is not a stress; use a number, a "
+    raise InvalidTypeError(
+        f"input {u.name!r}: {type(spec).__name__} is not a stress; use a number, a "
         "dm.stress input (pulse, step, periodic, piecewise_linear) or a function of time"
     )
+
+
+class _Checked:
+    """A stress given as a plain function of time, with its input's bounds checked at
+    every call (the function cannot be inspected ahead of the run)."""
+
+    def __init__(self, u: Input, fn: Callable[[float], Any]) -> None:
+        self.u, self.fn = u, fn
+        self.low, self.high = u.bounds
+
+    def __call__(self, t: float) -> float:
+        v = self.fn(t)
+        try:
+            x = float(v)
+        except (TypeError, ValueError, OverflowError):
+            return self.u.check(v, f"at t = {t:.6g} (returned by the stress function)")
+        if not (self.low <= x <= self.high) or not math.isfinite(x):
+            self.u.check(x, f"at t = {t:.6g} (returned by the stress function)")
+        return x
+
+
+def _count(spec: Stress, t0: float, t1: float) -> float:
+    if isinstance(spec, StressSum):
+        return sum(_count(term, t0, t1) for term in spec.terms)
+    if isinstance(spec, Periodic):
+        return 2 * (max(0.0, (t1 - max(t0, spec.start)) / spec.period) + 2)
+    if hasattr(spec, "times"):
+        return len(spec.times)
+    return 2

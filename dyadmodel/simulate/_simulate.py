@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
-import itertools
 import math
 import numbers
+import time
 from collections.abc import Mapping, Sequence
 from types import MappingProxyType
 from typing import Any
@@ -14,17 +14,35 @@ import numpy as np
 from scipy.integrate import OdeSolution, solve_ivp
 from scipy.optimize import brentq, minimize_scalar
 
+from dyadmodel.errors import InvalidInputError, NotFoundError
 from dyadmodel.model import Model, ParameterSet
-from dyadmodel.simulate._forcing import Forcing, Segment
+from dyadmodel.simulate._checks import check_tolerances
+from dyadmodel.simulate._forcing import MAX_BREAKPOINTS, Forcing, Segment
 from dyadmodel.simulate.events import Event, EventRecord, as_events
 from dyadmodel.simulate.interventions import Intervention, as_interventions
 
-__all__ = ["EVENT_SAMPLES", "Simulation", "simulate"]
+__all__ = [
+    "EVENT_SAMPLES",
+    "MAX_EVALUATIONS",
+    "MAX_SECONDS",
+    "STIFFNESS_CHECK_EVERY",
+    "Simulation",
+    "simulate",
+]
 
 EVENT_SAMPLES = 8
 """Sub-intervals per solver step on which event functions are sampled (see `simulate`)."""
+MAX_EVALUATIONS = 2_000_000
+"""Default budget of right-hand-side evaluations per run (about a minute for RK45 on the
+two-state flagship)."""
+MAX_SECONDS = 60.0
+"""Default wall-clock budget of one run, in seconds."""
+STIFFNESS_CHECK_EVERY = 6_000
+"""With ``method="auto"``, every this many evaluations on one segment the run checks
+whether RK45's steps are limited by stability rather than accuracy (stiffness)."""
 
-_METHODS = ("RK45", "RK23", "DOP853", "Radau", "BDF", "LSODA")
+_METHODS = ("auto", "RK45", "RK23", "DOP853", "Radau", "BDF", "LSODA")
+_EXPLICIT = ("RK45", "RK23", "DOP853")
 _IMPLICIT = ("Radau", "BDF", "LSODA")
 _DIVERGENCE = 1e6
 
@@ -53,8 +71,9 @@ class Simulation:
     events : tuple of EventRecord
         One record per requested event, in the order given.
     status : int
-        0: reached ``t_span[1]``; 1: a terminal event stopped the run; -1: the solver
-        failed (``message`` says why and what to change).
+        0: reached ``t_span[1]``; 1: a terminal event stopped the run; -1: the run did
+        not finish (the solver failed, a state diverged, the right-hand side was not
+        finite, or a budget ran out; ``message`` says which and what to change).
     message : str
     terminated_by : str or None
         The terminal event that ended the run.
@@ -69,9 +88,13 @@ class Simulation:
     breakpoints : tuple of float
         Times at which the integration was restarted.
     method : str
+        The method used: the one asked for, or with ``method="auto"`` "RK45" or
+        "RK45+LSODA" when stiffness was detected and the run switched (see ``notes``).
     rtol, atol : float or ndarray
     nfev : int
         Right-hand-side evaluations.
+    notes : tuple of str
+        What the run decided on its own (a switch of method and why).
     """
 
     t: np.ndarray
@@ -94,10 +117,16 @@ class Simulation:
     atol: Any
     nfev: int
     _forcing: Forcing = dataclasses.field(repr=False)
+    notes: tuple[str, ...] = ()
 
     @property
     def success(self) -> bool:
-        """True unless the solver failed (a terminal event counts as success)."""
+        """True when the run reached the end of its time span, or a terminal event,
+        with every accepted step within ``rtol``/``atol`` (a terminal event counts as
+        success). The tolerances bound the local error per step, as in
+        `scipy.integrate.solve_ivp`, not the global error. False when the solver
+        failed, a state diverged, the right-hand side was not finite or a budget
+        (``max_evaluations``, ``max_seconds``) ran out: ``message`` says which."""
         return self.status >= 0
 
     def state(self, name: str) -> np.ndarray:
@@ -109,7 +138,7 @@ class Simulation:
         for rec in self.events:
             if rec.name == name:
                 return rec
-        raise KeyError(
+        raise NotFoundError(
             f"no event {name!r} in this run; events: {', '.join(r.name for r in self.events)}"
         )
 
@@ -139,9 +168,45 @@ class Simulation:
         )
 
 
-class _Budget(Exception):
-    def __init__(self, t: float, y: np.ndarray) -> None:
-        self.t, self.y = t, y
+class _Stop(Exception):
+    """Raised from the right-hand side to end a solver call early."""
+
+    def __init__(self, t: float, y: np.ndarray, what: str = "") -> None:
+        self.t, self.y, self.what = float(t), np.array(y, dtype=float), what
+
+
+class _Budget(_Stop):
+    """``what`` is "evaluations" or "time"."""
+
+
+class _NonFinite(_Stop):
+    """The right-hand side was not finite (or overflowed) at ``(t, y)``."""
+
+
+class _Stiff(_Stop):
+    """RK45 is limited by stability (``what`` says why): switch to LSODA."""
+
+
+class _Counter:
+    """Evaluation count, budgets and the stiffness watch shared by every segment."""
+
+    def __init__(self, budget: int, deadline: float, watch: Any) -> None:
+        self.nfev = 0
+        self.budget = budget
+        self.deadline = deadline
+        self.watch = watch  # None, or a callable(t, y, counter) raising _Stiff
+        self.mark_nfev = 0
+        self.mark_t = math.nan
+
+    def tick(self, t: float, y: np.ndarray) -> None:
+        self.nfev += 1
+        if self.nfev > self.budget:
+            raise _Budget(t, y, "evaluations")
+        if self.nfev & 255 == 0:
+            if time.monotonic() > self.deadline:
+                raise _Budget(t, y, "time")
+            if self.watch is not None and self.nfev - self.mark_nfev >= STIFFNESS_CHECK_EVERY:
+                self.watch(t, y, self)
 
 
 def simulate(
@@ -156,9 +221,11 @@ def simulate(
     t_eval: Any = None,
     rtol: float = 1e-8,
     atol: Any = 1e-10,
-    method: str = "RK45",
+    method: str = "auto",
     max_step: float | None = None,
-    max_evaluations: int = 2_000_000,
+    max_evaluations: int = MAX_EVALUATIONS,
+    max_seconds: float | None = MAX_SECONDS,
+    max_breakpoints: int = MAX_BREAKPOINTS,
 ) -> Simulation:
     """Integrate one trajectory under time-varying stress and interventions.
 
@@ -185,14 +252,28 @@ def simulate(
         Output times (sorted, within ``t``); default: the solver's steps.
     rtol, atol : float
         Tolerances passed to `scipy.integrate.solve_ivp` (``atol`` may be per state).
+        Accepted: ``rtol`` in [2.2e-14, 0.1] and ``atol`` in (0, 1]; anything else
+        raises `ToleranceError` (a looser tolerance lets the solver report success far
+        from the solution).
     method : str
-        A `solve_ivp` method: "RK45" (default), "RK23", "DOP853", or for stiff models
-        "Radau", "BDF", "LSODA" (given the model's exact Jacobian).
+        "auto" (default): RK45, switched to LSODA (with the model's exact Jacobian) when
+        RK45's steps turn out to be limited by stability rather than accuracy, i.e. the
+        problem is stiff there (checked every `STIFFNESS_CHECK_EVERY` evaluations; the
+        segment is then integrated again from its start, and ``notes`` says so). Short
+        runs are never switched, so "auto" gives RK45's results. Or a fixed
+        `solve_ivp` method: "RK45", "RK23", "DOP853", or for stiff models "Radau",
+        "BDF", "LSODA" (given the model's exact Jacobian).
     max_step : float, optional
         Largest step; default unbounded (breakpoints are honoured regardless).
     max_evaluations : int
-        Right-hand-side evaluations allowed before the run is stopped with status -1
-        (a guard against stiff or runaway runs that would otherwise take very long).
+        Budget of right-hand-side evaluations (default `MAX_EVALUATIONS`, 2,000,000);
+        when it runs out the run ends with status -1 and a message saying what to change.
+    max_seconds : float or None
+        Wall-clock budget (default `MAX_SECONDS`, 60 s; None for none), ending the run
+        the same way.
+    max_breakpoints : int
+        Budget of breakpoints (solver restarts) from stress inputs and interventions
+        (default 100,000); more raise `BudgetExceededError` before anything runs.
 
     Returns
     -------
@@ -205,8 +286,16 @@ def simulate(
     ParameterError
         Bad parameters, or an intervention that would take a parameter outside its
         bounds (the message names the intervention, the parameter and the value).
-    ValueError, TypeError
-        Bad ``x0``, ``t``, ``t_eval``, tolerances, method, stress or events.
+    ToleranceError
+        ``rtol`` or ``atol`` outside the accepted range.
+    InvalidInputError
+        Bad ``x0``, ``t``, ``t_eval`` or budgets, or a stress value outside its
+        input's bounds (e.g. negative stress for the flagship models; for a plain
+        function of time this is found, and raised, during the run).
+    InvalidTypeError, NotFoundError
+        A stress or method of the wrong kind, or an unknown input name.
+    BudgetExceededError
+        More breakpoints than ``max_breakpoints``.
 
     Notes
     -----
@@ -230,8 +319,9 @@ def simulate(
     (and discarded) a little beyond it.
 
     **Divergence.** The run stops with status -1 when a state exceeds ``1e6`` times the
-    model's domain scale; the message names the state and the parameters in its
-    equation.
+    model's domain scale, or as soon as the right-hand side is not finite (for instance
+    at ``stress = 1e300``, where the Hill terms overflow); the message names the state,
+    the inputs and the parameters involved.
 
     Examples
     --------
@@ -248,33 +338,39 @@ def simulate(
     pset = model.parameter_set(params)
     y0 = _initial_state(model, x0)
     t0, t1 = _span(t)
-    _check_tolerances(model, rtol, atol)
+    rtol, atol = check_tolerances(rtol, atol, model.n_states)
     if not (isinstance(method, str) and method in _METHODS):
-        raise ValueError(f"method = {method!r} is not one of {', '.join(_METHODS)}")
+        raise InvalidInputError(f"method = {method!r} is not one of {', '.join(_METHODS)}")
     if max_step is None:
         max_step_value = math.inf
     else:
         if not _positive(max_step):
-            raise ValueError(f"max_step = {max_step!r} must be a positive number or None")
+            raise InvalidInputError(f"max_step = {max_step!r} must be a positive number or None")
         max_step_value = float(max_step)
-    if isinstance(max_evaluations, bool) or not isinstance(max_evaluations, numbers.Integral):
-        raise ValueError(f"max_evaluations = {max_evaluations!r} must be a positive integer")
-    if max_evaluations < 1:
-        raise ValueError(f"max_evaluations = {max_evaluations!r} must be a positive integer")
+    max_evaluations = _budget_int("max_evaluations", max_evaluations)
+    max_breakpoints = _budget_int("max_breakpoints", max_breakpoints)
+    if max_seconds is not None and not _positive(max_seconds):
+        raise InvalidInputError(f"max_seconds = {max_seconds!r} must be a positive number or None")
     teval = _t_eval(t_eval, t0, t1)
 
     forcing = Forcing(model, pset, stress, as_interventions(interventions))
+    forcing.check_inputs(t0, t1)
     evs = as_events(events)
     g_fns = [ev.build(model, pset) for ev in evs]
-    bps = forcing.breakpoints(t0, t1)
+    bps = forcing.breakpoints(t0, t1, max_breakpoints)
     edges = [t0, *bps, t1]
+    segments = forcing.segments(edges)
     scale = max(1.0, float(np.max(np.abs(np.asarray(model.domain, dtype=float)))))
     bound = _DIVERGENCE * scale
 
     fn = model._rhs_fn
     jfn = model._jac_fn
     n = model.n_states
-    nfev = [0]
+    auto = method == "auto"
+    current = "RK45" if auto else method
+    notes: list[str] = []
+    deadline = time.monotonic() + (math.inf if max_seconds is None else float(max_seconds))
+    counter = _Counter(max_evaluations, deadline, None)
 
     ts_all: list[np.ndarray] = []
     interps: list[Any] = []
@@ -283,20 +379,26 @@ def simulate(
     roots: list[list[tuple[float, np.ndarray]]] = [[] for _ in evs]
     status, message, terminated_by = 0, "", None
     y = y0
-    for a, b in itertools.pairwise(edges):
-        seg = forcing.segment(a, b)
-        rhs = _rhs(fn, seg, nfev, max_evaluations)
+    k_seg = 0
+    while k_seg < len(segments):
+        a, b = edges[k_seg], edges[k_seg + 1]
+        seg = segments[k_seg]
+        rhs = _rhs(fn, seg, counter)
+        counter.mark_nfev, counter.mark_t = counter.nfev, a
+        counter.watch = (
+            _stiffness_watch(model, jfn, seg, b) if auto and current in _EXPLICIT else None
+        )
         kwargs: dict[str, Any] = {}
-        if method in _IMPLICIT:
+        if current in _IMPLICIT:
             kwargs["jac"] = _jac(jfn, seg, n)
         sc_events = _scipy_events(evs, g_fns, bound)
         try:
-            with np.errstate(over="ignore", invalid="ignore"):
+            with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
                 sol = solve_ivp(
                     rhs,
                     (a, b),
                     y,
-                    method=method,
+                    method=current,
                     rtol=rtol,
                     atol=atol,
                     max_step=max_step_value,
@@ -304,10 +406,36 @@ def simulate(
                     events=sc_events,
                     **kwargs,
                 )
-        except _Budget as stop:
+        except _Stiff as stiff:
+            notes.append(
+                f"RK45 was limited by stability, not accuracy, at t = {stiff.t:.6g} "
+                f"({stiff.what}): the problem is stiff there, so the run switched to LSODA "
+                f"(with the exact Jacobian) from t = {a:.6g}."
+            )
+            current = "LSODA"
+            continue  # the same segment again, from its start
+        except _Stop as stop:
             status = -1
-            message = _budget_message(model, method, max_evaluations, stop, seg, jfn)
-            if not step_t:  # nothing accepted before the budget ran out: keep the start
+            if isinstance(stop, _NonFinite):
+                message = _nonfinite_message(model, pset, seg, stop)
+            else:
+                message = _budget_message(
+                    model, current, max_evaluations, max_seconds, stop, seg, jfn
+                )
+            if not step_t:  # nothing accepted before the run stopped: keep the start
+                step_t.append(np.array([a]))
+                step_y.append(y[:, None])
+            break
+        except (ArithmeticError, np.linalg.LinAlgError) as err:
+            # an implicit method's linear algebra on a non-finite Jacobian, or overflow
+            # inside scipy: an honest failure, not a traceback
+            status = -1
+            message = (
+                f"{current} failed on t = [{a:.6g}, {b:.6g}] ({type(err).__name__}: {err}); "
+                "the right-hand side or its Jacobian overflowed. Check the parameters "
+                f"({_involved_all(model, pset)}) or shorten the time span."
+            )
+            if not step_t:
                 step_t.append(np.array([a]))
                 step_y.append(y[:, None])
             break
@@ -319,7 +447,7 @@ def simulate(
             t_stop = float(sol.t[-1])
         elif sol.status == -1 or not np.all(np.isfinite(sol.y[:, -1])):
             status = -1
-            message = _failure_message(model, pset, method, sol, seg, jfn)
+            message = _failure_message(model, pset, current, sol, seg, jfn)
         # events on this piece
         if evs and dense is not None and sol.t.size > 1:
             found = _scan_events(dense, sol.t, evs, g_fns, sol if sol.status == 1 else None)
@@ -363,6 +491,7 @@ def simulate(
         y = sy[:, -1]
         if status != 0 or t_stop is not None:
             break
+        k_seg += 1
     if status == 0:
         message = "The solver successfully reached the end of the integration interval."
 
@@ -412,34 +541,77 @@ def simulate(
         stress=tuple(zip(model.input_names, forcing.input_specs)),
         interventions=forcing.interventions,
         breakpoints=tuple(bps),
-        method=method,
+        method="RK45+LSODA" if auto and current != "RK45" else current,
         rtol=rtol,
         atol=atol,
-        nfev=nfev[0],
+        nfev=counter.nfev,
         _forcing=forcing,
+        notes=tuple(notes),
     )
 
 
 # -- right-hand side -------------------------------------------------------------------
-def _rhs(fn: Any, seg: Segment, nfev: list[int], budget: int) -> Any:
+def _rhs(fn: Any, seg: Segment, counter: _Counter) -> Any:
     if seg.constant:
         pv, uv = seg.params(0.0), seg.inputs(0.0)
 
         def f(t: float, y: np.ndarray) -> np.ndarray:
-            nfev[0] += 1
-            if nfev[0] > budget:
-                raise _Budget(t, y)
-            return np.array(fn(*y, *pv, *uv), dtype=float)
+            counter.tick(t, y)
+            try:
+                vals = fn(*y, *pv, *uv)
+                total = sum(vals)
+            except (ArithmeticError, ValueError):  # overflow in a Python-float power
+                raise _NonFinite(t, y) from None
+            if total - total != 0:  # inf or nan somewhere (cheaper than np.isfinite)
+                raise _NonFinite(t, y)
+            return np.array(vals, dtype=float)
 
     else:
 
         def f(t: float, y: np.ndarray) -> np.ndarray:
-            nfev[0] += 1
-            if nfev[0] > budget:
-                raise _Budget(t, y)
-            return np.array(fn(*y, *seg.params(t), *seg.inputs(t)), dtype=float)
+            counter.tick(t, y)
+            try:
+                vals = fn(*y, *seg.params(t), *seg.inputs(t))
+                total = sum(vals)
+            except (ArithmeticError, ValueError):
+                raise _NonFinite(t, y) from None
+            if total - total != 0:  # inf or nan somewhere (cheaper than np.isfinite)
+                raise _NonFinite(t, y)
+            return np.array(vals, dtype=float)
 
     return f
+
+
+def _stiffness_watch(model: Model, jfn: Any, seg: Segment, t_end: float) -> Any:
+    """A check, run every `STIFFNESS_CHECK_EVERY` evaluations of an explicit method,
+    that raises `_Stiff` when the steps are limited by stability: the mean step ``h``
+    since the last check times the Jacobian's spectral radius is at least 1 (accuracy
+    alone keeps ``h * |lambda|`` far below that at the default tolerances), and much of
+    the segment is left."""
+
+    def watch(t: float, y: np.ndarray, counter: _Counter) -> None:
+        evaluations = counter.nfev - counter.mark_nfev
+        h = (t - counter.mark_t) / max(evaluations / 6.0, 1.0)
+        counter.mark_nfev, counter.mark_t = counter.nfev, t
+        if not (np.all(np.isfinite(y)) and h > 0):
+            return
+        try:
+            with np.errstate(all="ignore"):
+                jac = np.array(jfn(*y, *seg.params(t), *seg.inputs(t)), dtype=float)
+                lam = np.linalg.eigvals(jac.reshape(model.n_states, model.n_states))
+        except (ArithmeticError, ValueError, np.linalg.LinAlgError):
+            return
+        radius = float(np.max(np.abs(lam))) if np.all(np.isfinite(lam)) else math.nan
+        remaining_steps = (t_end - t) / h
+        if radius * h >= 1.0 and remaining_steps > STIFFNESS_CHECK_EVERY:
+            raise _Stiff(
+                t,
+                y,
+                f"mean step {h:.3g} against the fastest time scale {1 / radius:.3g}, with "
+                f"about {remaining_steps:.3g} steps of that size left",
+            )
+
+    return watch
 
 
 def _jac(jfn: Any, seg: Segment, n: int) -> Any:
@@ -657,21 +829,49 @@ def _involved_all(model: Model, params: ParameterSet) -> str:
 
 
 def _budget_message(
-    model: Model, method: str, budget: int, stop: _Budget, seg: Segment, jfn: Any
+    model: Model,
+    method: str,
+    budget: int,
+    seconds: float | None,
+    stop: _Stop,
+    seg: Segment,
+    jfn: Any,
 ) -> str:
-    y = np.asarray(stop.y, dtype=float)
-    spec = _spectrum(model, jfn, seg, float(stop.t), y) if np.all(np.isfinite(y)) else None
-    hint = _stiffness_text(spec, float(stop.t))
+    y = stop.y
+    spec = _spectrum(model, jfn, seg, stop.t, y) if np.all(np.isfinite(y)) else None
+    hint = _stiffness_text(spec, stop.t)
+    if stop.what == "time":
+        what = f"The time budget (max_seconds = {seconds:g}) ran out at t = {stop.t:.6g}."
+        raise_it = "raise max_seconds"
+    else:
+        what = (
+            f"The maximum number of right-hand-side evaluations ({budget}) was reached at "
+            f"t = {stop.t:.6g} ({method} needs more steps than allowed)."
+        )
+        raise_it = "raise max_evaluations"
     advice = (
-        "if the problem is stiff, try method='LSODA' or method='Radau'; otherwise raise "
-        "max_evaluations or shorten the time span"
+        f"if the problem is stiff, try method='LSODA' or method='Radau'; otherwise {raise_it} "
+        "or shorten the time span"
         if method not in _IMPLICIT
-        else "raise max_evaluations, loosen rtol/atol or shorten the time span"
+        else f"{raise_it}, loosen rtol/atol or shorten the time span"
     )
     return (
-        f"The maximum number of right-hand-side evaluations ({budget}) was reached at "
-        f"t = {float(stop.t):.6g} ({method} needs more steps than allowed).{hint} "
-        f"{advice}. The trajectory is returned up to the last restart before that time."
+        f"{what}{hint} {advice}. The trajectory is returned up to the last restart "
+        "before that time."
+    )
+
+
+def _nonfinite_message(model: Model, params: ParameterSet, seg: Segment, stop: _Stop) -> str:
+    y = stop.y
+    inputs = ", ".join(
+        f"{name} = {v:.3g}" for name, v in zip(model.input_names, seg.inputs(stop.t))
+    )
+    where = _state_text(model, y) if np.all(np.isfinite(y)) else "a non-finite state"
+    return (
+        f"The right-hand side is not finite (overflow) at t = {stop.t:.6g} ({where}"
+        f"{'; ' + inputs if inputs else ''}). The model cannot be evaluated there: check "
+        f"the inputs and parameters ({_involved_all(model, params)}), or end the run "
+        "earlier. The trajectory is returned up to the last restart before that time."
     )
 
 
@@ -680,18 +880,24 @@ def _positive(v: Any) -> bool:
     return isinstance(v, numbers.Real) and not isinstance(v, bool) and math.isfinite(v) and v > 0
 
 
+def _budget_int(name: str, v: Any) -> int:
+    if isinstance(v, bool) or not isinstance(v, numbers.Integral) or v < 1:
+        raise InvalidInputError(f"{name} = {v!r} must be a positive integer")
+    return int(v)
+
+
 def _initial_state(model: Model, x0: Any) -> np.ndarray:
     try:
         arr = np.array(x0, dtype=float)
-    except (TypeError, ValueError):
-        raise ValueError(f"x0 = {x0!r} is not an array of numbers") from None
+    except (TypeError, ValueError, OverflowError):
+        raise InvalidInputError(f"x0 = {x0!r:.80} is not an array of numbers") from None
     if arr.shape != (model.n_states,):
-        raise ValueError(
+        raise InvalidInputError(
             f"x0 must have shape ({model.n_states},) for model {model.name!r} (states "
             f"{', '.join(model.state_names)}); got shape {arr.shape}"
         )
     if not np.all(np.isfinite(arr)):
-        raise ValueError(f"x0 = {arr.tolist()} is not finite")
+        raise InvalidInputError(f"x0 = {arr.tolist()} is not finite")
     return arr
 
 
@@ -699,35 +905,34 @@ def _span(t: Any) -> tuple[float, float]:
     try:
         t0, t1 = t
     except (TypeError, ValueError):
-        raise ValueError(f"t = {t!r} must be a pair (t0, t1)") from None
+        raise InvalidInputError(f"t = {t!r:.80} must be a pair (t0, t1)") from None
     for name, v in (("t0", t0), ("t1", t1)):
-        if isinstance(v, bool) or not isinstance(v, numbers.Real) or not math.isfinite(v):
-            raise ValueError(f"t = {t!r}: {name} = {v!r} must be a finite number")
+        if isinstance(v, bool) or not isinstance(v, numbers.Real):
+            raise InvalidInputError(f"t = {t!r:.80}: {name} = {v!r:.40} must be a finite number")
+        try:
+            finite = math.isfinite(v)
+        except OverflowError:
+            finite = False
+        if not finite:
+            raise InvalidInputError(f"t = {t!r:.80}: {name} = {v!r:.40} must be a finite number")
     if not t1 > t0:
-        raise ValueError(f"t = {t!r}: the end time must be after the start time")
+        raise InvalidInputError(f"t = {t!r:.80}: the end time must be after the start time")
     return float(t0), float(t1)
-
-
-def _check_tolerances(model: Model, rtol: Any, atol: Any) -> None:
-    if not _positive(rtol):
-        raise ValueError(f"rtol = {rtol!r} must be a positive number")
-    arr = np.asarray(atol, dtype=float)
-    if arr.shape not in ((), (model.n_states,)) or not np.all(np.isfinite(arr)) or np.any(arr <= 0):
-        raise ValueError(
-            f"atol = {atol!r} must be a positive number or one per state ({model.n_states})"
-        )
 
 
 def _t_eval(t_eval: Any, t0: float, t1: float) -> np.ndarray | None:
     if t_eval is None:
         return None
-    arr = np.asarray(t_eval, dtype=float)
+    try:
+        arr = np.asarray(t_eval, dtype=float)
+    except (TypeError, ValueError, OverflowError):
+        raise InvalidInputError("t_eval must be a non-empty 1-D array of finite times") from None
     if arr.ndim != 1 or arr.size == 0 or not np.all(np.isfinite(arr)):
-        raise ValueError("t_eval must be a non-empty 1-D array of finite times")
+        raise InvalidInputError("t_eval must be a non-empty 1-D array of finite times")
     if np.any(np.diff(arr) <= 0):
-        raise ValueError("t_eval must be strictly increasing")
+        raise InvalidInputError("t_eval must be strictly increasing")
     if arr[0] < t0 or arr[-1] > t1:
-        raise ValueError(
+        raise InvalidInputError(
             f"t_eval runs from {arr[0]:g} to {arr[-1]:g}, outside the time span [{t0:g}, {t1:g}]"
         )
     return arr
