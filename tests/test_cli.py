@@ -1,6 +1,8 @@
 """The command line: readable tables, completeness verdicts, one-line errors with exit 2."""
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import dyadmodel as dm
 from dyadmodel.cli import completeness_text, main
@@ -145,3 +147,146 @@ def test_help_exits_0_without_raising(capsys):
     assert "usage: dyadmodel" in capsys.readouterr().out
     assert main(["bifurcation", "--help"]) == 0
     assert "--span" in capsys.readouterr().out
+
+
+# ---------------------------------------------------------------------------------------
+# fuzz: random command lines built from the real subcommands, options and garbage values
+
+
+class _Reached(BaseException):
+    """Raised by the stubbed computations: the command line accepted the input."""
+
+
+def _reached(*args, **kwargs):
+    raise _Reached
+
+
+NUMBERS = [
+    "0", "1", "-1", "2.5", "0.5", "1e-100", "5e-324", "1e308", "-1e308", "1e400", "9" * 400,
+    "nan", "NaN", "inf", "-inf", "", " ", "abc", "1_0", "0x10", "1,5", "--", "-", "é", "1e",
+]  # fmt: skip
+MODEL_NAMES = [*dm.models.names(), "nope", "", "PURSUER-DISTANCER"]
+PARAM_NAMES = sorted({p for n in dm.models.names() for p in dm.models.get(n).parameter_names})
+PATHS = [
+    "/no/such/file.toml", "/proc/dyadmodel.toml", "/proc", "/", ".", "/dev/null",
+    "/proc/self/status", "x" * 300,
+]  # fmt: skip
+OPTIONS = {
+    "analyze": ["-p", "--param", "-u", "--input", "--preset", "--bogus", "-h"],
+    "bifurcation": [
+        "--param",
+        "--span",
+        "--set",
+        "-u",
+        "--preset",
+        "--seeds",
+        "--ds-max",
+        "--xpp",
+        "--auto",
+        "--bogus",
+    ],
+    "explore": ["--model", "--host", "--port", "--export-dir", "--bogus"],
+    "simulate": ["--outdir", "--bogus"],
+    "sweep": ["--out", "--workers", "--backend", "--scheduler", "--bogus"],
+    "describe": ["--bogus"],
+    "models": ["--bogus"],
+}
+
+
+def _tokens(command):
+    assignment = st.builds(
+        lambda n, v: f"{n}={v}", st.sampled_from([*PARAM_NAMES, "stress", "nope"]),
+        st.sampled_from(NUMBERS),
+    )  # fmt: skip
+    value = st.one_of(
+        st.sampled_from(NUMBERS), st.sampled_from(MODEL_NAMES), st.sampled_from(PARAM_NAMES),
+        st.sampled_from(PATHS), assignment, st.text(max_size=12),
+    )  # fmt: skip
+    option = st.tuples(st.sampled_from(OPTIONS[command]), st.lists(value, max_size=2))
+    head = st.sampled_from(
+        PATHS if command in ("simulate", "sweep") else MODEL_NAMES
+    ).map(lambda v: [v])  # fmt: skip
+    return st.tuples(head | st.just([]), st.lists(option, max_size=4)).map(
+        lambda t: [*t[0], *(tok for o, vs in t[1] for tok in (o, *vs))]
+    )
+
+
+COMMAND_LINES = st.sampled_from(sorted(OPTIONS)).flatmap(
+    lambda c: _tokens(c).map(lambda rest: [c, *rest])
+) | st.lists(st.sampled_from([*OPTIONS, *NUMBERS, "--help"]), max_size=3)
+FUZZ = {"tried": 0, "accepted": 0, "refused": 0, "failures": 0}
+
+
+def _run_fuzzed(argv, stub=True):
+    import contextlib
+    import importlib
+    import io
+    import unittest.mock
+
+    import dash
+
+    branch = importlib.import_module("dyadmodel.continuation._branch")
+    scenario = importlib.import_module("dyadmodel.simulate._scenario")
+    spec = importlib.import_module("dyadmodel.sweeps._spec")
+
+    out, err = io.StringIO(), io.StringIO()
+    patches = [unittest.mock.patch.object(dash.Dash, "run", _reached)]
+    if stub:  # the computations themselves are not what this fuzz is about
+        patches += [
+            unittest.mock.patch.object(dm, "equilibria", _reached),
+            unittest.mock.patch.object(branch, "continuation", _reached),
+            unittest.mock.patch.object(scenario, "run_scenario", _reached),
+            unittest.mock.patch.object(spec.SweepSpec, "run", _reached),
+        ]
+    with contextlib.ExitStack() as stack:
+        for p in patches:
+            stack.enter_context(p)
+        stack.enter_context(contextlib.redirect_stdout(out))
+        stack.enter_context(contextlib.redirect_stderr(err))
+        try:
+            status = main(argv)
+        except _Reached:
+            status = "reached"
+    return status, err.getvalue()
+
+
+def _check_fuzzed(argv, stub=True):
+    FUZZ["tried"] += 1
+    status, err = _run_fuzzed(argv, stub)
+    ok = status in ("reached", 0) or (
+        status == 2 and len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    )
+    FUZZ["accepted" if status in ("reached", 0) else "refused"] += ok
+    FUZZ["failures"] += not ok
+    assert ok, (argv, status, err)
+
+
+@settings(max_examples=150, deadline=None)
+@given(argv=COMMAND_LINES)
+def test_fuzzed_command_lines_exit_0_or_give_one_line_and_exit_2(argv):
+    _check_fuzzed(argv)
+
+
+@pytest.mark.slow
+@settings(max_examples=400, deadline=None)
+@given(argv=COMMAND_LINES)
+def test_fuzzed_command_lines_with_the_real_computations(argv):
+    """As above, with the equilibria and continuations really computed, each command
+    line within 60 s (the computations' own budgets)."""
+    import signal
+
+    def too_long(*_):
+        raise AssertionError(f"{argv} ran for more than 60 s")
+
+    old = signal.signal(signal.SIGALRM, too_long)
+    signal.alarm(60)
+    try:
+        _check_fuzzed(argv, stub=False)
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, old)
+
+
+def test_zz_report_fuzz_counts():
+    print(f"CLI fuzz: {FUZZ}")  # shown with -s; the counts of the runs above
+    assert FUZZ["failures"] == 0

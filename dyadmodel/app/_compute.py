@@ -844,13 +844,14 @@ def check_stress_size(model: Model, size: float) -> float:
     """A stress-pulse size the model's stress input accepts.
 
     The input's own check (its bounds and meaning, e.g. no negative stress) when it
-    has one; otherwise a finite size with ``|size| <= MAX_STRESS_SIZE``.
+    has one, and ``|size| <= MAX_STRESS_SIZE`` (the explorer's window: larger pulses
+    only overflow the right-hand side).
     """
     stress = model.inputs[0]
     check = getattr(stress, "check", None)
     if callable(check):
         try:
-            return float(check(size))
+            size = float(check(size))
         except (ValueError, TypeError) as err:
             raise ViewError(f"stress pulse size: {err}") from None
     if not (math.isfinite(size) and abs(size) <= MAX_STRESS_SIZE):

@@ -126,7 +126,8 @@ def test_portrait_table_matches_dm_equilibria_across_the_fold():
             MODEL, values, ["field", "nullclines", "separatrices"], "pursuit_1", "distance_2", []
         )
         eqs = dm.equilibria(M, M.params(values))
-        assert msg == "" and complete.startswith("Complete")
+        assert msg == "" and eqs.complete
+        assert "complete" in complete.lower() and "incomplete" not in complete.lower()
         assert [r["kind"] for r in rows] == [e.kind for e in eqs]
         assert [r["couple"] for r in rows] == [e.label for e in eqs]
         assert all(r["certified"] == "yes" for r in rows)

@@ -317,3 +317,17 @@ def test_serving_beyond_this_machine_is_warned(host, loopback):
     else:
         assert "anyone who can reach this address" in warning
         assert "'exports'" in warning and "10 per minute" in warning
+
+
+def test_explore_on_a_network_address_prints_the_warning(monkeypatch, capsys, tmp_path):
+    from dyadmodel.app import _cli
+
+    served = []
+    monkeypatch.setattr(A.dash.Dash, "run", lambda self, **kw: served.append(kw))
+    argv = ["--host", "0.0.0.0", "--port", "8999", "--export-dir", str(tmp_path)]
+    assert _cli.main(argv) == 0
+    assert served == [{"host": "0.0.0.0", "port": 8999, "debug": False}]
+    err = capsys.readouterr().err
+    assert err.startswith("warning: serving on 0.0.0.0") and "write exports" in err
+    assert _cli.main(["--port", "8999"]) == 0
+    assert capsys.readouterr().err == ""  # loopback: no warning
