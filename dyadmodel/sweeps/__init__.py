@@ -13,15 +13,25 @@ from dyadmodel.sweeps._design import SAMPLE_METHODS, Grid, Sample
 from dyadmodel.sweeps._measures import MEASURES, Batch, Measure, Output, register_measure
 from dyadmodel.sweeps._sensitivity import SobolIndices, sobol_indices
 from dyadmodel.sweeps._spec import SweepSpec, SweepSpecFileError, load_sweep_spec
-from dyadmodel.sweeps._store import SweepSpecError
-from dyadmodel.sweeps._sweep import BACKENDS, SweepError, auto_chunk_size, open_sweep, sweep
+from dyadmodel.sweeps._store import DamagedChunksWarning, SweepSpecError, is_sweep_store
+from dyadmodel.sweeps._sweep import (
+    BACKENDS,
+    DEFAULT_MAX_POINTS,
+    SweepError,
+    SweepTooLargeError,
+    auto_chunk_size,
+    open_sweep,
+    sweep,
+)
 
 __all__ = [
     "BACKENDS",
+    "DEFAULT_MAX_POINTS",
     "MEASURES",
     "REGIMES",
     "SAMPLE_METHODS",
     "Batch",
+    "DamagedChunksWarning",
     "Grid",
     "Measure",
     "Output",
@@ -31,7 +41,9 @@ __all__ = [
     "SweepSpec",
     "SweepSpecError",
     "SweepSpecFileError",
+    "SweepTooLargeError",
     "auto_chunk_size",
+    "is_sweep_store",
     "load_sweep_spec",
     "open_sweep",
     "register_measure",

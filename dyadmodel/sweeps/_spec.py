@@ -44,6 +44,7 @@ File layout (every table but ``[model]``, ``[over]`` and ``[measures]`` optional
 
     [run]
     chunk_size = 64                      # points per chunk (part of the sweep's identity)
+    max_points = 1000000                 # the budget of points (this is the default)
 
     [output]
     path = "anxiety-avoidance-grid.zarr" # relative to the spec file's directory
@@ -55,7 +56,10 @@ File layout (every table but ``[model]``, ``[over]`` and ``[measures]`` optional
     seed = 0
 
 Swept names may be parameters or inputs of the model. Every swept value (grid) or box
-corner (sample) is checked against the parameter's bounds when the file is loaded.
+corner (sample) is checked against the parameter's bounds when the file is loaded, and
+the number of points against ``max_points`` before any value is generated. Integers
+beyond 64 bits and tables or arrays nested deeper than 16 levels are refused as soon as
+the file is parsed.
 
 Run a spec with ``dyadmodel sweep SPEC.toml`` (`cli_sweep`) or
 ``load_sweep_spec(path).run()``.
@@ -95,7 +99,14 @@ from dyadmodel.simulate._scenario import (
 from dyadmodel.sweeps._design import SAMPLE_METHODS, Grid, Sample
 from dyadmodel.sweeps._measures import bind
 from dyadmodel.sweeps._store import SweepSpecError, SweepStore
-from dyadmodel.sweeps._sweep import BACKENDS, SweepError, auto_chunk_size, chunk_shape
+from dyadmodel.sweeps._sweep import (
+    BACKENDS,
+    DEFAULT_MAX_POINTS,
+    SweepError,
+    SweepTooLargeError,
+    auto_chunk_size,
+    chunk_shape,
+)
 
 __all__ = [
     "SensitivitySpec",
@@ -190,7 +201,9 @@ _SAMPLE = {
     "n": (_count, True),
     "seed": (_nonneg_int, False),
 }
-_RUN = {"chunk_size": (_count, False)}
+_RUN = {"chunk_size": (_count, False), "max_points": (_count, False)}
+_MAX_DEPTH = 16  # nesting of tables and arrays; a sweep spec needs 4
+_MAX_INT = 2**63  # TOML integers are 64-bit; larger ones are refused, not converted
 _OUTPUT = {"path": (_path, False)}
 _SENSITIVITY = {
     "outcome": (_string, True),
@@ -247,6 +260,8 @@ class SweepSpec:
     output : str or None
         The ``[output].path`` store, resolved against the spec file's directory.
     sensitivity : SensitivitySpec or None
+    max_points : int
+        The budget of points (``[run].max_points``, default `DEFAULT_MAX_POINTS`).
     """
 
     path: Path | None
@@ -260,6 +275,7 @@ class SweepSpec:
     chunk_size: int | None
     output: str | None
     sensitivity: SensitivitySpec | None
+    max_points: int = DEFAULT_MAX_POINTS
 
     @property
     def n_chunks(self) -> int:
@@ -312,6 +328,7 @@ class SweepSpec:
             scheduler=scheduler,
             n_workers=n_workers,
             chunk_size=self.chunk_size,
+            max_points=self.max_points,
             overwrite=overwrite,
             progress=progress,
         )
@@ -336,13 +353,16 @@ class _SpecReader(_Reader):
         )
 
 
-def load_sweep_spec(path: str | Path) -> SweepSpec:
+def load_sweep_spec(path: str | Path, max_points: int | None = None) -> SweepSpec:
     """Read and validate a sweep spec file.
 
     Parameters
     ----------
     path : str or Path
         A TOML file (see the module docstring for the layout).
+    max_points : int, optional
+        Overrides ``[run].max_points`` (the budget of points; default
+        `DEFAULT_MAX_POINTS`).
 
     Returns
     -------
@@ -354,7 +374,8 @@ def load_sweep_spec(path: str | Path) -> SweepSpec:
         One error for the first problem found: unreadable file, TOML syntax, unknown key
         (with a did-you-mean), wrong type, bad value, unknown model, parameter, input or
         measure, a swept value outside a parameter's bounds, an impossible range, a
-        ``[sensitivity]`` that does not fit the sweep. The message starts with the file
+        ``[sensitivity]`` that does not fit the sweep, more points than ``max_points``,
+        an integer beyond 64 bits, nesting deeper than 16 levels. The message starts with the file
         name and names the key path.
 
     Examples
@@ -395,10 +416,41 @@ def load_sweep_spec(path: str | Path) -> SweepSpec:
         raise SweepSpecFileError(f"{p}: not a UTF-8 text file (TOML must be UTF-8)") from None
     except tomllib.TOMLDecodeError as err:
         raise SweepSpecFileError(f"{p}: not valid TOML: {err}") from None
-    return _build(r, data, p)
+    except RecursionError:
+        raise SweepSpecFileError(
+            f"{p}: not valid for a sweep spec: arrays or inline tables nested too deeply"
+        ) from None
+    _plain(r, data)
+    return _build(r, data, p, max_points)
 
 
-def _build(r: _SpecReader, data: dict[str, Any], path: Path) -> SweepSpec:
+def _plain(r: _SpecReader, data: dict[str, Any]) -> None:
+    """Refuse what no sweep spec holds and later checks could choke on: nesting deeper
+    than `_MAX_DEPTH` and integers beyond 64 bits (walked without recursion)."""
+    stack: list[tuple[str, Any, int]] = [("", data, 0)]
+    while stack:
+        key, v, depth = stack.pop()
+        if depth > _MAX_DEPTH:
+            raise r.message(
+                key.split("[")[0] or "(top level)",
+                f"tables or arrays nested more than {_MAX_DEPTH} levels deep; a sweep spec "
+                "needs at most 4",
+            )
+        if isinstance(v, dict):
+            stack.extend((f"{key}.{k}" if key else str(k), x, depth + 1) for k, x in v.items())
+        elif isinstance(v, list):
+            stack.extend((f"{key}[{i}]", x, depth + 1) for i, x in enumerate(v))
+        elif isinstance(v, int) and not isinstance(v, bool) and not -_MAX_INT <= v < _MAX_INT:
+            raise r.message(
+                key,
+                f"an integer of {v.bit_length()} bits; expected a 64-bit integer (TOML "
+                "integers are 64-bit)",
+            )
+
+
+def _build(
+    r: _SpecReader, data: dict[str, Any], path: Path, max_points: int | None = None
+) -> SweepSpec:
     for k in data:
         if k not in _TOP:
             raise r.unknown(k, list(_TOP), "at the top level")
@@ -412,10 +464,12 @@ def _build(r: _SpecReader, data: dict[str, Any], path: Path) -> SweepSpec:
     params = read_parameters(r, data, model, values)
 
     inputs = _inputs(r, data.get("inputs", {}), model)
-    over = _over(r, data, model, params)
+    run = r.fields(data.get("run", {}), _RUN, "run")
+    if max_points is None:
+        max_points = run.get("max_points", DEFAULT_MAX_POINTS)
+    over = _over(r, data, model, params, max_points)
     measures, outputs = _measures(r, data, model)
 
-    run = r.fields(data.get("run", {}), _RUN, "run")
     out = r.fields(data.get("output", {}), _OUTPUT, "output")
     output = None
     if "path" in out:
@@ -435,6 +489,7 @@ def _build(r: _SpecReader, data: dict[str, Any], path: Path) -> SweepSpec:
         over=over,
         measures=MappingProxyType(measures),
         chunk_size=run.get("chunk_size"),
+        max_points=max_points,
         output=output,
         sensitivity=sensitivity,
     )
@@ -472,7 +527,16 @@ def _in_bounds(r: _SpecReader, key: str, name: str, vals, model: Model, base: Pa
             raise r.message(key, str(err)) from None
 
 
-def _over(r: _SpecReader, data: dict[str, Any], model: Model, base: ParameterSet):
+def _too_many(r: _SpecReader, key: str, n: int, max_points: int) -> SweepSpecFileError:
+    return r.message(
+        key,
+        f"the sweep would have {n:,} points, more than max_points = {max_points:,}; use fewer "
+        "points, split the sweep, or raise max_points ([run] max_points = N, or dyadmodel "
+        "sweep --max-points N) if you mean it",
+    )
+
+
+def _over(r: _SpecReader, data: dict[str, Any], model: Model, base: ParameterSet, max_points: int):
     if "over" not in data:
         raise r.message(
             "over",
@@ -491,10 +555,15 @@ def _over(r: _SpecReader, data: dict[str, Any], model: Model, base: ParameterSet
                 "{start, stop, num}",
             )
         values: dict[str, np.ndarray] = {}
+        n_points = 1
         for name, v in vspec.items():
             key = f"over.values.{name}"
             _swept_name(r, key, name, model, "in [over.values]")
             if isinstance(v, dict):
+                num = v.get("num")
+                if isinstance(num, int) and not isinstance(num, bool) and num > 0:
+                    if n_points * num > max_points:  # before any value is generated
+                        raise _too_many(r, f"{key}.num", n_points * num, max_points)
                 vals = _range(r, key, v)
             else:
                 try:
@@ -505,6 +574,9 @@ def _over(r: _SpecReader, data: dict[str, Any], model: Model, base: ParameterSet
                 Grid({name: vals})
             except ValueError as err:
                 raise r.message(key, str(err)) from None
+            n_points *= len(vals)
+            if n_points > max_points:
+                raise _too_many(r, key, n_points, max_points)
             _in_bounds(r, key, name, vals, model, base)
             values[name] = vals
         return Grid(values)
@@ -546,7 +618,7 @@ def _over(r: _SpecReader, data: dict[str, Any], model: Model, base: ParameterSet
     if "second_order" in got:
         kwargs["second_order"] = got["second_order"]
     try:
-        return Sample(kind, bounds, **kwargs)
+        sample = Sample(kind, bounds, **kwargs)
     except ValueError as err:
         text = str(err)
         key = next(
@@ -554,6 +626,9 @@ def _over(r: _SpecReader, data: dict[str, Any], model: Model, base: ParameterSet
             "over",
         )
         raise r.message(key, text) from None
+    if sample.size > max_points:  # the sample is generated only when the sweep runs
+        raise _too_many(r, "over.n", sample.size, max_points)
+    return sample
 
 
 def _range(r: _SpecReader, key: str, spec: dict[str, Any]) -> np.ndarray:
@@ -716,7 +791,15 @@ def sweep_parser() -> argparse.ArgumentParser:
         "--workers", type=_workers, metavar="N", help="worker processes (default: the CPUs)"
     )
     p.add_argument(
-        "--overwrite", action="store_true", help="discard a store that holds another sweep"
+        "--overwrite",
+        action="store_true",
+        help="discard a sweep store (one this package created) that holds another sweep",
+    )
+    p.add_argument(
+        "--max-points",
+        type=_workers,
+        metavar="N",
+        help=f"the budget of points (default: [run].max_points, else {DEFAULT_MAX_POINTS:,})",
     )
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     return p
@@ -739,7 +822,7 @@ def cli_sweep(argv: Sequence[str] | None = None) -> int:
         backend = args.backend or ("dask" if args.scheduler else "local")
         if args.scheduler and backend != "dask":
             raise _UsageError("--scheduler is for --backend dask (it implies it; omit --backend)")
-        spec = load_sweep_spec(args.spec)
+        spec = load_sweep_spec(args.spec, max_points=args.max_points)
     except (_UsageError, SweepSpecFileError) as err:
         return _fail(err)
     path = Path(args.out) if args.out is not None else Path(spec.default_store)
@@ -751,7 +834,7 @@ def cli_sweep(argv: Sequence[str] | None = None) -> int:
     )
     existed = path.exists()
     before = SweepStore(path, {})
-    resuming = not args.overwrite and (before.meta / "spec.json").is_file()
+    resuming = not args.overwrite and before.has_spec()
     done_before = len(before.finished()) if resuming else 0
     try:
         ds = spec.run(
@@ -769,7 +852,7 @@ def cli_sweep(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 130
-    except (SweepSpecError, ParameterError, ValueError, ImportError) as err:
+    except (SweepSpecError, SweepTooLargeError, ParameterError, ValueError, ImportError) as err:
         return _fail(err)
     except SweepError as err:
         k, n = len(SweepStore(path, {}).finished()), _n_chunks(path, n_guess)

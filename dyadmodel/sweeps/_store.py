@@ -6,22 +6,35 @@ Layout of ``<path>``::
     <coordinate>/, <output>/          zarr arrays; every output is chunked exactly like
                                       the sweep, so writing one sweep chunk touches only
                                       that chunk's files
+    .dyadmodel/store.json             the marker: this directory is a sweep store that
+                                      dyadmodel created, and the entries it created
     .dyadmodel/spec.json              the canonical spec (what a resume must match)
-    .dyadmodel/done/<k>               written (atomically) after chunk k's data are on disk
+    .dyadmodel/done/<k>               written (atomically) after chunk k's data are on
+                                      disk: the sha256 of each of the chunk's data files
 
-A chunk counts as finished only when its marker exists. A process killed while writing
-chunk ``k`` leaves no marker for it, so a resume recomputes ``k`` and overwrites whatever
-part of it was written; nothing else is touched. The markers live in a hidden directory
-that zarr and xarray ignore (the group's metadata is consolidated).
+A chunk counts as finished only when its marker exists and its data files still match
+the checksums in it. A process killed while writing chunk ``k`` leaves no marker for it,
+so a resume recomputes ``k`` and overwrites whatever part of it was written; a chunk whose
+files were later lost, emptied or corrupted is found by its checksums and recomputed too.
+The markers live in a hidden directory that zarr and xarray ignore (the group's metadata
+is consolidated).
+
+A store is built in a hidden directory beside ``<path>`` and renamed into place once it
+is complete (marker, arrays, spec), so a sweep killed while creating it leaves no
+half-made store behind and the same command starts it again. Only a directory holding
+the marker is ever deleted (``overwrite``), and only when it holds nothing but the
+entries the package created: a user's folder is refused, never emptied.
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import shutil
 import tempfile
+import warnings
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -30,14 +43,52 @@ import numpy as np
 
 from dyadmodel.errors import StoreError
 
-__all__ = ["SweepSpecError", "SweepStore"]
+__all__ = ["DamagedChunksWarning", "SweepSpecError", "SweepStore", "is_sweep_store"]
 
 _META = ".dyadmodel"
+_MARKER = "store.json"
+_CREATED_BY = "dyadmodel sweep store"
+_CREATING = ".creating-"  # infix of the hidden directory a store is built in
 
 
 class SweepSpecError(StoreError):
     """A store that holds a different sweep than the one asked for (or no sweep), or one
     that another running sweep is writing."""
+
+
+class DamagedChunksWarning(UserWarning):
+    """Finished chunks whose data files are missing, empty or do not match their
+    checksums (they are recomputed by a resume, and read as "not computed")."""
+
+
+def is_sweep_store(path: str | os.PathLike) -> bool:
+    """Whether ``path`` is a directory holding the marker of a store this package created."""
+    return _read_marker(Path(path)) is not None
+
+
+def _read_marker(path: Path) -> dict[str, Any] | None:
+    marker = path / _META / _MARKER
+    try:
+        if path.is_symlink() or not marker.is_file():
+            return None
+        data = json.loads(marker.read_text())
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or data.get("created_by") != _CREATED_BY:
+        return None
+    return data
+
+
+def _sha256(path: Path) -> str | None:
+    """The file's sha256, or None when it is missing."""
+    h = hashlib.sha256()
+    try:
+        with open(path, "rb") as f:
+            for block in iter(lambda: f.read(1 << 20), b""):
+                h.update(block)
+    except FileNotFoundError:
+        return None
+    return h.hexdigest()
 
 
 def _atomic_write(path: Path, data: bytes) -> None:
@@ -150,24 +201,53 @@ class SweepStore:
             f.close()
 
     def exists(self) -> bool:
-        return self.path.exists()
+        return self.path.exists() or self.path.is_symlink()
 
-    def check(self) -> None:
-        """Refuse a store that is not this sweep's."""
+    def is_ours(self) -> bool:
+        """Whether the path holds the marker of a store this package created."""
+        return _read_marker(self.path) is not None
+
+    def has_spec(self) -> bool:
+        return self.is_ours() and (self.meta / "spec.json").is_file()
+
+    def _not_a_store(self) -> SweepSpecError:
+        if self.path.is_symlink():
+            what = "is a symbolic link"
+        elif not self.path.is_dir():
+            what = "is a file"
+        else:
+            what = f"is a directory without the store marker {_META}/{_MARKER}"
+        return SweepSpecError(
+            f"{self.path} {what}: it is not a dyadmodel sweep store, so it is neither resumed "
+            "nor replaced (nothing in it was changed); choose a new path or an empty directory"
+        )
+
+    def check(self, overwrite: bool = False) -> bool:
+        """Refuse a path that is not this sweep's store.
+
+        Returns True when the path already holds this sweep (a resume), False when a new
+        store is to be created (the path is missing, an empty directory, a store the
+        package created but never finished, or a store of another sweep with
+        ``overwrite``). Raises `SweepSpecError` for anything else; nothing is changed.
+        """
+        if not self.exists():
+            return False
+        if self.path.is_dir() and not self.path.is_symlink() and not any(self.path.iterdir()):
+            return False  # an empty directory: take it
+        if not self.is_ours():
+            raise self._not_a_store()
+        self._foreign_entries_refused()
         spec_file = self.meta / "spec.json"
         if not spec_file.is_file():
-            if self.path.is_dir() and not any(self.path.iterdir()):
-                return  # an empty directory: take it
-            raise SweepSpecError(
-                f"{self.path} exists but is not a dyadmodel sweep store (no {_META}/spec.json); "
-                "choose another path, or pass overwrite=True (--overwrite) to replace it"
-            )
+            return False  # created by the package, never finished: made again
+        if overwrite:
+            return False
         try:
             stored = json.loads(spec_file.read_text())
-        except (OSError, json.JSONDecodeError) as err:
+        except (OSError, ValueError) as err:
             raise SweepSpecError(
                 f"{spec_file}: cannot read the stored sweep spec ({err}); pass overwrite=True "
-                "to start again"
+                "(--overwrite) to start this store again"
             ) from None
         if stored != json.loads(json.dumps(self.spec)):
             changes = _diff(stored, json.loads(json.dumps(self.spec)))
@@ -179,12 +259,39 @@ class SweepStore:
                 f"({shown}). Resume with the original spec, write to a new path, or pass "
                 "overwrite=True (--overwrite) to discard the stored results"
             )
+        return True
+
+    def _foreign_entries_refused(self) -> None:
+        marker = _read_marker(self.path) or {}
+        ours = {_META, *marker.get("entries", ())}
+        foreign = sorted(p.name for p in self.path.iterdir() if p.name not in ours)
+        if foreign:
+            shown = ", ".join(foreign[:5]) + (
+                f" and {len(foreign) - 5} more" if len(foreign) > 5 else ""
+            )
+            raise SweepSpecError(
+                f"{self.path} is a dyadmodel sweep store that also holds files the package did "
+                f"not create ({shown}); move them out first (nothing was changed)"
+            )
 
     def remove(self) -> None:
-        if self.path.is_dir():
-            shutil.rmtree(self.path)
-        elif self.path.exists():
-            self.path.unlink()
+        """Delete the store: only a store the package created, holding nothing else."""
+        if not self.exists():
+            return
+        if self.path.is_dir() and not self.path.is_symlink() and not any(self.path.iterdir()):
+            return  # an empty directory is taken as it is
+        if not self.is_ours():
+            raise self._not_a_store()
+        self._foreign_entries_refused()
+        for entry in self.path.iterdir():
+            if entry.name == _META:
+                continue
+            if entry.is_dir() and not entry.is_symlink():
+                shutil.rmtree(entry)
+            else:
+                entry.unlink()
+        shutil.rmtree(self.meta)  # the marker last: an interrupted removal stays ours
+        self._group = None
 
     def create(
         self,
@@ -192,41 +299,104 @@ class SweepStore:
         variables: Mapping[str, dict[str, Any]],
         attrs: Mapping[str, Any],
     ) -> None:
-        """Write the group, the coordinates and empty outputs, then the spec (last: a
-        store without spec.json is an unfinished creation, refused and not resumed)."""
+        """Build the store (marker, group, coordinates, empty outputs, spec) in a hidden
+        directory beside ``path``, then rename it into place: a store either is
+        complete or does not exist."""
         import zarr
 
-        if self.path.exists():
-            self.remove()
-        root = zarr.open_group(str(self.path), mode="w", zarr_format=2)
-        root.attrs.update(dict(attrs))
-        for name, (dims, values) in coords.items():
-            values = np.asarray(values)
-            if values.dtype.kind in "OU":
-                values = values.astype(f"<U{max(1, max(len(str(v)) for v in values))}")
-            a = root.create_array(
-                name,
-                shape=values.shape,
-                dtype=values.dtype,
-                chunks=values.shape or (1,),
-                fill_value=None,
-            )
-            a[...] = values
-            a.attrs["_ARRAY_DIMENSIONS"] = list(dims)
-        for name, v in variables.items():
-            a = root.create_array(
-                name, shape=v["shape"], dtype=v["dtype"], chunks=v["chunks"], fill_value=v["fill"]
-            )
-            a.attrs.update({"_ARRAY_DIMENSIONS": list(v["dims"]), **v["attrs"]})
-        zarr.consolidate_metadata(str(self.path))
-        self.done_dir.mkdir(parents=True, exist_ok=True)
-        _atomic_write(self.meta / "spec.json", json.dumps(self.spec, indent=1).encode())
+        from dyadmodel._version import __version__
+
+        self.remove()  # a store of ours: another sweep (overwrite) or an unfinished one
+        parent = self.path.parent
+        parent.mkdir(parents=True, exist_ok=True)
+        self._remove_abandoned_builds()
+        build = Path(tempfile.mkdtemp(dir=parent, prefix=f".{self.path.name}{_CREATING}"))
+        try:
+            entries = [".zgroup", ".zattrs", ".zmetadata", *coords, *variables]
+            marker = {"created_by": _CREATED_BY, "dyadmodel": __version__, "entries": entries}
+            (build / _META / "done").mkdir(parents=True)
+            _atomic_write(build / _META / _MARKER, json.dumps(marker, indent=1).encode())
+            # mode "a": "w" would empty the directory, marker included
+            root = zarr.open_group(str(build), mode="a", zarr_format=2)
+            root.attrs.update(dict(attrs))
+            for name, (dims, values) in coords.items():
+                values = np.asarray(values)
+                if values.dtype.kind in "OU":
+                    values = values.astype(f"<U{max(1, max(len(str(v)) for v in values))}")
+                a = root.create_array(
+                    name,
+                    shape=values.shape,
+                    dtype=values.dtype,
+                    chunks=values.shape or (1,),
+                    fill_value=None,
+                )
+                a[...] = values
+                a.attrs["_ARRAY_DIMENSIONS"] = list(dims)
+            for name, v in variables.items():
+                a = root.create_array(
+                    name,
+                    shape=v["shape"],
+                    dtype=v["dtype"],
+                    chunks=v["chunks"],
+                    fill_value=v["fill"],
+                )
+                a.attrs.update({"_ARRAY_DIMENSIONS": list(v["dims"]), **v["attrs"]})
+            with warnings.catch_warnings():  # the marker's folder is not zarr's
+                warnings.filterwarnings("ignore", "Object at .dyadmodel is not recognized")
+                zarr.consolidate_metadata(str(build))
+            _atomic_write(build / _META / "spec.json", json.dumps(self.spec, indent=1).encode())
+            os.rename(build, self.path)  # replaces an empty directory, never anything else
+        except BaseException:
+            shutil.rmtree(build, ignore_errors=True)
+            raise
+
+    def _remove_abandoned_builds(self) -> None:
+        # hidden builds of this path left by a process killed while creating the store
+        # (we hold the store's lock, so no other process is building it now)
+        for p in self.path.parent.glob(f".{self.path.name}{_CREATING}*"):
+            if p.is_dir() and not p.is_symlink() and _read_marker(p) is not None:
+                shutil.rmtree(p, ignore_errors=True)
 
     # -- chunks --------------------------------------------------------------------------
     def finished(self) -> set[int]:
+        """Chunks with a done-marker (whether their data still match: `damaged`)."""
         if not self.done_dir.is_dir():
             return set()
         return {int(p.name) for p in self.done_dir.iterdir() if p.name.isdigit()}
+
+    def damaged(self) -> dict[int, str]:
+        """Finished chunks whose data files are missing, empty or changed, with why."""
+        out: dict[int, str] = {}
+        for k in sorted(self.finished()):
+            why = self._check_chunk(k)
+            if why:
+                out[k] = why
+        return out
+
+    def _check_chunk(self, k: int) -> str | None:
+        try:
+            record = json.loads((self.done_dir / str(k)).read_text())
+            files = record["sha256"]
+            if not isinstance(files, dict) or not files:
+                raise ValueError
+        except (OSError, ValueError, KeyError, TypeError):
+            return "its done-marker holds no checksums"
+        for rel, want in files.items():
+            f = self.path / rel
+            try:
+                size = f.stat().st_size
+            except FileNotFoundError:
+                return f"{rel} is missing"
+            if size == 0:
+                return f"{rel} is empty"
+            if _sha256(f) != want:
+                return f"{rel} does not match its checksum"
+        return None
+
+    def forget(self, chunks: Sequence[int]) -> None:
+        """Remove the done-markers of ``chunks`` (they are computed again)."""
+        for k in chunks:
+            (self.done_dir / str(k)).unlink(missing_ok=True)
 
     def write(
         self,
@@ -235,19 +405,47 @@ class SweepStore:
         block: tuple[int, ...],
         data: Mapping[str, np.ndarray],
     ) -> None:
-        """Write chunk ``k``'s outputs into ``region``, then mark it finished."""
+        """Write chunk ``k``'s outputs into ``region``, then mark it finished with the
+        checksums of the files written."""
         import zarr
 
-        if self._group is None:
-            self._group = zarr.open_group(str(self.path), mode="r+", zarr_format=2)
-        for name, values in data.items():
-            arr = self._group[name]
-            extra = arr.shape[len(block) :]
-            arr[region + (slice(None),) * len(extra)] = np.asarray(values).reshape(block + extra)
-        _atomic_write(self.done_dir / str(k), b"")
+        checksums: dict[str, str] = {}
+        # every chunk gets its files, even one equal to the fill value, so that a missing
+        # file always means lost data
+        with zarr.config.set({"array.write_empty_chunks": True}):
+            if self._group is None:
+                self._group = zarr.open_group(str(self.path), mode="r+", zarr_format=2)
+            for name, values in data.items():
+                arr = self._group[name]
+                extra = arr.shape[len(block) :]
+                arr[region + (slice(None),) * len(extra)] = np.asarray(values).reshape(
+                    block + extra
+                )
+                index = [s.start // c for s, c in zip(region, arr.chunks)] + [0] * len(extra)
+                sep = getattr(arr.metadata, "dimension_separator", ".") or "."
+                rel = f"{name}/{sep.join(map(str, index))}"
+                digest = _sha256(self.path / rel)
+                if digest is None:
+                    raise StoreError(f"{self.path / rel}: the chunk file was not written")
+                checksums[rel] = digest
+        _atomic_write(self.done_dir / str(k), json.dumps({"sha256": checksums}).encode())
 
     def mark_complete(self) -> None:
         _atomic_write(self.meta / "complete", b"")
 
     def is_complete(self) -> bool:
         return (self.meta / "complete").is_file()
+
+    def unmark_complete(self) -> None:
+        (self.meta / "complete").unlink(missing_ok=True)
+
+
+def warn_damaged(path: Path, damaged: Mapping[int, str], action: str) -> None:
+    """One warning naming the damaged chunks and why (the first few)."""
+    shown = "; ".join(f"chunk {k}: {why}" for k, why in list(damaged.items())[:5])
+    more = f"; and {len(damaged) - 5} more" if len(damaged) > 5 else ""
+    warnings.warn(
+        f"{path}: {len(damaged)} finished chunk(s) are damaged ({shown}{more}); {action}",
+        DamagedChunksWarning,
+        stacklevel=3,
+    )

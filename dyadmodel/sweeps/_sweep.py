@@ -21,7 +21,9 @@ import math
 import numbers
 import os
 import signal
+import sys
 import tempfile
+import threading
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
@@ -30,21 +32,47 @@ from typing import Any
 import numpy as np
 
 from dyadmodel._version import __version__
-from dyadmodel.errors import ComputationError
+from dyadmodel.errors import BudgetExceededError, ComputationError, InvalidInputError
 from dyadmodel.model import Model, ParameterError, ParameterSet
 from dyadmodel.sweeps._design import Grid, Sample
 from dyadmodel.sweeps._measures import Batch, BoundMeasure, Measure, bind
-from dyadmodel.sweeps._store import SweepSpecError, SweepStore
+from dyadmodel.sweeps._store import SweepSpecError, SweepStore, warn_damaged
 
-__all__ = ["BACKENDS", "SweepError", "open_sweep", "sweep"]
+__all__ = [
+    "BACKENDS",
+    "DEFAULT_MAX_POINTS",
+    "SweepError",
+    "SweepTooLargeError",
+    "open_sweep",
+    "sweep",
+]
 
 BACKENDS = ("local", "dask")
 SPEC_FORMAT = 1
 _MAX_AUTO_CHUNK = 512
+DEFAULT_MAX_POINTS = 1_000_000
+"""Default budget of points in one sweep (``max_points``): about a day of work on a
+laptop at 0.1 s a point. A larger sweep is refused before anything is allocated or
+written; pass a larger ``max_points`` when it is meant."""
+_MEMORY_SHARE = 0.5  # a sweep may plan to hold at most this share of the machine's RAM
+_PARENT_POLL_S = 0.5  # how often a pool worker checks that its parent is alive
+
+GUARD_HELP = (
+    "worker processes import the main script again, so a call to dm.sweep (or "
+    "load_sweep_spec(...).run()) at the top level of a script runs again in each of "
+    'them; put it under  if __name__ == "__main__":  (see the README), or pass '
+    "n_workers=1"
+)
 
 
 class SweepError(ComputationError):
-    """A measure failed at a point of the sweep (the message names the point)."""
+    """A measure failed at a point of the sweep (the message names the point), or the
+    worker processes could not run it."""
+
+
+class SweepTooLargeError(BudgetExceededError, InvalidInputError):
+    """A sweep larger than its budget (``max_points``, or the machine's memory), refused
+    before anything is allocated or written; the message says what to change."""
 
 
 # -- the task a worker runs -----------------------------------------------------------------
@@ -101,10 +129,47 @@ def _failing_point(batch: Batch, m: BoundMeasure, task: ChunkTask) -> str:
     return ""
 
 
-def _worker_init() -> None:
+def _worker_init(parent_pid: int) -> None:
     # Ctrl-C is for the process that runs the sweep: it stops the pool and keeps what is
     # written; workers should not each print a KeyboardInterrupt traceback.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # a parent killed outright (SIGKILL, out of memory) cannot stop its pool: the
+    # workers notice that they were orphaned and end themselves
+    threading.Thread(
+        target=_exit_when_orphaned, args=(parent_pid,), name="dyadmodel-watch-parent", daemon=True
+    ).start()
+
+
+def _exit_when_orphaned(parent_pid: int) -> None:
+    while os.getppid() == parent_pid:
+        time.sleep(_PARENT_POLL_S)
+    os._exit(1)
+
+
+def _in_spawn_bootstrap() -> bool:
+    """Whether this process is a worker still importing the main script (the call to
+    `sweep` then comes from a script without a ``__main__`` guard)."""
+    import multiprocessing as mp
+
+    return bool(getattr(mp.process.current_process(), "_inheriting", False))
+
+
+def _main_script_unguarded() -> str | None:
+    """The main script when it has no ``if __name__ == "__main__":`` block, else None."""
+    import ast
+
+    main = sys.modules.get("__main__")
+    file = getattr(main, "__file__", None)
+    if not file or not str(file).endswith(".py"):
+        return None
+    try:
+        tree = ast.parse(Path(file).read_text())
+    except (OSError, SyntaxError, ValueError, UnicodeDecodeError):
+        return None
+    for node in tree.body:
+        if isinstance(node, ast.If) and "__name__" in ast.unparse(node.test):
+            return None
+    return str(file)
 
 
 # -- argument checks --------------------------------------------------------------------
@@ -313,6 +378,7 @@ def sweep(
     chunk_size: int | None = None,
     overwrite: bool = False,
     progress: bool | None = None,
+    max_points: int = DEFAULT_MAX_POINTS,
 ):
     """Measure named outcomes at every point of a grid or sample of parameter sets.
 
@@ -349,9 +415,15 @@ def sweep(
         Points per chunk (the unit of work, of writing and of resuming). Default
         `auto_chunk_size`. Part of the spec: a resume must use the same value.
     overwrite : bool
-        Discard a store that holds another sweep.
+        Discard a store that holds another sweep. Only a store this package created
+        (it holds the marker ``.dyadmodel/store.json``) and that holds nothing else is
+        ever deleted; any other path is refused with `SweepSpecError`.
     progress : bool, optional
         A progress bar of chunks done (tqdm); default: only when stderr is a terminal.
+    max_points : int
+        The budget of points (default `DEFAULT_MAX_POINTS` = 1,000,000): a larger
+        sweep is refused before anything is allocated, as is one whose coordinates
+        and chunks in flight would need more than half of the machine's memory.
 
     Returns
     -------
@@ -369,9 +441,20 @@ def sweep(
     ValueError
         An unknown measure or option, a bad option value, a bad backend or chunk size.
     SweepSpecError
-        ``store`` holds a different sweep.
+        ``store`` holds a different sweep, is being written by another sweep, or is not
+        a sweep store at all (a file, a folder of other files; nothing in it is touched).
+    SweepTooLargeError
+        More than ``max_points`` points, or more memory than the machine has to spare.
     SweepError
-        A measure failed at a point (named in the message). Finished chunks are kept.
+        A measure failed at a point (named in the message), or the worker processes
+        died (e.g. a script without an ``if __name__ == "__main__":`` guard). Finished
+        chunks are kept.
+
+    Warns
+    -----
+    DamagedChunksWarning
+        Finished chunks of a resumed store whose data files are missing, empty or do
+        not match their checksums; they are computed again.
     KeyboardInterrupt
         Re-raised after the pool is stopped; finished chunks are kept, and running the
         same call again resumes.
@@ -394,12 +477,22 @@ def sweep(
     >>> ds.n_stable.values.tolist()
     [1, 2, 2]
     """
+    if _in_spawn_bootstrap():
+        raise SweepError(f"dm.sweep was called while a worker process started: {GUARD_HELP}")
     model = _model(model)
     base = model.parameter_set(base_params)
     base_inputs = model.constant_inputs(inputs, "a sweep")
     if over is None:
         raise ValueError("over is required: a Grid, a Sample, or {name: values}")
     design = _design(over)
+    max_points = _positive_int("max_points", max_points)
+    if design.size > max_points:
+        raise SweepTooLargeError(
+            f"the sweep has {design.size:,} points ({design!r}), more than max_points = "
+            f"{max_points:,}; sweep fewer points (a coarser grid, a smaller sample), split it "
+            "into several sweeps, or raise max_points (dyadmodel sweep --max-points N, "
+            "[run] max_points = N) if you mean it"
+        )
     _check_design(model, design, base)
     measures = _measures(model, measure)
     if backend not in BACKENDS:
@@ -421,6 +514,7 @@ def sweep(
         else auto_chunk_size(design.size)
     )
     block = chunk_shape(design.shape, target)
+    _check_memory(model, design, measures, block, workers)
     spec = _spec(model, base, base_inputs, design, measures, block)
 
     tmp = None
@@ -432,11 +526,13 @@ def sweep(
     st = SweepStore(path, spec)
     regions = _chunks(design.shape, block)
     with st.lock():
-        if st.exists() and overwrite:
-            st.remove()
-        if st.exists():
-            st.check()
-        if not (st.meta / "spec.json").is_file():
+        if st.check(overwrite):  # this sweep's store: resume it
+            damaged = st.damaged()
+            if damaged:
+                warn_damaged(path, damaged, "computing them again")
+                st.forget(list(damaged))
+                st.unmark_complete()
+        else:
             coords, variables = _layout(model, design, measures, block)
             attrs = _attrs(model, base, base_inputs, design, measures, block, spec, len(regions))
             st.create(coords, variables, attrs)
@@ -459,6 +555,38 @@ def sweep(
         ds.close()
         tmp.cleanup()
     return ds
+
+
+def memory_estimate(
+    model: Model, design: Grid | Sample, measures: Sequence[BoundMeasure], block, workers: int
+) -> int:
+    """Bytes a sweep holds in memory at once (an estimate made before anything is
+    allocated): the coordinates, and the outputs of the chunks in flight."""
+    per_point = 0
+    for m in measures:
+        for o in m.outputs(model):
+            per_point += np.dtype(o.dtype).itemsize * math.prod(o.shape)
+    in_flight = (2 * workers + 1) * math.prod(block) * max(per_point, 1)
+    if isinstance(design, Sample):
+        coords = design.size * (2 * len(design.names) + 1) * 8  # sample matrix + coordinates
+    else:
+        coords = sum(len(v) for v in design.values.values()) * 8
+    return coords + in_flight
+
+
+def _check_memory(model, design, measures, block, workers) -> None:
+    try:
+        total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError, AttributeError):
+        return
+    need = memory_estimate(model, design, measures, block, workers)
+    if need > _MEMORY_SHARE * total:
+        raise SweepTooLargeError(
+            f"the sweep would hold about {need / 2**30:.1f} GiB in memory ({design!r}, chunks of "
+            f"{math.prod(block):,} points, {workers} workers), more than half of this "
+            f"machine's {total / 2**30:.1f} GiB; use a smaller chunk_size, fewer workers or "
+            "fewer points"
+        )
 
 
 def _run(
@@ -524,7 +652,10 @@ def _pool(workers: int):
         # 'spawn': a fresh interpreter per worker; forking a process whose numba
         # threads are running is not safe
         pool = ProcessPoolExecutor(
-            max_workers=workers, mp_context=mp.get_context("spawn"), initializer=_worker_init
+            max_workers=workers,
+            mp_context=mp.get_context("spawn"),
+            initializer=_worker_init,
+            initargs=(os.getpid(),),
         )
         if not _POOLS:
             atexit.register(shutdown_pools)
@@ -551,6 +682,7 @@ def _kill_pool(workers: int) -> None:
 
 def _run_pool(tasks, n_tasks, write, bar, workers) -> None:
     from concurrent.futures import FIRST_COMPLETED, wait
+    from concurrent.futures.process import BrokenProcessPool
 
     pool = _pool(workers)
     pending: dict[Any, int] = {}
@@ -572,12 +704,24 @@ def _run_pool(tasks, n_tasks, write, bar, workers) -> None:
                 write(k, data)
                 bar.update(size)
             submit()
-    except BaseException:
+    except BaseException as err:
         # an interrupt or a failed chunk: stop the workers now (running chunks are
         # lost, finished ones are on disk) and start fresh ones next time
         for fut in pending:
             fut.cancel()
         _kill_pool(workers)
+        if isinstance(err, BrokenProcessPool):
+            script = _main_script_unguarded()
+            if script is not None:
+                raise SweepError(
+                    f"the worker processes could not start: {script} has no "
+                    f'if __name__ == "__main__": block. {GUARD_HELP[0].upper()}{GUARD_HELP[1:]}'
+                ) from None
+            raise SweepError(
+                "a worker process ended abruptly (killed, out of memory, or a crash in "
+                "compiled code); finished chunks are kept: run the same sweep again to "
+                "resume, with fewer workers or a smaller chunk_size if memory ran out"
+            ) from err
         raise
 
 
@@ -671,17 +815,85 @@ class _Progress:
 
 def open_sweep(path: str | os.PathLike):
     """Open a sweep store as an xarray Dataset (lazily; integer outputs keep -1 for "not
-    computed"). ``ds.attrs['complete']`` says whether every chunk is finished.
+    computed").
 
-    Raises `SweepSpecError` when ``path`` is not a dyadmodel sweep store.
+    Attributes added: ``complete`` (1 when every chunk is finished and intact),
+    ``chunks_done`` (finished and intact chunks) and ``chunks_damaged`` (finished chunks
+    whose data files are missing, empty or do not match the checksums written with them;
+    their points read as "not computed", and a `DamagedChunksWarning` names them).
+    Running the same sweep again recomputes them.
+
+    Raises `SweepSpecError` when ``path`` is not a dyadmodel sweep store, or when its
+    metadata cannot be read.
     """
     import xarray as xr
 
     p = Path(path)
     st = SweepStore(p, {})
-    if not (st.meta / "spec.json").is_file():
-        raise SweepSpecError(f"{p} is not a dyadmodel sweep store (no .dyadmodel/spec.json)")
-    ds = xr.open_zarr(p, consolidated=True, mask_and_scale=False, chunks=None)
-    ds.attrs["complete"] = int(st.is_complete())
-    ds.attrs["chunks_done"] = len(st.finished())
+    if not st.has_spec():
+        raise SweepSpecError(
+            f"{p} is not a dyadmodel sweep store (no .dyadmodel/store.json marker and "
+            ".dyadmodel/spec.json)"
+        )
+    try:
+        spec = json.loads((st.meta / "spec.json").read_text())
+        block = tuple(int(b) for b in spec["chunk_shape"])
+        ds = xr.open_zarr(p, consolidated=True, mask_and_scale=False, chunks=None)
+    except Exception as err:  # any unreadable metadata is one error, not a zarr traceback
+        raise SweepSpecError(
+            f"{p}: the store's metadata cannot be read ({type(err).__name__}: {err}); run the "
+            "sweep again with overwrite=True (--overwrite) to start it afresh"
+        ) from None
+    damaged = st.damaged()
+    finished = st.finished() - set(damaged)
+    if damaged or _stray_chunk_files(p, ds, block, finished):
+        ds = _masked(p, ds, block, finished)
+    if damaged:
+        warn_damaged(
+            p, damaged, "they read as not computed; run the same sweep again to recompute them"
+        )
+    ds.attrs["complete"] = int(st.is_complete() and not damaged)
+    ds.attrs["chunks_done"] = len(st.finished()) - len(damaged)
+    ds.attrs["chunks_damaged"] = sorted(damaged)
     return ds
+
+
+def _stray_chunk_files(path: Path, ds, block: tuple[int, ...], finished: set[int]) -> bool:
+    """Whether any data file belongs to a chunk that is not finished (a write cut short
+    by a kill: reading it could fail)."""
+    counts = [math.ceil(n / b) for n, b in zip(ds[next(iter(ds.data_vars))].shape, block)]
+    for name in ds.data_vars:
+        folder = path / str(name)
+        if not folder.is_dir():
+            continue
+        for f in folder.iterdir():
+            parts = f.name.replace("/", ".").split(".")
+            if f.name.startswith(".") or not all(x.isdigit() for x in parts):
+                continue
+            idx = [int(x) for x in parts[: len(block)]]
+            if len(idx) != len(block) or any(i >= c for i, c in zip(idx, counts)):
+                return True
+            if int(np.ravel_multi_index(idx, counts)) not in finished:
+                return True
+    return False
+
+
+def _masked(path: Path, ds, block: tuple[int, ...], finished: set[int]):
+    """``ds`` with the variables read chunk by chunk into memory: finished chunks as
+    written, every other chunk (unfinished, or damaged) as its fill value."""
+    import zarr
+
+    group = zarr.open_group(str(path), mode="r", zarr_format=2)
+    out = ds.copy()
+    for name in ds.data_vars:
+        arr = group[name]
+        shape = arr.shape[: len(block)]
+        if tuple(arr.chunks[: len(block)]) != block:
+            continue
+        regions = _chunks(shape, block)
+        values = np.full(arr.shape, arr.fill_value, dtype=arr.dtype)
+        for k, region in enumerate(regions):
+            if k in finished:
+                values[region] = arr[region]
+        out[name] = (ds[name].dims, values, ds[name].attrs)
+    return out

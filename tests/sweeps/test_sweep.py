@@ -194,10 +194,37 @@ SLOW_GRID = {
     "avoidance_gain_2": [float(x) for x in np.linspace(1.6, 2.6, 5)],
 }  # 40 points in 24 chunks of at most 2
 SLOW_MEASURE = {"balanced_basin_fraction": {"resolution": 120}}  # ~0.07 s a point
+PAUSE_AFTER = 2  # chunks the interrupted sweep finishes before it waits for the signal
 SCRIPT = f"""
+import signal
 import sys
+import time
+from pathlib import Path
+
+# the signal dispositions this test relies on, whatever the test process inherited: a
+# process started with SIGINT ignored (a background job of a non-interactive shell,
+# nohup) passes the ignore on, and Python then installs no KeyboardInterrupt handler
+signal.signal(signal.SIGINT, signal.default_int_handler)
 
 import dyadmodel as dm
+from dyadmodel.sweeps import _store
+
+# a deterministic point to interrupt: after {PAUSE_AFTER} chunks are written, say so and
+# wait for the test's signal
+write = _store.SweepStore.write
+written = []
+
+
+def write_then_pause(self, k, *args):
+    write(self, k, *args)
+    written.append(k)
+    if len(written) == {PAUSE_AFTER}:
+        Path(sys.argv[2]).write_text("paused")
+        while True:
+            time.sleep(0.01)
+
+
+_store.SweepStore.write = write_then_pause
 
 dm.sweep(
     {MODEL!r},
@@ -230,27 +257,35 @@ def uninterrupted(tmp_path_factory):
 
 
 def interrupt(tmp_path: Path, store: Path, sig: int) -> tuple[int, str]:
-    """Run the slow sweep in a subprocess, send ``sig`` once two chunks are finished,
-    and return the exit status and stderr."""
+    """Run the slow sweep in a subprocess, send ``sig`` while it waits after its first
+    `PAUSE_AFTER` chunks, and return the exit status and stderr.
+
+    The point of interruption does not depend on timing (the sweep waits there), nor
+    on the signal dispositions this process inherited (the script sets its own)."""
     script = tmp_path / "sweep_script.py"
     script.write_text(SCRIPT)
+    paused = tmp_path / "paused"
     repo = str(Path(dm.__file__).resolve().parents[1])
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([repo, os.environ.get("PYTHONPATH", "")])}
     err_file = tmp_path / "stderr.txt"
     with open(tmp_path / "stdout.txt", "w") as out, open(err_file, "w") as err:
         proc = subprocess.Popen(
-            [sys.executable, str(script), str(store)], stdout=out, stderr=err, cwd=tmp_path, env=env
+            [sys.executable, str(script), str(store), str(paused)],
+            stdout=out,
+            stderr=err,
+            cwd=tmp_path,
+            env=env,
         )
     try:
         deadline = time.monotonic() + TIMEOUT
-        while len(markers(store)) < 2:
+        while not paused.exists():
             if proc.poll() is not None:
                 pytest.fail(
                     f"the sweep ended (status {proc.returncode}) before it was interrupted:\n"
                     + err_file.read_text()
                 )
             if time.monotonic() > deadline:
-                pytest.fail(f"no two chunks finished within {TIMEOUT} s:\n{err_file.read_text()}")
+                pytest.fail(f"no {PAUSE_AFTER} chunks finished within {TIMEOUT} s")
             time.sleep(0.005)
         proc.send_signal(sig)
         status = proc.wait(timeout=TIMEOUT)
@@ -264,7 +299,7 @@ def interrupt(tmp_path: Path, store: Path, sig: int) -> tuple[int, str]:
 def check_resume(store: Path, before: dict[int, int], uninterrupted) -> None:
     n_chunks = uninterrupted.attrs["n_chunks"]
     assert n_chunks == 24
-    assert 0 < len(before) < n_chunks, "the sweep was not interrupted mid-way"
+    assert sorted(before) == list(range(PAUSE_AFTER)), "not interrupted where it waited"
     assert not (store / ".dyadmodel" / "complete").exists()
     partial = dm.open_sweep(store)
     assert partial.attrs["complete"] == 0
@@ -300,6 +335,19 @@ def test_resume_after_ctrl_c_recomputes_only_unfinished_chunks(tmp_path, uninter
     assert status != 0
     assert "KeyboardInterrupt" in err
     check_resume(store, markers(store), uninterrupted)
+
+
+def test_ctrl_c_stops_the_sweep_even_when_this_process_ignores_sigint(tmp_path):
+    # the cause of the old flake: pytest started with SIGINT ignored (e.g. the suite run as
+    # a background job) passed the ignore to the sweep, which then ran to the end and
+    # exited 0. The script now sets its own disposition.
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        status, err = interrupt(tmp_path, tmp_path / "s.zarr", signal.SIGINT)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    assert status != 0 and "KeyboardInterrupt" in err
+    assert sorted(markers(tmp_path / "s.zarr")) == list(range(PAUSE_AFTER))
 
 
 def test_running_a_finished_sweep_again_computes_nothing(tmp_path):
