@@ -878,6 +878,71 @@ class Model:
 
         return jac
 
+    # -- models as text ----------------------------------------------------------------
+    @classmethod
+    def from_equations(
+        cls,
+        equations: Mapping[str, str],
+        parameters: Mapping[str, Any] | None = None,
+        states: Mapping[str, Any] | Sequence[str] | None = None,
+        inputs: Mapping[str, Any] | None = None,
+        **metadata: Any,
+    ) -> Model:
+        """A model from equations typed as text, parsed safely (no ``eval``/``sympify``).
+
+        Parameters
+        ----------
+        equations : mapping
+            State name -> right-hand side, e.g. ``{"x": "-x + a*y**2/(K**2 + y**2)"}``.
+            Allowed: numbers, declared names, ``+ - * / **``, unary minus, parentheses,
+            ``exp log sqrt tanh sin cos abs`` and ``hill(z, K, n)`` /
+            ``hill_repressor(z, K, n)`` with an integer ``n``. Anything else (attributes,
+            calls of other names, the time ``t``, ``9**9**9``, text too long or nested
+            too deeply, ...) raises `ModelDefinitionError` with a caret under the
+            offending part (see `dyadmodel.models._text`).
+        parameters : mapping, optional
+            Name -> default value, or name -> ``{"default", "bounds", "lower_inclusive",
+            "meaning", "unit", "latex", "bound_reason"}`` (only ``default`` required),
+            or name -> `Parameter`. Bounds default to the whole real line.
+        states : mapping or sequence, optional
+            Default: the keys of ``equations``, in that order. Name -> ``{"meaning",
+            "unit", "latex", "validity", "plot_range"}`` (all optional) or `State`.
+            ``validity`` (the domain of validity) defaults to the whole real line;
+            ``plot_range`` to the part of ``[-5, 5]`` inside the validity.
+        inputs : mapping, optional
+            Name -> default, or name -> ``{"default", "bounds", "meaning", "unit",
+            "latex", "bound_reason"}``, or `Input`.
+        **metadata
+            ``name`` (default ``"custom"``), ``title``, ``description``, ``references``,
+            ``presets`` (name -> `Preset` or ``{"description", "values"}``),
+            ``partner_swap``, ``structure``, ``limits`` (a
+            `dyadmodel.models._text.TextLimits`).
+
+        Examples
+        --------
+        >>> m = Model.from_equations(
+        ...     {"x": "y", "y": "mu*(1 - x**2)*y - x"}, {"mu": 1.0}, name="van-der-pol"
+        ... )
+        >>> m.rhs_expr
+        (y, mu*y*(1 - x**2) - x)
+        >>> m.rhs([2.0, 0.0]).tolist()
+        [0.0, -2.0]
+        """
+        from dyadmodel.models._text import equations_model
+
+        return equations_model(equations, parameters, states, inputs, **metadata)
+
+    def to_toml(self) -> str:
+        """The model as a model file's text (``dyadmodel.models.load`` reads it back).
+
+        Deterministic; reading it gives a structurally identical right-hand side. The
+        ``labeler`` and ``equilibrium_box`` callables cannot be written and are dropped
+        (see `dyadmodel.models._toml`).
+        """
+        from dyadmodel.models._toml import model_to_toml
+
+        return model_to_toml(self)
+
     # -- presentation ----------------------------------------------------------------
     def describe(self) -> str:
         """A plain-text summary: equations, states, parameters with defaults and bounds."""

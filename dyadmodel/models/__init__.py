@@ -11,12 +11,15 @@ from __future__ import annotations
 
 import difflib
 import functools
+import os
 from collections.abc import Callable
+from pathlib import Path
 
-from dyadmodel.errors import NotFoundError
+from dyadmodel.errors import InvalidTypeError, NotFoundError
 from dyadmodel.model import Model
+from dyadmodel.models import _sources, _toml
 
-__all__ = ["ModelNotFoundError", "get", "names", "register"]
+__all__ = ["ModelNotFoundError", "get", "load", "loads", "names", "register"]
 
 _FACTORIES: dict[str, Callable[..., Model]] = {}
 
@@ -42,8 +45,9 @@ def register(name: str) -> Callable[[Callable[..., Model]], Callable[..., Model]
 
 
 def names() -> tuple[str, ...]:
-    """All registered model names: the flagship models first, then the literature."""
-    return tuple(_FACTORIES)
+    """All registered model names: the flagship models first, then the literature, then
+    installed plugins (entry-point group ``dyadmodel.models``, sorted)."""
+    return tuple(_FACTORIES) + _sources.plugin_names(exclude=_FACTORIES)
 
 
 @functools.cache
@@ -58,12 +62,89 @@ def get(name: str, **options: object) -> Model:
     try:
         factory = _FACTORIES[name]
     except KeyError:
-        close = difflib.get_close_matches(str(name), _FACTORIES, n=1)
-        hint = f" (did you mean {close[0]!r}?)" if close else ""
-        raise ModelNotFoundError(
-            f"unknown model {name!r}{hint}; registered models: {', '.join(_FACTORIES)}"
-        ) from None
+        factory = _sources.plugin_factory(name) if isinstance(name, str) else None
+        if factory is None:
+            close = difflib.get_close_matches(str(name), _FACTORIES, n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            raise ModelNotFoundError(
+                f"unknown model {name!r}{hint}; registered models: {', '.join(_FACTORIES)}"
+            ) from None
     return factory(**options)
+
+
+def load(
+    source: str | os.PathLike[str] | Model, *, base_dir: str | os.PathLike[str] | None = None
+) -> Model:
+    """A model from anywhere a model can come from.
+
+    ``source`` is one of
+
+    - a registered or plugin model name (``"pursuer-distancer-2d"``), as `get`;
+    - a model file, ``"my_model.toml"`` (see `dyadmodel.models._toml` for the format;
+      read without running any code);
+    - ``"package.module:factory"`` or ``"path/to/file.py:factory"``: a function returning
+      a `Model`. **This imports and runs that Python code**, with the same trust as
+      running the script yourself;
+    - a `Model`, returned as it is.
+
+    Relative paths are resolved against ``base_dir`` (e.g. the folder of the spec file
+    that names the model), by default the working directory.
+
+    Raises
+    ------
+    ModelNotFoundError
+        An unknown name, a missing file or module (the message suggests close names).
+    dyadmodel.models._toml.ModelFileError
+        A model file that cannot be used (a `SpecFileError` naming the file and the key).
+    ModelDefinitionError
+        Python code that raised while importing or building the model.
+    InvalidTypeError
+        ``source`` of another type, or a factory that does not return a `Model`.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (folder / "decay.toml").write_text('''
+    ... [parameters]
+    ... k = 0.5
+    ... [equations]
+    ... x = "-k*x"
+    ... ''')
+    >>> load("decay.toml", base_dir=folder)
+    Model('decay', states=['x'], parameters=1, inputs=[])
+    """
+    if isinstance(source, Model):
+        return source
+    if isinstance(source, os.PathLike):
+        source = os.fspath(source)
+    if not isinstance(source, str):
+        raise InvalidTypeError(
+            f"model source {source!r:.80} is a {type(source).__name__}; expected a model "
+            "name, a .toml file, 'module:factory' or 'file.py:factory'"
+        )
+    if source in _FACTORIES or _sources.plugin_factory(source) is not None:
+        return get(source)
+    path = Path(source)
+    if base_dir is not None and not path.is_absolute():
+        path = Path(base_dir) / path
+    if source.lower().endswith(".toml"):
+        if not path.exists():
+            raise ModelNotFoundError(f"model file {str(path)!r} does not exist")
+        return _toml.load_model_file(path)
+    if _sources.is_reference(source):
+        return _sources.load_reference(source, base_dir=base_dir)
+    close = difflib.get_close_matches(source, names(), n=1)
+    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    raise ModelNotFoundError(
+        f"unknown model {source!r}{hint}; expected a model name ({', '.join(names())}), a "
+        "model file ending in .toml, 'package.module:factory' or 'path/to/file.py:factory'"
+    )
+
+
+def loads(text: str) -> Model:
+    """The model in a model file's text (e.g. `Model.to_toml` sent to a worker)."""
+    return _toml.loads_model(text)
 
 
 # Registration order is the order of `names()`: flagship models first.
