@@ -416,6 +416,8 @@ def load_sweep_spec(path: str | Path, max_points: int | None = None) -> SweepSpe
         raise SweepSpecFileError(f"{p}: not a UTF-8 text file (TOML must be UTF-8)") from None
     except tomllib.TOMLDecodeError as err:
         raise SweepSpecFileError(f"{p}: not valid TOML: {err}") from None
+    except ValueError as err:  # e.g. an integer of more than 4300 digits
+        raise SweepSpecFileError(f"{p}: not valid for a sweep spec: {err}") from None
     except RecursionError:
         raise SweepSpecFileError(
             f"{p}: not valid for a sweep spec: arrays or inline tables nested too deeply"

@@ -1,10 +1,13 @@
 """Sweep spec files: the shipped examples, malformed files, and ``dyadmodel sweep``."""
 
 import importlib.util
+import json
 from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from dyadmodel.cli import main
 from dyadmodel.sweeps import (
@@ -458,3 +461,155 @@ def test_cli_prints_and_writes_sobol_indices(tmp_path, capsys):
     assert csv.is_file() and f"wrote {csv}" in out
     lines = csv.read_text().splitlines()
     assert lines[0].startswith("parameter,S1") and len(lines) == 3
+
+
+# -- budgets ------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("values", "key", "points"),
+    [
+        (
+            "anxiety_gain_1 = { start = 1.0, stop = 3.0, num = 1000000000 }\n"
+            "avoidance_gain_2 = { start = 1.0, stop = 3.0, num = 1000000000 }",
+            "over.values.anxiety_gain_1.num",  # the first axis alone is too many
+            "1,000,000,000 points",
+        ),
+        (
+            "anxiety_gain_1 = { start = 1.0, stop = 3.0, num = 1001 }\n"
+            "avoidance_gain_2 = { start = 1.0, stop = 3.0, num = 1000 }",
+            "over.values.avoidance_gain_2.num",
+            "1,001,000 points",
+        ),
+    ],
+)
+def test_a_grid_beyond_max_points_is_refused_before_its_values_exist(tmp_path, values, key, points):
+    with pytest.raises(SweepSpecFileError) as err:
+        load_sweep_spec(write(tmp_path, grid_with(values)))
+    assert f"{key}: the sweep would have {points}" in str(err.value)
+    assert "max_points = 1,000,000" in str(err.value)
+
+
+def test_max_points_from_the_file_or_the_command_line(tmp_path, capsys):
+    big = "anxiety_gain_1 = { start = 1.0, stop = 3.0, num = 30 }"
+    path = write(tmp_path, grid_with(big).replace("chunk_size = 1", "max_points = 20"))
+    with pytest.raises(SweepSpecFileError, match="30 points, more than max_points = 20"):
+        load_sweep_spec(path)
+    assert load_sweep_spec(path, max_points=30).max_points == 30
+    saltelli = write(tmp_path, SALTELLI.replace("n = 4", "n = 134217728"), "s.toml")
+    with pytest.raises(SweepSpecFileError, match=r"over.n: the sweep would have 536,870,912"):
+        load_sweep_spec(saltelli)
+    assert main(["sweep", str(path), "--max-points", "20", "--no-progress"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "--max-points N" in err
+
+
+# -- fuzz: the reader raises SweepSpecFileError or succeeds, whatever the file holds ---------------
+FUZZ = {"inputs": 0, "accepted": 0, "refused": 0}
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _fuzz_counts():
+    yield
+    if FUZZ["inputs"]:
+        print(f"\nsweep spec fuzz: {FUZZ}")
+
+
+def read_or_refuse(tmp_path, text: str | bytes) -> None:
+    """Only a SweepSpec or a one-line SweepSpecFileError may come out."""
+    path = tmp_path / "fuzz.toml"
+    path.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8", "surrogatepass"))
+    FUZZ["inputs"] += 1
+    try:
+        spec = load_sweep_spec(path)
+    except SweepSpecFileError as err:
+        FUZZ["refused"] += 1
+        assert str(err).startswith(str(path))
+        return
+    FUZZ["accepted"] += 1
+    assert isinstance(spec, SweepSpec) and spec.over.size <= spec.max_points
+
+
+KEYS = [
+    "name", "description", "model", "preset", "parameters", "inputs", "stress", "over",
+    "type", "values", "bounds", "n", "seed", "second_order", "start", "stop", "num", "scale",
+    "measures", "regime", "n_stable", "balanced_basin_fraction", "resolution", "run",
+    "chunk_size", "max_points", "output", "path", "sensitivity", "outcome", "anxiety_gain_1",
+    "avoidance_gain_2", "threshold_1", "grid", "saltelli", "sobol", "log",
+]  # fmt: skip
+
+
+def toml_value(v) -> str:
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, int):
+        return str(v)
+    if isinstance(v, float):
+        return (
+            "nan" if v != v else ("inf" if v > 0 else "-inf") if abs(v) == float("inf") else repr(v)
+        )
+    if isinstance(v, str):
+        return json.dumps(v)
+    if isinstance(v, list):
+        return "[" + ", ".join(toml_value(x) for x in v) + "]"
+    return "{" + ", ".join(f"{json.dumps(k)} = {toml_value(x)}" for k, x in v.items()) + "}"
+
+
+scalars = (
+    st.booleans()
+    | st.integers(min_value=-(2**70), max_value=2**70)
+    | st.integers(min_value=-3, max_value=40)
+    | st.floats(allow_nan=True, allow_infinity=True)
+    | st.sampled_from(KEYS)
+    | st.text(max_size=8)
+)
+values = st.recursive(
+    scalars,
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.sampled_from(KEYS), inner, max_size=4)
+    ),
+    max_leaves=20,
+)
+
+
+@given(st.dictionaries(st.sampled_from(KEYS), values, max_size=8))
+def test_fuzz_random_structures(tmp_path_factory, data):
+    text = "\n".join(f"{json.dumps(k)} = {toml_value(v)}" for k, v in data.items())
+    read_or_refuse(tmp_path_factory.mktemp("f"), text)
+
+
+@given(st.sampled_from([GRID, SALTELLI]), st.data())
+def test_fuzz_garbled_valid_specs(tmp_path_factory, base, data):
+    text = base
+    for _ in range(data.draw(st.integers(1, 4))):
+        i = data.draw(st.integers(0, len(text)))
+        j = data.draw(st.integers(i, min(len(text), i + 12)))
+        text = (
+            text[:i]
+            + data.draw(st.text(max_size=6) | st.sampled_from([*KEYS, "[", "{", "]"]))
+            + text[j:]
+        )
+    read_or_refuse(tmp_path_factory.mktemp("f"), text)
+
+
+@given(st.binary(max_size=200) | st.text(max_size=200))
+def test_fuzz_random_bytes_and_text(tmp_path_factory, blob):
+    read_or_refuse(tmp_path_factory.mktemp("f"), blob)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "x = " + "[" * 20000 + "]" * 20000,
+        "x = " + "{a = " * 20000 + "1" + "}" * 20000,
+        GRID.replace("[run]", "[run.a.b.c.d.e.f.g.h.i.j.k.l.m.n.o.p.q.r]"),
+        GRID.replace("chunk_size = 1", "chunk_size = " + "9" * 5000),
+        grid_with("anxiety_gain_1 = [" + "1" * 400 + "]"),
+        grid_with("anxiety_gain_1 = { start = 1.0, stop = 2.0, num = " + "9" * 30 + " }"),
+        SALTELLI.replace("seed = 1", "seed = 18446744073709551616"),
+    ],
+    ids=["deep-arrays", "deep-tables", "deep-headers", "int-5000-digits", "int-400-digits",
+         "num-30-digits", "seed-2**64"],
+)  # fmt: skip
+def test_deep_nesting_and_huge_integers_are_one_spec_error(tmp_path, text):
+    with pytest.raises(SweepSpecFileError) as err:
+        load_sweep_spec(write(tmp_path, text))
+    assert "\n" not in str(err.value) and len(str(err.value)) < 400

@@ -577,3 +577,95 @@ def test_store_in_use_by_another_sweep_is_refused(tmp_path):
     )
     assert ds.n_stable.values.tolist() == [1]
     assert not path.with_name("busy.zarr.lock").exists()
+
+
+# -- worker processes ---------------------------------------------------------------------------
+UNGUARDED = f"""
+import dyadmodel as dm
+
+dm.sweep({MODEL!r}, over={{"anxiety_gain_1": [1.0, 2.0]}}, measure="n_stable", n_workers=2,
+         chunk_size=1, progress=False)
+"""
+
+
+@pytest.mark.slow  # starts worker interpreters (~5-15 s)
+def test_a_script_without_a_main_guard_gets_one_clear_error(tmp_path):
+    script = tmp_path / "unguarded.py"
+    script.write_text(UNGUARDED)
+    done = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, timeout=TIMEOUT
+    )
+    assert done.returncode == 1
+    last = done.stderr.strip().splitlines()[-1]
+    assert last.startswith("dyadmodel.sweeps._sweep.SweepError: the worker processes could not")
+    assert f'{script} has no if __name__ == "__main__": block' in last
+    assert "BrokenProcessPool" not in last
+
+
+ORPHANS = f"""
+import os
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+import dyadmodel as dm
+from dyadmodel.sweeps import Measure, Output
+
+
+def _block(batch, options):
+    Path(sys.argv[1], str(os.getpid())).write_text("")
+    time.sleep(600)
+    return {{"never": np.zeros(len(batch))}}
+
+
+def _outputs(model, options):
+    return (Output("never", "float64", np.nan),)
+
+
+BLOCK = Measure("block", "waits (test)", _block, _outputs)
+
+if __name__ == "__main__":
+    dm.sweep({MODEL!r}, over={{"anxiety_gain_1": [1.0, 2.0]}}, measure=BLOCK, n_workers=2,
+             chunk_size=1, progress=False)
+"""
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/status").read_text()
+    except FileNotFoundError:
+        return False
+    return "\nState:\tZ" not in state  # a zombie has ended
+
+
+@pytest.mark.slow  # starts worker interpreters (~5-15 s)
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads /proc")
+def test_killing_the_parent_leaves_no_orphan_workers(tmp_path):
+    script = tmp_path / "orphans.py"
+    script.write_text(ORPHANS)
+    pids = tmp_path / "pids"
+    pids.mkdir()
+    proc = subprocess.Popen([sys.executable, str(script), str(pids)], cwd=tmp_path)
+    workers: list[int] = []
+    try:
+        deadline = time.monotonic() + TIMEOUT
+        while len(workers) < 2:
+            assert proc.poll() is None, "the sweep ended before its workers started"
+            assert time.monotonic() < deadline, "the workers did not start"
+            workers = [int(p.name) for p in pids.iterdir()]
+            time.sleep(0.05)
+        assert all(alive(pid) for pid in workers)
+        proc.kill()  # SIGKILL: the parent cannot stop its pool
+        proc.wait(timeout=TIMEOUT)
+        deadline = time.monotonic() + 5.0  # a worker checks its parent every 0.5 s
+        while any(alive(pid) for pid in workers) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not [pid for pid in workers if alive(pid)], "orphaned workers still run"
+    finally:
+        for pid in workers:
+            if alive(pid):
+                os.kill(pid, signal.SIGKILL)
+        if proc.poll() is None:
+            proc.kill()
