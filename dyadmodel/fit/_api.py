@@ -1,0 +1,251 @@
+"""`fit`: dispatch to an estimation method, per dyad, into one `FitResult`."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from dyadmodel.data import Dyad, DyadicData
+from dyadmodel.errors import (
+    DyadmodelError,
+    InvalidInputError,
+    InvalidTypeError,
+    NotFoundError,
+)
+from dyadmodel.fit._estimators import (
+    COUPLED_OSCILLATOR_PARAMETERS,
+    INERTIA_COORDINATION_PARAMETERS,
+    GLLAOptions,
+    InertiaCoordinationOptions,
+    fit_coupled_oscillator,
+    fit_inertia_coordination,
+)
+from dyadmodel.fit._result import DyadFit, FitResult, assemble
+
+__all__ = ["FitMethod", "fit", "methods", "register_method"]
+
+#: Statistical models that are not dynamical models of the registry (no ``Model``).
+STATISTICAL_MODELS = {
+    "inertia-coordination": INERTIA_COORDINATION_PARAMETERS,
+}
+
+
+@dataclass(frozen=True)
+class FitMethod:
+    """An estimation method `fit` can dispatch to.
+
+    Attributes
+    ----------
+    name : str
+        What ``fit(..., method=name)`` selects.
+    description : str
+    options : type
+        A frozen dataclass of the method's options (keyword arguments of `fit` replace
+        its fields).
+    fit_dyad : callable
+        ``fit_dyad(model, dyad, options) -> DyadFit`` for one dyad; ``model`` is a
+        `dyadmodel.Model` or the name of a statistical model (``"inertia-coordination"``).
+    parameter_names : callable
+        ``parameter_names(model, options) -> tuple[str, ...]``: the result's parameters.
+    models : tuple of str or None
+        Model names the method can fit; None for any model.
+    default_for : tuple of str
+        Models for which ``method=None`` selects this method.
+    """
+
+    name: str
+    description: str
+    options: type
+    fit_dyad: Callable[[Any, Dyad, Any], DyadFit]
+    parameter_names: Callable[[Any, Any], tuple[str, ...]]
+    models: tuple[str, ...] | None = None
+    default_for: tuple[str, ...] = ()
+
+
+_METHODS: dict[str, FitMethod] = {}
+
+
+def register_method(method: FitMethod, *, replace: bool = False) -> FitMethod:
+    """Make ``method`` available to `fit` under ``method.name``."""
+    if not isinstance(method, FitMethod):
+        raise InvalidTypeError(f"expected a FitMethod, got {type(method).__name__}")
+    if method.name in _METHODS and not replace:
+        raise InvalidInputError(
+            f"a fit method named {method.name!r} exists; pass replace=True to replace it"
+        )
+    _METHODS[method.name] = method
+    return method
+
+
+def methods() -> tuple[str, ...]:
+    """Names of the registered fit methods."""
+    return tuple(_METHODS)
+
+
+def _model_name(model: Any) -> str:
+    return model if isinstance(model, str) else model.name
+
+
+def _resolve_model(model: Any) -> Any:
+    from dyadmodel.model import Model
+
+    if isinstance(model, Model):
+        return model
+    if not isinstance(model, str):
+        raise InvalidTypeError(
+            f"model must be a model name or a dyadmodel.Model, got {type(model).__name__}"
+        )
+    if model in STATISTICAL_MODELS:
+        return model
+    from dyadmodel import models
+
+    try:
+        return models.get(model)
+    except NotFoundError as err:
+        raise NotFoundError(
+            f"{err}; fit also knows {', '.join(repr(m) for m in STATISTICAL_MODELS)}"
+        ) from None
+
+
+def _choose_method(model: Any, method: str | None) -> FitMethod:
+    name = _model_name(model)
+    if method is None:
+        for candidate in _METHODS.values():
+            if name in candidate.default_for:
+                return candidate
+        raise NotFoundError(
+            f"no default fit method for model {name!r}; choose one of "
+            f"{', '.join(repr(m) for m in _METHODS)} with method="
+        )
+    if not isinstance(method, str):
+        raise InvalidTypeError(f"method must be a string, got {method!r}")
+    if method not in _METHODS:
+        raise NotFoundError(
+            f"unknown fit method {method!r}; the methods are {', '.join(repr(m) for m in _METHODS)}"
+        )
+    chosen = _METHODS[method]
+    if chosen.models is not None and name not in chosen.models:
+        raise InvalidInputError(
+            f"method {method!r} fits {', '.join(repr(m) for m in chosen.models)}, not {name!r}"
+        )
+    return chosen
+
+
+def _options(chosen: FitMethod, options: Any, overrides: dict[str, Any]) -> Any:
+    fields = [f.name for f in dataclasses.fields(chosen.options)]
+    unknown = [k for k in overrides if k not in fields]
+    if unknown:
+        raise InvalidInputError(
+            f"unknown option{'s' * (len(unknown) > 1)} {', '.join(repr(k) for k in unknown)} "
+            f"for method {chosen.name!r}; its options are {', '.join(fields)}"
+        )
+    if options is None:
+        return chosen.options(**overrides)
+    if not isinstance(options, chosen.options):
+        raise InvalidTypeError(
+            f"options for method {chosen.name!r} must be {chosen.options.__name__}, "
+            f"got {type(options).__name__}"
+        )
+    return dataclasses.replace(options, **overrides) if overrides else options
+
+
+def fit(
+    model: Any,
+    data: DyadicData,
+    method: str | None = None,
+    *,
+    options: Any = None,
+    **overrides: Any,
+) -> FitResult:
+    """Fit ``model`` to every dyad of ``data``; one row per dyad, one status per dyad.
+
+    Parameters
+    ----------
+    model : str or dyadmodel.Model
+        ``"coupled-oscillator"`` (method ``"glla"``, the default for it) or
+        ``"inertia-coordination"`` (method ``"ols"``, the default for it); other
+        methods registered with `register_method` may fit other models.
+    data : DyadicData
+        From `dyadmodel.data.read_dyadic`.
+    method : str, optional
+        The estimation method; None picks the model's default.
+    options : frozen dataclass, optional
+        The method's options (`GLLAOptions`, `InertiaCoordinationOptions`).
+    **overrides
+        Option fields, e.g. ``taus=(2, 3, 4)``, ``coupled=False``, ``lag=2``.
+
+    Returns
+    -------
+    FitResult
+        A dyad whose fit fails gets a status saying why; it never stops the others.
+
+    Notes
+    -----
+    Missing values: ``glla`` drops the time points where either partner is missing and
+    joins the rest (after detrending each person over their own observed points), as
+    rties does; ``ols`` (inertia–coordination) lags on the dyad's full time grid and
+    drops the rows whose value or lagged values are missing.
+
+    Examples
+    --------
+    >>> from pathlib import Path
+    >>> import dyadmodel as dm
+    >>> csv = Path(dm.__file__).parents[1] / "examples" / "couples_daily.csv"
+    >>> data = dm.data.read_dyadic(csv, dyad="couple", person="person", time="day",
+    ...                            value="closeness", distinguish="female")
+    >>> result = dm.fit("coupled-oscillator", data)
+    >>> result
+    FitResult('coupled-oscillator', method='glla', 12 dyads: 12 ok)
+    """
+    if not isinstance(data, DyadicData):
+        raise InvalidTypeError(
+            f"data must be DyadicData (from dyadmodel.data.read_dyadic), got {type(data).__name__}"
+        )
+    resolved = _resolve_model(model)
+    chosen = _choose_method(resolved, method)
+    opts = _options(chosen, options, overrides)
+    names = chosen.parameter_names(resolved, opts)
+    fits = []
+    for dyad in data:
+        try:
+            fits.append(chosen.fit_dyad(resolved, dyad, opts))
+        except (DyadmodelError, ArithmeticError, np.linalg.LinAlgError) as err:
+            fits.append(DyadFit({}, status="error", message=f"{type(err).__name__}: {err}".strip()))
+    notes = ()
+    if not data.distinguished:
+        notes = (
+            "partners are ordered by person id (no distinguishing variable): partner-"
+            "specific estimates (x vs y) depend on that arbitrary order",
+        )
+    return assemble(_model_name(resolved), chosen.name, names, list(data.ids), fits, opts, notes)
+
+
+register_method(
+    FitMethod(
+        name="glla",
+        description=(
+            "coupled oscillator by generalized local linear approximation of derivatives "
+            "(Boker & Nesselroade 2002; as rties)"
+        ),
+        options=GLLAOptions,
+        fit_dyad=lambda model, dyad, options: fit_coupled_oscillator(dyad, options),
+        parameter_names=lambda model, options: COUPLED_OSCILLATOR_PARAMETERS,
+        models=("coupled-oscillator",),
+        default_for=("coupled-oscillator",),
+    )
+)
+register_method(
+    FitMethod(
+        name="ols",
+        description="inertia–coordination lagged regression (Reed et al. 2013; as rties)",
+        options=InertiaCoordinationOptions,
+        fit_dyad=lambda model, dyad, options: fit_inertia_coordination(dyad, options),
+        parameter_names=lambda model, options: INERTIA_COORDINATION_PARAMETERS,
+        models=("inertia-coordination",),
+        default_for=("inertia-coordination",),
+    )
+)
