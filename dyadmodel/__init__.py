@@ -126,10 +126,12 @@ __all__ = [
     "compare_interventions",
     "compiled_rhs",
     "continuation",
+    "data",
     "ensemble",
     "equilibria",
     "errors",
     "events",
+    "fit",
     "fold_curve",
     "hopf_curve",
     "hysteresis_sweep",
@@ -160,4 +162,7 @@ __all__ = [
 def __getattr__(name: str):
     if name == "plot":  # plotly is only imported when figures are wanted
         return importlib.import_module("dyadmodel.plot")
+    if name in ("data", "fit"):  # pandas is only imported when couples' data are read
+        # dyadmodel.fit is a callable module: dm.fit(model, data) runs dyadmodel.fit.fit
+        return importlib.import_module(f"dyadmodel.{name}")
     raise AttributeError(f"module 'dyadmodel' has no attribute {name!r}")

@@ -37,7 +37,7 @@ three-point stencil of spacing ``h = tau delta`` gives ``eta = 2 (cos(omega h) -
 instead of ``-omega²``:
 
 >>> h = 2.0
->>> abs(float(row.eta_x) - 2 * (np.cos(0.5 * h) - 1) / h**2) < 1e-12
+>>> bool(abs(row.eta_x - 2 * (np.cos(0.5 * h) - 1) / h**2) < 1e-12)
 True
 """
 
