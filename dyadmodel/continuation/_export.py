@@ -1,12 +1,18 @@
 """Cross-check export: any model as an XPPAUT ``.ode`` file and as AUTO-07p files.
 
 A reviewer can load the files in XPPAUT (``xppaut model.ode``, then AUTO from its menu)
-or in AUTO-07p (``auto`` with ``run(e='name', c='name')``) and verify the special points
-of `continuation` independently.
+or in AUTO-07p (``auto-07p name.auto``) and verify the special points of
+`continuation` independently. Both exports are run in the real tools by
+``tests/peers`` (required in CI). Measured: for every registered model XPPAUT 6.11's
+trajectories agree with `dyadmodel.simulate` to 8.6e-8 relative to ``max(1, |x|)`` (the 8
+digits XPPAUT prints), and every fold, Hopf and branch point AUTO-07p 0.9.2 finds
+agrees with `continuation` in the parameter to 3.9e-10 (laura-petrarch's Hopf point; the
+others 1e-17 .. 5e-11), and AUTO's equilibria to 5e-11.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping
 from pathlib import Path
@@ -16,16 +22,22 @@ import numpy as np
 import sympy as sp
 
 from dyadmodel.analysis.equilibria import equilibria
+from dyadmodel.errors import InvalidInputError
 from dyadmodel.model import Model, ParameterSet
 
-__all__ = ["auto_files", "xpp_names", "xppaut_ode"]
+__all__ = ["auto_constants", "auto_files", "xpp_names", "xppaut_ode"]
 
-_XPP_MAX = 9  # XPPAUT truncates longer names (documented limit: 9-10 characters)
+_XPP_MAX = 9  # XPPAUT rejects names of 11 characters or more; 9 leaves room for suffixes
 _XPP_RESERVED = {
     "t", "pi", "sin", "cos", "tan", "exp", "ln", "log", "log10", "sqrt", "abs", "sinh",
     "cosh", "tanh", "atan", "asin", "acos", "atan2", "heav", "sign", "mod", "max", "min",
     "flr", "ran", "normal", "if", "then", "else", "delay", "par", "init", "aux", "done",
 }  # fmt: skip
+# XPPAUT's integrators, as its ``@ meth=`` option spells them
+XPP_METHODS = (
+    "cvode", "stiff", "rungekutta", "qualrk", "dorprin", "dorpri8", "gear", "adams",
+    "modeuler", "backeuler", "euler", "rosen",
+)  # fmt: skip
 
 
 # AUTO-07p calls these for other problem types; empty stubs as in AUTO's demos
@@ -75,6 +87,73 @@ def xpp_names(model: Model) -> dict[str, str]:
     return out
 
 
+def auto_constants(span: tuple[float, float], accuracy: float = 1e-10) -> dict[str, Any]:
+    """AUTO's step and accuracy constants for a continuation over ``span``.
+
+    Parameters
+    ----------
+    span : (float, float)
+        The continuation starts at ``span[0]`` and goes towards ``span[1]``.
+    accuracy : float
+        Wanted accuracy of the special points (relative, in AUTO's arclength); between
+        1e-13 and 1e-3.
+
+    Returns
+    -------
+    dict
+        ``DS``, ``DSMIN``, ``DSMAX``, ``NMX``, ``EPSL``, ``EPSU``, ``EPSS``, ``ITMX``.
+
+    Notes
+    -----
+    - ``EPSS = accuracy``: AUTO stops refining a special point when its arclength
+      correction is below EPSS. AUTO's own default (1e-4 .. 1e-6) placed the Hopf point of
+      ``laura-petrarch`` 4e-7 away from the true one.
+    - ``EPSL = EPSU = min(1e-10, accuracy)``: the Newton corrector must converge at least
+      as tightly as the points are to be located.
+    - ``DSMAX = min(0.01, |span| / 50)``: at least 50 steps across the span. With
+      ``DSMAX = 0.05`` AUTO misplaced a sharp fold of ``pursuer-distancer-2d``
+      (``avoidance_gain_2 = 2.5, threshold_1 = 1.2, approach_baseline_1 = 0.05``,
+      ``anxiety_gain_1`` in 0..8; true fold 6.1161716072) by 3.7e-4; with
+      ``DSMAX <= 0.01`` every fold, Hopf and branch point of the registered models
+      agreed with `continuation` to about 1e-10 (``tests/peers``).
+    - ``DS = DSMAX / 10`` with the sign of ``span[1] - span[0]``; ``DSMIN = DSMAX * 1e-6``.
+    - ``NMX = max(20000, 100 |span| / DSMAX)``: branches are longer than the span when
+      the states move (folds turn them back; ``rinaldi-synergic``'s branch in ``alpha1``
+      from 0.36 to 0.5 is about 6 long in arclength), and AUTO needs a bound on the
+      steps (20000 steps of a 2-state model take about 2 s).
+    - ``ITMX = 20`` iterations to locate a special point (AUTO's default 8 is too few
+      for EPSS = 1e-10).
+
+    Examples
+    --------
+    >>> c = auto_constants((0.0, 4.0))
+    >>> c["DSMAX"], c["DS"], c["EPSS"], c["NMX"]
+    (0.01, 0.001, 1e-10, 40000)
+    >>> auto_constants((8.0, 0.0))["DS"]
+    -0.001
+    """
+    a, b = (float(v) for v in span)
+    if not (math.isfinite(a) and math.isfinite(b)) or a == b:
+        raise InvalidInputError(f"span {span!r} must be two different finite numbers (start, end)")
+    accuracy = float(accuracy)
+    if not 1e-13 <= accuracy <= 1e-3:
+        raise InvalidInputError(
+            f"accuracy {accuracy!r} must be between 1e-13 and 1e-3 (AUTO's EPSS)"
+        )
+    length = abs(b - a)
+    dsmax = min(0.01, length / 50)
+    return {
+        "DS": math.copysign(dsmax / 10, b - a),
+        "DSMIN": dsmax * 1e-6,
+        "DSMAX": dsmax,
+        "NMX": max(20000, math.ceil(100 * length / dsmax)),
+        "EPSL": min(1e-10, accuracy),
+        "EPSU": min(1e-10, accuracy),
+        "EPSS": accuracy,
+        "ITMX": 20,
+    }
+
+
 def _fortran(v: float) -> str:
     """A double-precision Fortran literal: 0.1 -> 0.1d0, 1e-08 -> 1d-08."""
     text = repr(float(v))
@@ -90,16 +169,28 @@ def _values(model, params, inputs):
     return p, u
 
 
-def _start_state(model, p, u) -> np.ndarray:
-    """A stable equilibrium to start from (AUTO needs an equilibrium), else any."""
+def _equilibrium_states(model, p, u) -> list[np.ndarray]:
+    """Every equilibrium (stable ones first), or the domain's centre when none is found."""
     try:
-        eqs = equilibria(model, p, inputs=u or None)
+        eqs = list(equilibria(model, p, inputs=u or None))
     except Exception:  # the export is still useful without a start point
-        return np.array([0.5 * (lo + hi) for lo, hi in model.domain])
-    pick = [e for e in eqs if e.stable] or list(eqs)
-    if not pick:
-        return np.array([0.5 * (lo + hi) for lo, hi in model.domain])
-    return np.asarray(pick[0].state)
+        eqs = []
+    if not eqs:
+        return [np.array([0.5 * (lo + hi) for lo, hi in model.domain])]
+    eqs.sort(key=lambda e: not e.stable)  # stable first, otherwise in the search's order
+    return [np.asarray(e.state, dtype=float) for e in eqs]
+
+
+def _continuation_value(model, p, u, param, span):
+    """Check ``param`` and ``span``; return ``(p, u)`` with ``param`` set to span[0]."""
+    a, b = (float(v) for v in span)
+    if param in model.input_names:
+        u = {**u, param: a}
+    else:
+        model.parameter(param)  # raises ParameterError naming the valid ones
+        p = p.replace(**{param: a})
+    auto_constants((a, b))  # validates the span
+    return p, u
 
 
 def xppaut_ode(
@@ -108,44 +199,116 @@ def xppaut_ode(
     *,
     inputs: Mapping[str, float] | float | None = None,
     x0: Any = None,
+    param: str | None = None,
+    span: tuple[float, float] | None = None,
+    t_end: float = 200.0,
+    dt: float = 0.05,
+    method: str = "cvode",
+    tolerance: float = 1e-10,
     path: str | Path | None = None,
 ) -> str:
     """The model as an XPPAUT ``.ode`` file (returned; written to ``path`` if given).
 
-    Parameters are the given values (defaults otherwise); inputs become parameters
-    at their constant values. The initial condition is ``x0`` or else a stable
-    equilibrium (from `dyadmodel.equilibria`), so that AUTO can start from it. Names
-    are shortened by `xpp_names`; the map is in the file's leading comments.
+    Parameters
+    ----------
+    model : Model
+    params : ParameterSet or mapping or None
+        Parameter values (defaults otherwise).
+    inputs : mapping or float, optional
+        Constant input values; they become XPPAUT parameters.
+    x0 : array_like, optional
+        The initial condition; default: a stable equilibrium (from
+        `dyadmodel.equilibria`) at the start of the continuation, so that XPPAUT's AUTO
+        can start from it.
+    param : str, optional
+        The continuation parameter (a parameter or input name). XPPAUT's AUTO continues
+        in the first ``par`` of the file, so it is written first, at ``span[0]``.
+    span : (float, float), optional
+        The continuation range, written as AUTO's ``parmin``/``parmax``; required with
+        ``param``. Steps and tolerances follow `auto_constants`.
+    t_end, dt : float
+        XPPAUT's ``total`` and output step ``dt``.
+    method : str
+        XPPAUT's integrator (``@ meth=``), one of `XPP_METHODS`.
+    tolerance : float
+        Relative and absolute tolerance of the adaptive integrators (``toler``,
+        ``atoler``).
+    path : path, optional
+        Where to write the file.
 
     Examples
     --------
     >>> import dyadmodel as dm
-    >>> text = xppaut_ode(dm.models.get("liebovitch"))
+    >>> text = xppaut_ode(dm.models.get("liebovitch"), param="c1", span=(0, 2))
     >>> print("\\n".join(line for line in text.splitlines() if "'=" in line))
     x'=b1 + c1*tanh(y) - m1*x
     y'=b2 + c2*tanh(x) - m2*y
+    >>> [line for line in text.splitlines() if line.startswith("par")][0]
+    'par c1=0.0'
 
     Notes
     -----
     Written from the sympy right-hand side with sympy's string printer (``**`` for
-    powers, which XPPAUT accepts). Not run through XPPAUT here.
+    powers, which XPPAUT accepts). Comments stand on their own lines: XPPAUT reads the
+    words after a ``#`` on a ``par`` line as more parameters. Checked in XPPAUT 6.11
+    (``xppaut model.ode -silent``) by ``tests/peers``: for every registered model the
+    trajectory agrees with `dyadmodel.simulate` to the 8 significant digits XPPAUT
+    prints (``toler = atoler = 1e-12``, ``meth=cvode``).
     """
     p, u = _values(model, params, inputs)
+    if (param is None) != (span is None):
+        raise InvalidInputError(
+            f"param={param!r} and span={span!r}: give both (the continuation parameter and "
+            "its range) or neither"
+        )
+    if method not in XPP_METHODS:
+        raise InvalidInputError(
+            f"method {method!r} is not an XPPAUT integrator; expected one of "
+            f"{', '.join(XPP_METHODS)}"
+        )
+    for label, value in (("t_end", t_end), ("dt", dt), ("tolerance", tolerance)):
+        if not (isinstance(value, (int, float)) and math.isfinite(value) and value > 0):
+            raise InvalidInputError(f"{label} = {value!r} must be a positive finite number")
+    if param is not None and span is not None:
+        p, u = _continuation_value(model, p, u, param, span)
     names = xpp_names(model)
     sub = {sym: sp.Symbol(names[str(sym)], real=True) for sym in model.all_symbols}
     lines = [f"# {model.name}: {model.title}", "# exported by dyadmodel; names (XPP = dyadmodel):"]
     lines += [f"#   {short} = {long}" for long, short in names.items() if short != long]
-    for k, v in p.items():
-        lines.append(f"par {names[k]}={v!r}")
-    for k, v in u.items():
-        lines.append(f"par {names[k]}={v!r}  # input, held constant")
+    entries = [(k, v, False) for k, v in p.items()] + [(k, v, True) for k, v in u.items()]
+    entries.sort(key=lambda e: e[0] != param)  # XPPAUT's AUTO continues in the first par
+    if param is not None:
+        lines.append(f"# continuation parameter (first par, as XPPAUT's AUTO requires): {param}")
+    for k, v, is_input in entries:
+        if is_input:
+            lines.append(f"# {k}: input, held constant")
+        lines.append(f"par {names[k]}={float(v)!r}")
     for sym, expr in zip(model.state_symbols, model.rhs_expr):
         lines.append(f"{names[str(sym)]}'={sp.sstr(expr.xreplace(sub))}")
-    x0 = _start_state(model, p, u) if x0 is None else np.asarray(x0, dtype=float)
+    if x0 is None:
+        x0 = _equilibrium_states(model, p, u)[0]
+    x0 = np.asarray(x0, dtype=float)
+    if x0.shape != (model.n_states,):
+        raise InvalidInputError(
+            f"x0 has shape {x0.shape}; expected {model.n_states} values "
+            f"({', '.join(model.state_names)})"
+        )
     for name, v in zip(model.state_names, x0):
-        lines.append(f"init {names[name]}={v:.10g}")
-    lines += ["@ total=200, dt=0.05, bounds=1e6, meth=stiff", "@ ntst=50, nmax=2000, npr=100",
-              "@ dsmin=1e-6, dsmax=0.05, ds=0.01", "done"]  # fmt: skip
+        lines.append(f"init {names[name]}={float(v)!r}")
+    lines += [
+        f"@ total={float(t_end)!r}, dt={float(dt)!r}, bounds=1e6, meth={method}",
+        f"@ toler={float(tolerance)!r}, atoler={float(tolerance)!r}, maxstor=1000000",
+    ]
+    if param is not None and span is not None:
+        c = auto_constants(span)
+        lo, hi = sorted(float(v) for v in span)
+        lines += [
+            f"@ parmin={lo!r}, parmax={hi!r}, autoxmin={lo!r}, autoxmax={hi!r}",
+            f"@ ntst=50, nmax={c['NMX']}, npr={c['NMX']}",
+            f"@ ds={c['DS']!r}, dsmin={c['DSMIN']!r}, dsmax={c['DSMAX']!r}",
+            f"@ epsl={c['EPSL']!r}, epsu={c['EPSU']!r}, epss={c['EPSS']!r}",
+        ]
+    lines.append("done")
     text = "\n".join(lines) + "\n"
     if path is not None:
         Path(path).write_text(text)
@@ -160,26 +323,31 @@ def auto_files(
     *,
     inputs: Mapping[str, float] | float | None = None,
     x0: Any = None,
+    accuracy: float = 1e-10,
     directory: str | Path | None = None,
     name: str | None = None,
 ) -> dict[str, str]:
-    """AUTO-07p equations (``name.f90``) and constants (``c.name``) files.
+    """AUTO-07p equations (``name.f90``), constants (``c.name``) and script (``name.auto``).
 
     Parameters
     ----------
     model : Model
     params : ParameterSet or mapping or None
     param : str
-        The continuation parameter (AUTO's ``ICP``).
+        The continuation parameter (AUTO's ``ICP``); a parameter or an input.
     span : (float, float)
-        Continuation stops at its ends (``UZSTOP``).
+        Continuation starts at ``span[0]``, goes towards ``span[1]`` and stops at either
+        end (``UZSTOP``).
     inputs : mapping or float, optional
         Held constant as extra AUTO parameters.
     x0 : array_like, optional
-        The start equilibrium at ``span[0]``; default: a stable one found by
-        `dyadmodel.equilibria`.
+        One start equilibrium at ``span[0]``; default: every equilibrium at ``span[0]``
+        found by `dyadmodel.equilibria`, one AUTO run from each.
+    accuracy : float
+        Wanted accuracy of the special points; sets AUTO's tolerances (see
+        `auto_constants`).
     directory : path, optional
-        Where to write the two files (not written when None).
+        Where to write the files (created if missing; not written when None).
     name : str, optional
         File stem; default: the model name with ``-`` replaced by ``_``.
 
@@ -192,15 +360,26 @@ def auto_files(
     -----
     Parameters are numbered ``PAR(1), PAR(2), ...`` in the model's order followed by
     the inputs, skipping ``PAR(11)`` (AUTO's period of periodic orbits); the map is
-    in the files as ``parnames``. The start point (``STPNT``) is ``x0`` or a stable
-    equilibrium at ``span[0]``. Right-hand sides are printed with `sympy.fcode`
-    (Fortran 95, free form). Not compiled or run through AUTO here.
+    in the files as ``parnames``. ``STPNT`` holds the first start equilibrium; the
+    script ``name.auto`` runs AUTO once from each start (``U=...``) and saves run *k*
+    as ``b.name_k``, ``s.name_k``, ``d.name_k``. AUTO follows one branch per run, so
+    starting from every equilibrium reaches folds on branches that the first start
+    does not lead to. Run it with ``auto-07p name.auto`` in the directory of the files
+    (on Debian, AUTO's Python front end needs Debian's own ``/usr/bin/python3`` first
+    on ``PATH`` when another Python with numpy 2 is active). Right-hand sides are
+    printed with `sympy.fcode` (Fortran 95, free form). Step and tolerance constants
+    follow `auto_constants`; checked in AUTO-07p 0.9.2 by ``tests/peers``, where every
+    LP, HB and BP agrees with `continuation` to about 1e-10 in the parameter.
     """
     p, u = _values(model, params, inputs)
-    model.parameter(param)
+    p, u = _continuation_value(model, p, u, param, span)
     a, b = (float(v) for v in span)
-    p = p.replace(**{param: a})
+    constants = auto_constants((a, b), accuracy)
     stem = name or model.name.replace("-", "_")
+    if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", stem):
+        raise InvalidInputError(
+            f"name {stem!r} must start with a letter and hold only letters, digits and _"
+        )
     index = {}
     k = 1
     for nm in (*model.parameter_names, *model.input_names):
@@ -223,13 +402,21 @@ def auto_files(
         )
         code = re.sub(r"\b(U|PAR|F)__(\d+)\b", r"\1(\2)", code)
         f_lines.append("  " + code.replace("\n", "\n  "))
-    x0 = _start_state(model, p, u) if x0 is None else np.asarray(x0, dtype=float)
+    if x0 is None:
+        starts = _equilibrium_states(model, p, u)
+    else:
+        starts = [np.asarray(x0, dtype=float)]
+        if starts[0].shape != (model.n_states,):
+            raise InvalidInputError(
+                f"x0 has shape {starts[0].shape}; expected {model.n_states} values "
+                f"({', '.join(model.state_names)})"
+            )
     values = {**dict(p), **u}
     n = model.n_states
     par_lines = [f"  PAR({index[nm]}) = {_fortran(v)}  ! {nm}" for nm, v in values.items()]
     u_lines = [
         f"  U({i + 1}) = {_fortran(v)}  ! {nm}"
-        for i, (nm, v) in enumerate(zip(model.state_names, x0))
+        for i, (nm, v) in enumerate(zip(model.state_names, starts[0]))
     ]
     f90 = "\n".join(
         [
@@ -258,22 +445,50 @@ def auto_files(
     )
     unames = ", ".join(f"{i + 1}: '{nm}'" for i, nm in enumerate(model.state_names))
     parnames = ", ".join(f"{index[nm]}: '{nm}'" for nm in values)
+    c = constants
     consts = "\n".join(
         [
             f"# {model.name}: continuation in {param} from {a:g} to {b:g} (dyadmodel export)",
+            "# DS, DSMAX, NMX from the span; EPSL, EPSU, EPSS from the wanted accuracy "
+            "(dyadmodel.continuation.auto_constants)",
             f"unames = {{{unames}}}",
             f"parnames = {{{parnames}}}",
             f"NDIM = {n}, IPS = 1, IRS = 0, ILP = 1",
             f"ICP = ['{param}']",
             "NTST = 50, NCOL = 4, IAD = 3, ISP = 2, ISW = 1, IPLT = 0, NBC = 0, NINT = 0",
-            "NMX = 5000, NPR = 100, MXBF = 10, IID = 2, ITMX = 8, ITNW = 7, NWTN = 3, JAC = 0",
-            "EPSL = 1e-10, EPSU = 1e-10, EPSS = 1e-6",
-            "DS = 0.01, DSMIN = 1e-8, DSMAX = 0.05, IADS = 1",
+            f"NMX = {c['NMX']}, NPR = {c['NMX']}, MXBF = 10, IID = 2, ITMX = {c['ITMX']}, "
+            "ITNW = 7, NWTN = 3, JAC = 0",
+            f"EPSL = {c['EPSL']!r}, EPSU = {c['EPSU']!r}, EPSS = {c['EPSS']!r}",
+            f"DS = {c['DS']!r}, DSMIN = {c['DSMIN']!r}, DSMAX = {c['DSMAX']!r}, IADS = 1",
             f"UZSTOP = {{'{param}': [{min(a, b)!r}, {max(a, b)!r}]}}",
         ]
     )
-    files = {f"{stem}.f90": f90 + "\n", f"c.{stem}": consts + "\n"}
+    start_lines = [
+        "    {" + ", ".join(f"{i + 1}: {float(v)!r}" for i, v in enumerate(x)) + "},"
+        for x in starts
+    ]
+    script = "\n".join(
+        [
+            f"# {model.name}: continuation in {param} from {a:g} to {b:g} (dyadmodel export)",
+            f"# one AUTO run from each equilibrium at {param} = {a:g}; run k is saved as",
+            f"# b.{stem}_k, s.{stem}_k, d.{stem}_k. Run with: auto-07p {stem}.auto",
+            "starts = [",
+            *start_lines,
+            "]",
+            "for number, start in enumerate(starts, 1):",
+            f"    branch = run(e='{stem}', c='{stem}', U=start)",
+            f"    save(branch, '{stem}_%d' % number)",
+        ]
+    )
+    files = {f"{stem}.f90": f90 + "\n", f"c.{stem}": consts + "\n", f"{stem}.auto": script + "\n"}
     if directory is not None:
+        folder = Path(directory)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except (FileExistsError, NotADirectoryError) as exc:
+            raise InvalidInputError(
+                f"directory {str(folder)!r} cannot be created: a file is in the way ({exc})"
+            ) from None
         for fname, text in files.items():
-            (Path(directory) / fname).write_text(text)
+            (folder / fname).write_text(text)
     return files

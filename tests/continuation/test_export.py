@@ -1,8 +1,10 @@
-"""Cross-check export (issue 4, point 6) and the ``bifurcation`` command's entry point.
+"""Cross-check export (issue 4, point 6; issue 13, section 2) and the ``bifurcation``
+command's entry point.
 
 The exported right-hand sides are evaluated back (XPPAUT's with sympy, AUTO's Fortran
 with numpy after a mechanical translation) and compared with ``model.rhs``, so a
-reviewer loading the files in XPPAUT or AUTO-07p continues the same equations.
+reviewer loading the files in XPPAUT or AUTO-07p continues the same equations. The
+files are run in the real tools by ``tests/peers``.
 """
 
 import re
@@ -13,6 +15,8 @@ import sympy as sp
 
 import dyadmodel as dm
 from dyadmodel.continuation import auto_files, cli_bifurcation, xpp_names, xppaut_ode
+from dyadmodel.continuation._export import auto_constants
+from dyadmodel.errors import InvalidInputError
 
 MODELS = ["pursuer-distancer-2d", "pursuer-distancer", "liebovitch", "rinaldi-synergic"]
 
@@ -59,10 +63,11 @@ def test_auto_files_have_the_models_equations(name, tmp_path):
     param = m.parameter_names[0]
     lo = m.params()[param]
     x0 = None if name == "pursuer-distancer-2d" else _point(m, 0)
-    files = auto_files(m, None, param, (lo, lo * 1.5), x0=x0, directory=tmp_path)
+    folder = tmp_path / "not" / "yet"  # auto_files creates the directory
+    files = auto_files(m, None, param, (lo, lo * 1.5), x0=x0, directory=folder)
     stem = name.replace("-", "_")
-    assert set(files) == {f"{stem}.f90", f"c.{stem}"}
-    assert (tmp_path / f"c.{stem}").read_text() == files[f"c.{stem}"]
+    assert set(files) == {f"{stem}.f90", f"c.{stem}", f"{stem}.auto"}
+    assert (folder / f"c.{stem}").read_text() == files[f"c.{stem}"]
     f90 = files[f"{stem}.f90"]
     # PAR values and the map from the STPNT block
     par = {int(k): float(v.replace("d", "e")) for k, v in re.findall(r"PAR\((\d+)\) = (\S+)", f90)}
@@ -101,3 +106,59 @@ def test_cli_bifurcation_errors_name_the_fix(capsys):
     status = cli_bifurcation(["liebovitch", "--param", "c1", "--span", "0", "1", "--set", "m1=-1"])
     assert status == 2
     assert "m1" in capsys.readouterr().err
+
+
+def test_xppaut_comments_stand_on_their_own_lines_and_the_continuation_parameter_is_first():
+    m = dm.models.get("pursuer-distancer-2d")
+    text = xppaut_ode(
+        m, inputs={"stress": 0.3}, x0=[0.1, 0.1], param="avoidance_gain_2", span=(3.0, 1.0)
+    )
+    lines = text.splitlines()
+    # XPPAUT reads words after '#' on a par line as parameters: no trailing comments
+    assert all("#" not in line for line in lines if not line.startswith("#"))
+    pars = [line for line in lines if line.startswith("par ")]
+    assert pars[0] == "par avogai2=3.0"  # the first par, at the span's start
+    assert "par stress=0.3" in pars and len(pars) == len(m.parameter_names) + 1
+    assert "@ parmin=1.0, parmax=3.0, autoxmin=1.0, autoxmax=3.0" in lines
+    assert "@ ds=-0.001, dsmin=1e-08, dsmax=0.01" in lines  # towards the span's end
+
+
+def test_xppaut_continuation_needs_parameter_and_span_together():
+    m = dm.models.get("liebovitch")
+    with pytest.raises(InvalidInputError, match="give both"):
+        xppaut_ode(m, param="c1")
+    with pytest.raises(dm.ParameterError, match="nope"):
+        xppaut_ode(m, param="nope", span=(0, 1))
+    with pytest.raises(InvalidInputError, match="meth"):
+        xppaut_ode(m, x0=[0, 0], method="meth")
+
+
+def test_auto_constants_follow_span_and_accuracy():
+    c = auto_constants((0.0, 8.0), accuracy=1e-9)
+    # DSMAX 0.01 at most: DSMAX = 0.05 misplaced a sharp fold by 3.7e-4 (issue 13)
+    assert c["DSMAX"] == 0.01 and c["DS"] == 0.001 and c["EPSS"] == 1e-9
+    assert c["NMX"] * c["DSMAX"] >= 100 * 8.0
+    small = auto_constants((0.5, 0.4))
+    assert small["DSMAX"] == pytest.approx(0.1 / 50) and small["DS"] < 0
+    with pytest.raises(InvalidInputError, match="different finite"):
+        auto_constants((1.0, 1.0))
+    with pytest.raises(InvalidInputError, match="accuracy"):
+        auto_constants((0.0, 1.0), accuracy=0.5)
+
+
+def test_auto_script_starts_from_every_equilibrium_at_the_span_start(tmp_path):
+    m = dm.models.get("gone-with-the-wind")
+    files = auto_files(m, None, "A_R", (1.0, 2.5))
+    script = files["gone_with_the_wind.auto"]
+    eqs = dm.equilibria(m, m.params(A_R=1.0))
+    assert len(eqs) == 3 and script.count("{1: ") == 3  # one run from each
+    starts = re.findall(r"\{1: (\S+), 2: (\S+)\}", script)
+    got = sorted((float(a), float(b.rstrip("},"))) for a, b in starts)
+    want = sorted(tuple(e.state) for e in eqs)
+    assert np.allclose(got, want, rtol=1e-15)
+    assert "save(branch, 'gone_with_the_wind_%d' % number)" in script
+    blocker = tmp_path / "file"
+    blocker.write_text("user data")
+    with pytest.raises(InvalidInputError, match="cannot be created"):
+        auto_files(m, None, "A_R", (1.0, 2.5), x0=[1.0, 1.0], directory=blocker / "sub")
+    assert blocker.read_text() == "user data"
