@@ -23,9 +23,10 @@ it, so the paper's references cannot drift from the code's).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from dyadmodel._version import __version__
+from dyadmodel.errors import InvalidInputError, InvalidTypeError
 from dyadmodel.model import Model, Reference
 
 __all__ = ["METHODS", "PACKAGE", "citation", "references"]
@@ -406,10 +407,21 @@ def references(
     """
     if isinstance(methods, str):  # a lone name, not an iterable of one-letter names
         methods = (methods,)
+    if isinstance(methods, Mapping) or not isinstance(methods, Iterable):
+        raise InvalidTypeError(
+            f"methods = {methods!r:.120} is a {type(methods).__name__}; expected an iterable "
+            f"of method names from: {', '.join(METHODS)}"
+        )
     methods = tuple(methods)
+    bad = [m for m in methods if not isinstance(m, str)]
+    if bad:
+        raise InvalidTypeError(
+            f"methods contains {bad[0]!r:.80}, a {type(bad[0]).__name__}; expected method "
+            f"names from: {', '.join(METHODS)}"
+        )
     unknown = [m for m in methods if m not in METHODS]
     if unknown:
-        raise ValueError(
+        raise InvalidInputError(
             f"unknown method name(s) {', '.join(map(repr, unknown))}; valid names are: "
             f"{', '.join(METHODS)}"
         )
@@ -418,7 +430,7 @@ def references(
 
         model = models.get(model)
     elif model is not None and not isinstance(model, Model):
-        raise TypeError(
+        raise InvalidTypeError(
             f"model = {model!r} is a {type(model).__name__}; expected a Model, a model "
             "name (dyadmodel.models.names()) or None"
         )
@@ -455,8 +467,12 @@ def citation(
 
     Raises
     ------
-    ValueError
-        For an unknown method name (the message lists the valid ones) or format.
+    InvalidInputError
+        For an unknown method name (the message lists the valid ones) or format
+        (a `ValueError`).
+    InvalidTypeError
+        For a ``model`` that is not a Model, a name or None, or ``methods`` that is not
+        an iterable of names (a `TypeError`).
 
     Examples
     --------
@@ -476,14 +492,15 @@ def citation(
     >>> citation(methods=["bifurcations"])
     Traceback (most recent call last):
     ...
-    ValueError: unknown method name(s) 'bifurcations'; valid names are: equilibria,
-    continuation, simulate, ensemble, attachment, sympy, sweep, latin-hypercube, sobol
+    dyadmodel.errors.InvalidInputError: unknown method name(s) 'bifurcations'; valid names
+    are: equilibria, continuation, simulate, ensemble, attachment, sympy, sweep,
+    latin-hypercube, sobol
 
     Notes
     -----
     Each model's ``references`` are the papers its equations and default values come
     from; cite them together with the package.
     """
-    if format != "bibtex":
-        raise ValueError(f"format = {format!r} is not supported; expected 'bibtex'")
+    if not isinstance(format, str) or format != "bibtex":
+        raise InvalidInputError(f"format = {format!r:.80} is not supported; expected 'bibtex'")
     return "\n\n".join(ref.bibtex for ref in references(model, methods)) + "\n"

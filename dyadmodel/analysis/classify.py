@@ -13,6 +13,9 @@ import dataclasses
 
 import numpy as np
 
+from dyadmodel.analysis._checks import float_array, show
+from dyadmodel.errors import InvalidInputError, InvalidTypeError
+
 __all__ = ["Classification", "ClassifyOptions", "classify"]
 
 
@@ -31,6 +34,14 @@ class ClassifyOptions:
 
     rtol: float = 1e-8
     atol: float = 1e-12
+
+    def __post_init__(self) -> None:
+        for name in ("rtol", "atol"):
+            v = getattr(self, name)
+            if isinstance(v, bool) or not isinstance(v, (int, float)) or not 0 <= v < 1:
+                raise InvalidInputError(
+                    f"ClassifyOptions.{name} = {show(v)}; expected a number in [0, 1)"
+                )
 
     def tolerance(self, eigenvalues: np.ndarray) -> float:
         scale = max(1.0, float(np.max(np.abs(eigenvalues)))) if len(eigenvalues) else 1.0
@@ -79,10 +90,14 @@ def classify(eigenvalues, options: ClassifyOptions | None = None, jacobian=None)
     >>> classify([1e-14, -1.0]).kind
     'non-hyperbolic'
     """
-    lam = np.asarray(eigenvalues, dtype=complex).ravel()
-    opts = options or ClassifyOptions()
+    lam = _eigenvalue_array(eigenvalues)
+    opts = ClassifyOptions() if options is None else options
+    if not isinstance(opts, ClassifyOptions):
+        raise InvalidTypeError(
+            f"options = {show(opts)} is a {type(opts).__name__}; expected ClassifyOptions"
+        )
     if jacobian is not None and lam.size == 2:
-        return _classify_trace_det(np.asarray(jacobian, dtype=float), opts)
+        return _classify_trace_det(float_array("jacobian", jacobian, (2, 2)), opts)
     tol = opts.tolerance(lam)
     re, im = lam.real, lam.imag
     n_stable = int(np.sum(re < -tol))
@@ -125,6 +140,25 @@ def classify(eigenvalues, options: ClassifyOptions | None = None, jacobian=None)
     else:
         kind = "saddle-focus" if complex_present else "saddle"
     return Classification(kind, stable, n_stable, n_unstable, n_neutral)
+
+
+def _eigenvalue_array(eigenvalues) -> np.ndarray:
+    if isinstance(eigenvalues, (str, bytes, dict)):
+        raise InvalidInputError(
+            f"eigenvalues = {show(eigenvalues)} is a {type(eigenvalues).__name__}; expected "
+            "an array of (complex) numbers"
+        )
+    try:
+        lam = np.asarray(eigenvalues, dtype=complex).ravel()
+    except (TypeError, ValueError, OverflowError):
+        raise InvalidInputError(
+            f"eigenvalues = {show(eigenvalues)} is not an array of (complex) numbers"
+        ) from None
+    if lam.size == 0 or not np.all(np.isfinite(lam)):
+        raise InvalidInputError(
+            f"eigenvalues = {show(eigenvalues)}; expected at least one finite (complex) number"
+        )
+    return lam
 
 
 def _classify_trace_det(J: np.ndarray, opts: ClassifyOptions) -> Classification:

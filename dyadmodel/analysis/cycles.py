@@ -14,7 +14,6 @@ returns), diverged, or is undecided within the time allowed.
 from __future__ import annotations
 
 import dataclasses
-import math
 import numbers
 from collections.abc import Mapping
 from typing import Any
@@ -23,7 +22,8 @@ import numpy as np
 from scipy.integrate import solve_ivp
 from scipy.optimize import brentq, root
 
-from dyadmodel.errors import ComputationError
+from dyadmodel.analysis._checks import check_model, float_array, positive_real, show
+from dyadmodel.errors import ComputationError, InvalidInputError, InvalidTypeError, ToleranceError
 from dyadmodel.model import Model, ParameterSet
 
 __all__ = [
@@ -94,10 +94,13 @@ class LimitCycleOptions:
     def __post_init__(self) -> None:
         for name in ("rtol", "atol", "newton_tol", "search_time", "multiplier_tol"):
             _check_positive(f"LimitCycleOptions.{name}", getattr(self, name))
+        _check_solver("LimitCycleOptions", self.rtol, self.method)
         for name in ("max_newton", "n_points"):
             v = getattr(self, name)
             if isinstance(v, bool) or not isinstance(v, numbers.Integral) or v < 1:
-                raise ValueError(f"LimitCycleOptions.{name} = {v!r} must be a positive integer")
+                raise InvalidInputError(
+                    f"LimitCycleOptions.{name} = {v!r} must be a positive integer"
+                )
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
@@ -213,9 +216,12 @@ class TrajectoryOptions:
             "return_tol",
         ):
             _check_positive(f"TrajectoryOptions.{name}", getattr(self, name))
+        _check_solver("TrajectoryOptions", self.rtol, self.method)
         v = self.min_returns
         if isinstance(v, bool) or not isinstance(v, numbers.Integral) or v < 2:
-            raise ValueError(f"TrajectoryOptions.min_returns = {v!r} must be an integer >= 2")
+            raise InvalidInputError(
+                f"TrajectoryOptions.min_returns = {v!r} must be an integer >= 2"
+            )
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
@@ -354,7 +360,8 @@ def limit_cycle(
     >>> round(cycle.period, 8), cycle.stable
     (6.66328686, True)
     """
-    opts = options if options is not None else LimitCycleOptions()
+    check_model(model)
+    opts = _check_options(options, LimitCycleOptions)
     pset = model.parameter_set(params)
     inp = model.constant_inputs(inputs, "a periodic-orbit search")
     n = model.n_states
@@ -652,7 +659,8 @@ def classify_trajectory(
     >>> out.kind, [round(float(v), 4) for v in out.equilibrium]
     ('equilibrium', [1.4633, 1.4633])
     """
-    opts = options if options is not None else TrajectoryOptions()
+    check_model(model)
+    opts = _check_options(options, TrajectoryOptions)
     pset = model.parameter_set(params)
     inp = model.constant_inputs(inputs, "a periodic-orbit search")
     x_start = _state_vector(model, x0, "x0")
@@ -905,20 +913,40 @@ def _point_at(pieces, t):
 
 
 def _check_positive(name: str, v: Any) -> None:
-    if isinstance(v, bool) or not isinstance(v, numbers.Real) or not math.isfinite(v) or v <= 0:
-        raise ValueError(f"{name} = {v!r} must be a positive finite number")
+    positive_real(name, v)
+
+
+# solve_ivp silently raises an rtol below 100 machine epsilons; above 0.1 a "converged"
+# answer can be wrong in its first digit (issue 12 section 3)
+_RTOL_RANGE = (100 * np.finfo(float).eps, 0.1)
+_METHODS = ("RK45", "RK23", "DOP853", "Radau", "BDF", "LSODA")
+
+
+def _check_solver(owner: str, rtol: Any, method: Any) -> None:
+    lo, hi = _RTOL_RANGE
+    if not lo <= float(rtol) <= hi:
+        raise ToleranceError(
+            f"{owner}.rtol = {rtol!r} is outside [{lo:.3g}, {hi:g}]; below, solve_ivp "
+            "cannot deliver it, above, the result may be wrong in its first digit"
+        )
+    if not isinstance(method, str) or method not in _METHODS:
+        raise InvalidInputError(
+            f"{owner}.method = {show(method)}; expected one of {', '.join(_METHODS)}"
+        )
+
+
+def _check_options(options: Any, cls: type) -> Any:
+    if options is None:
+        return cls()
+    if not isinstance(options, cls):
+        raise InvalidTypeError(
+            f"options = {show(options)} is a {type(options).__name__}; expected {cls.__name__}"
+        )
+    return options
 
 
 def _state_vector(model: Model, x: Any, name: str) -> np.ndarray:
-    arr = np.array(x, dtype=float)
-    if arr.shape != (model.n_states,):
-        raise ValueError(
-            f"{name} must have shape ({model.n_states},) for states "
-            f"{', '.join(model.state_names)}; got shape {arr.shape}"
-        )
-    if not np.all(np.isfinite(arr)):
-        raise ValueError(f"{name} = {arr.tolist()} is not finite")
-    return arr
+    return float_array(f"{name} (states {', '.join(model.state_names)})", x, (model.n_states,))
 
 
 def _scale(model: Model) -> float:

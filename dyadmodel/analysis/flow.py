@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from dyadmodel.analysis.nullclines import _domain, _plane, _PlaneFunction, _resolution
+from dyadmodel.errors import InvalidInputError
 from dyadmodel.model import Model, ParameterSet
 
 __all__ = ["Streamlines", "VectorField", "streamlines", "vector_field"]
@@ -239,9 +240,9 @@ def streamlines(
     box = _domain(model, ix, iy, domain)
     nx, ny = _resolution_at_least(density, 1, "density")
     if not (isinstance(length, (int, float)) and np.isfinite(length) and length > 0):
-        raise ValueError(f"length = {length!r} must be a positive number of seed cells")
+        raise InvalidInputError(f"length = {length!r} must be a positive number of seed cells")
     if isinstance(n_steps, bool) or not isinstance(n_steps, (int, np.integer)) or n_steps < 2:
-        raise ValueError(f"n_steps = {n_steps!r} must be an integer >= 2")
+        raise InvalidInputError(f"n_steps = {n_steps!r} must be an integer >= 2")
     plane = _PlaneFunction(model, pset, inp, ix, iy, fixed)
     lo, width = box[:, 0], box[:, 1] - box[:, 0]
 
@@ -333,7 +334,7 @@ def _resolution_at_least(value: Any, minimum: int, what: str) -> tuple[int, int]
     if len(res) != 2 or any(
         isinstance(r, bool) or not isinstance(r, (int, np.integer)) or r < minimum for r in res
     ):
-        raise ValueError(f"{what} = {value!r} must be an int >= {minimum} or two such ints")
+        raise InvalidInputError(f"{what} = {value!r} must be an int >= {minimum} or two such ints")
     return int(res[0]), int(res[1])
 
 

@@ -23,6 +23,7 @@ from scipy.integrate import solve_ivp
 from scipy.optimize import root
 
 from dyadmodel.analysis._types import Equilibrium
+from dyadmodel.errors import InvalidInputError, InvalidTypeError
 from dyadmodel.model import Model, ParameterSet
 
 __all__ = ["ManifoldBranch", "ManifoldOptions", "SaddleManifolds", "manifolds", "separatrices"]
@@ -86,9 +87,9 @@ class ManifoldOptions:
         ):
             v = getattr(self, name)
             if not (_is_real(v) and math.isfinite(v) and v > 0):
-                raise ValueError(f"ManifoldOptions.{name} = {v!r} must be a positive number")
+                raise InvalidInputError(f"ManifoldOptions.{name} = {v!r} must be a positive number")
         if self.offset >= 1e-2:
-            raise ValueError(
+            raise InvalidInputError(
                 f"ManifoldOptions.offset = {self.offset!r} is too large for the linear "
                 "approximation of the manifold; use a value below 1e-2 (default 1e-6)"
             )
@@ -193,7 +194,7 @@ class SaddleManifolds:
         manifold was not traced.
         """
         if kind not in ("stable", "unstable"):
-            raise ValueError(f"kind = {kind!r} must be 'stable' or 'unstable'")
+            raise InvalidInputError(f"kind = {kind!r} must be 'stable' or 'unstable'")
         branches = self.stable if kind == "stable" else self.unstable
         if not branches:
             return np.empty((self.saddle.state.size, 0))
@@ -284,10 +285,10 @@ def manifolds(
     if length is None:
         length = 10.0 * diag
     elif not (_is_real(length) and math.isfinite(length) and length > 0):
-        raise ValueError(f"length = {length!r} must be a positive arc length")
+        raise InvalidInputError(f"length = {length!r} must be a positive arc length")
     residual = float(np.max(np.abs(model.rhs(saddle.state, pset, inp))))
     if residual > 1e-6 * scale * max(1.0, float(np.max(np.abs(saddle.eigenvalues)))):
-        raise ValueError(
+        raise InvalidInputError(
             f"the given saddle at {saddle.state.tolist()} is not an equilibrium of model "
             f"{model.name!r} with {pset!r} and inputs {inp} (|f| = {residual:.3g}); compute "
             "it with the same parameters and inputs"
@@ -318,7 +319,9 @@ def manifolds(
         k = int(np.argmin(vals.real)) if kind == "stable" else int(np.argmax(vals.real))
         lam = complex(vals[k])
         if abs(lam.imag) > 1e-9 * max(1.0, abs(lam)):
-            raise ValueError(f"{kind} eigenvalue {lam} of a one-dimensional manifold is not real")
+            raise InvalidInputError(
+                f"{kind} eigenvalue {lam} of a one-dimensional manifold is not real"
+            )
         vec = _unit_real(saddle.eigenvectors[:, k])
         result[kind] = tuple(_trace(setup, vec, side, lam.real, kind) for side in (1, -1))
     return SaddleManifolds(
@@ -363,16 +366,18 @@ def separatrices(
 
 def _check_saddle(model: Model, pset: ParameterSet, saddle: Equilibrium) -> None:
     if not isinstance(saddle, Equilibrium):
-        raise TypeError(f"saddle must be an Equilibrium, not {type(saddle).__name__}")
+        raise InvalidTypeError(f"saddle must be an Equilibrium, not {type(saddle).__name__}")
     if saddle.model_name != model.name:
-        raise ValueError(f"the saddle belongs to model {saddle.model_name!r}, not {model.name!r}")
+        raise InvalidInputError(
+            f"the saddle belongs to model {saddle.model_name!r}, not {model.name!r}"
+        )
     if saddle.params != pset:
-        raise ValueError(
+        raise InvalidInputError(
             f"the saddle was computed for {saddle.params!r}, not for {pset!r}; pass the "
             "parameters it was computed with"
         )
     if not saddle.is_saddle:
-        raise ValueError(
+        raise InvalidInputError(
             f"the equilibrium at {saddle.state.tolist()} is a {saddle.kind!r}, not a saddle "
             f"({saddle.n_stable} stable, {saddle.n_unstable} unstable eigenvalues)"
         )
@@ -381,12 +386,14 @@ def _check_saddle(model: Model, pset: ParameterSet, saddle: Equilibrium) -> None
 def _box(model: Model, domain: Any) -> np.ndarray:
     box = np.array(model.domain if domain is None else domain, dtype=float)
     if box.shape != (model.n_states, 2):
-        raise ValueError(
+        raise InvalidInputError(
             f"domain must give (min, max) for each of the {model.n_states} states; got "
             f"shape {box.shape}"
         )
     if not np.all(np.isfinite(box)) or np.any(box[:, 1] <= box[:, 0]):
-        raise ValueError(f"domain {box.tolist()} must be finite with min < max for every state")
+        raise InvalidInputError(
+            f"domain {box.tolist()} must be finite with min < max for every state"
+        )
     return box
 
 

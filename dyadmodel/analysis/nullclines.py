@@ -20,6 +20,8 @@ from typing import Any
 
 import numpy as np
 
+from dyadmodel.analysis._checks import check_model, check_name, float_array, show
+from dyadmodel.errors import InvalidInputError, InvalidTypeError
 from dyadmodel.model import Model, ParameterSet
 
 __all__ = ["Nullclines", "nullclines"]
@@ -85,7 +87,7 @@ class Nullclines:
             return self.x_nullcline
         if state == self.states[1]:
             return self.y_nullcline
-        raise ValueError(
+        raise InvalidInputError(
             f"state {state!r} is not displayed in this plane; displayed states: "
             f"{self.states[0]!r}, {self.states[1]!r}"
         )
@@ -226,26 +228,35 @@ def nullclines(
 def _plane(
     model: Model, x: str | None, y: str | None, slice_values: Mapping[str, float] | None
 ) -> tuple[int, int, tuple[tuple[int, float], ...]]:
+    check_model(model)
     names = model.state_names
+    for what, value in (("x", x), ("y", y)):
+        if value is not None:
+            check_name(what, value, names)
+    if slice_values is not None and not isinstance(slice_values, Mapping):
+        raise InvalidTypeError(
+            f"slice_values = {show(slice_values)} is a {type(slice_values).__name__}; expected "
+            "a mapping {state name: value}"
+        )
     if model.n_states < 2:
-        raise ValueError(f"model {model.name!r} has one state; nullclines need a plane")
+        raise InvalidInputError(f"model {model.name!r} has one state; nullclines need a plane")
     iy_given = model.state_index(y) if y is not None else None
     ix = model.state_index(x) if x is not None else (0 if iy_given != 0 else 1)
     iy = iy_given if iy_given is not None else next(i for i in range(model.n_states) if i != ix)
     if ix == iy:
-        raise ValueError(f"x and y must be two different states; both are {names[ix]!r}")
+        raise InvalidInputError(f"x and y must be two different states; both are {names[ix]!r}")
     given = dict(slice_values or {})
     for name in given:
-        i = model.state_index(name)
+        i = model.state_index(check_name("a slice_values key", name, names))
         if i in (ix, iy):
-            raise ValueError(
+            raise InvalidInputError(
                 f"slice_values gives state {name!r}, which is displayed on an axis; give "
                 "values only for the other states"
             )
     others = [i for i in range(model.n_states) if i not in (ix, iy)]
     missing = [names[i] for i in others if names[i] not in given]
     if missing:
-        raise ValueError(
+        raise InvalidInputError(
             f"model {model.name!r} has {model.n_states} states; slice_values must fix every "
             f"state not on an axis; missing: {', '.join(missing)}"
         )
@@ -253,9 +264,9 @@ def _plane(
     for i in others:
         v = given[names[i]]
         if isinstance(v, bool) or not isinstance(v, numbers.Real):
-            raise ValueError(f"slice value for {names[i]!r} = {v!r} is not a real number")
+            raise InvalidInputError(f"slice value for {names[i]!r} = {v!r} is not a real number")
         if not math.isfinite(float(v)):
-            raise ValueError(f"slice value for {names[i]!r} = {v!r} is not finite")
+            raise InvalidInputError(f"slice value for {names[i]!r} = {v!r} is not finite")
         fixed.append((i, float(v)))
     return ix, iy, tuple(fixed)
 
@@ -264,22 +275,35 @@ def _domain(model: Model, ix: int, iy: int, domain: Any) -> np.ndarray:
     if domain is None:
         box = np.array([model.states[ix].domain, model.states[iy].domain], dtype=float)
     else:
-        box = np.array(domain, dtype=float)
-        if box.shape != (2, 2):
-            raise ValueError(
-                f"domain must be ((x_min, x_max), (y_min, y_max)); got shape {box.shape}"
-            )
+        box = float_array("domain ((x_min, x_max), (y_min, y_max))", domain, (2, 2))
     if not np.all(np.isfinite(box)) or np.any(box[:, 1] <= box[:, 0]):
-        raise ValueError(f"domain {box.tolist()} must be finite with min < max on both axes")
+        raise InvalidInputError(f"domain {box.tolist()} must be finite with min < max on both axes")
     return box
 
 
+# points per axis of a phase-plane grid: 4096**2 evaluations take seconds and ~0.5 GB
+MAX_RESOLUTION = 4096
+
+
 def _resolution(resolution: int | tuple[int, int]) -> tuple[int, int]:
-    res = (resolution, resolution) if np.ndim(resolution) == 0 else tuple(resolution)
+    if isinstance(resolution, (str, bytes, Mapping)):
+        raise InvalidInputError(
+            f"resolution = {show(resolution)} must be an int >= 3 or two such ints"
+        )
+    try:
+        res = (resolution, resolution) if np.ndim(resolution) == 0 else tuple(resolution)
+    except (TypeError, ValueError):
+        raise InvalidInputError(
+            f"resolution = {show(resolution)} must be an int >= 3 or two such ints"
+        ) from None
     if len(res) != 2 or any(
-        isinstance(r, bool) or not isinstance(r, (int, np.integer)) or r < 3 for r in res
+        isinstance(r, bool) or not isinstance(r, (int, np.integer)) or not 3 <= r <= MAX_RESOLUTION
+        for r in res
     ):
-        raise ValueError(f"resolution = {resolution!r} must be an int >= 3 or two such ints")
+        raise InvalidInputError(
+            f"resolution = {show(resolution)} must be an int in [3, {MAX_RESOLUTION}] or two "
+            f"such ints (the size budget of a phase-plane grid)"
+        )
     return int(res[0]), int(res[1])
 
 

@@ -16,7 +16,9 @@ import numpy as np
 import sympy as sp
 from sympy.matrices.utilities import dotprodsimp
 
+from dyadmodel.analysis._checks import check_model, check_name, show
 from dyadmodel.analysis._types import Equilibrium
+from dyadmodel.errors import ComputationError, InvalidInputError, InvalidTypeError
 from dyadmodel.model import Model, ParameterSet
 
 __all__ = ["Sensitivity", "sensitivity"]
@@ -79,7 +81,7 @@ def sensitivity(
 
     Raises
     ------
-    ValueError
+    InvalidInputError
         If the equilibrium is non-hyperbolic with a zero eigenvalue (a fold: the
         derivative does not exist), or belongs to other parameters.
 
@@ -93,9 +95,15 @@ def sensitivity(
     >>> bool(s.of("pursuit_1") > 0), bool(s.of("distance_2") > 0)
     (True, True)
     """
-    model.parameter(parameter)  # raises a clear error for unknown names
+    check_model(model)
+    model.parameter(check_name("parameter", parameter, model.parameter_names))
+    if not isinstance(equilibrium, Equilibrium):
+        raise InvalidTypeError(
+            f"equilibrium = {show(equilibrium)} is a {type(equilibrium).__name__}; expected "
+            "an Equilibrium from dyadmodel.equilibria(model, params)"
+        )
     if equilibrium.model_name != model.name or equilibrium.params != params:
-        raise ValueError(
+        raise InvalidInputError(
             "the equilibrium was computed for other parameters or another model; pass the "
             "same model and ParameterSet that produced it"
         )
@@ -108,12 +116,20 @@ def sensitivity(
     if equilibrium.inputs == ():
         values += [u.default for u in model.inputs]
     env = dict(zip(syms, values))
-    fp = np.array(
-        [float(e.evalf(subs=env)) for e in model.parameter_jacobian_expr[:, k]], dtype=float
-    )
+    try:
+        fp = np.array(
+            [float(e.evalf(subs=env)) for e in model.parameter_jacobian_expr[:, k]], dtype=float
+        )
+    except (TypeError, ValueError, OverflowError):  # a complex or infinite derivative
+        fp = np.full(model.n_states, np.nan)
+    if not (np.all(np.isfinite(J)) and np.all(np.isfinite(fp))):
+        raise ComputationError(
+            f"d rhs/d state or d rhs/d {parameter} is not finite at {equilibrium!r}: the "
+            "derivative d state/d parameter does not exist there"
+        )
     cond = float(np.linalg.cond(J))
     if not np.isfinite(cond) or cond > 1e12:
-        raise ValueError(
+        raise InvalidInputError(
             f"the Jacobian at {equilibrium!r} is singular (condition number {cond:.3g}): "
             f"the equilibrium is at a fold and d state/d {parameter} does not exist"
         )

@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 import sympy as sp
 
+from dyadmodel.analysis._checks import check_model, check_name
 from dyadmodel.analysis.equilibria import equilibria
 from dyadmodel.continuation._detect import detect, n_unstable, sorted_eigenvalues
 from dyadmodel.continuation._engine import Box, correct, null_tangent, trace
@@ -20,6 +21,7 @@ from dyadmodel.continuation._types import (
     ContinuationOptions,
     SpecialPoint,
 )
+from dyadmodel.errors import InvalidInputError, InvalidTypeError
 from dyadmodel.model import Model, ParameterError, ParameterSet
 
 __all__ = ["continuation"]
@@ -115,18 +117,21 @@ class EquilibriumSystem:
 
 
 def _check_span(model: Model, param: str, span) -> tuple[float, float]:
-    rec = model.parameter(param)  # ParameterError naming valid names
+    check_model(model)
+    rec = model.parameter(check_name("param", param, model.parameter_names))
     try:
         a, b = (float(v) for v in span)
     except (TypeError, ValueError):
-        raise ValueError(f"span = {span!r}; expected two numbers (start, end)") from None
+        raise InvalidInputError(f"span = {span!r}; expected two numbers (start, end)") from None
     for v in (a, b):
         try:
             rec.check(v)
         except ParameterError as err:
             raise ParameterError(f"span of {param!r}: {err}") from None
     if a == b:
-        raise ValueError(f"span of {param!r} = ({a:g}, {b:g}) is empty: start must differ from end")
+        raise InvalidInputError(
+            f"span of {param!r} = ({a:g}, {b:g}) is empty: start must differ from end"
+        )
     return a, b
 
 
@@ -197,7 +202,7 @@ def continuation(
     """
     opts = options or ContinuationOptions()
     if not isinstance(opts, ContinuationOptions):
-        raise TypeError(f"options is a {type(opts).__name__}; expected ContinuationOptions")
+        raise InvalidTypeError(f"options is a {type(opts).__name__}; expected ContinuationOptions")
     p = model.parameter_set(params)
     a, b = _check_span(model, param, span)
     lo, hi = min(a, b), max(a, b)

@@ -19,6 +19,7 @@ from dyadmodel.continuation._types import (
     SpecialPoint,
     _frozen,
 )
+from dyadmodel.errors import ComputationError, InvalidInputError
 from dyadmodel.model import Model, ParameterSet
 
 __all__ = ["HopfCurve", "hopf_curve"]
@@ -144,14 +145,14 @@ class HopfCurve:
 def _as_hopf_point(hopf) -> tuple[SpecialPoint, tuple[float, float] | None]:
     if isinstance(hopf, BifurcationDiagram):
         if not hopf.hopf_points:
-            raise ValueError(
+            raise InvalidInputError(
                 f"the diagram of {hopf.model_name} in {hopf.param} over {hopf.span} has no "
                 "Hopf point; continue over a span that contains one"
             )
         return hopf.hopf_points[0], tuple(hopf.span)
     if not isinstance(hopf, SpecialPoint) or hopf.kind != "hopf":
         kind = getattr(hopf, "kind", type(hopf).__name__)
-        raise ValueError(
+        raise InvalidInputError(
             f"hopf_curve needs a Hopf point (continuation(...).hopf_points) or a "
             f"BifurcationDiagram with one, got {kind!r}"
         )
@@ -220,7 +221,7 @@ def hopf_curve(
     opts = options or ContinuationOptions()
     x_param = point.param
     if second_param == x_param:
-        raise ValueError(f"second_param is {x_param!r}, the Hopf point's own parameter")
+        raise InvalidInputError(f"second_param is {x_param!r}, the Hopf point's own parameter")
     y_span = _check_span(model, second_param, span)
     if x_span is None:
         x_span = dspan if dspan is not None else model.parameter(x_param).bounds
@@ -246,7 +247,7 @@ def _hopf_curve(model, p, x_param, y_param, point, x_span, y_span, opts):
     i = int(np.argmin(np.abs(lam.real) - 1e-3 * (lam.imag > 0)))
     omega = abs(lam[i].imag)
     if not omega > 0:
-        raise ValueError(f"no complex pair at the Hopf point: eigenvalues {lam}")
+        raise InvalidInputError(f"no complex pair at the Hopf point: eigenvalues {lam}")
     q = vecs[:, i]
     l1 = q.real / np.linalg.norm(q.real)
     l2 = q.imag - (q.imag @ l1) * l1
@@ -257,7 +258,7 @@ def _hopf_curve(model, p, x_param, y_param, point, x_span, y_span, opts):
     a[2 * n + 1] = 1.0
     u0, ok, _ = correct(sys, u0, a, u0[2 * n + 1], opts.newton_tol, 20)
     if not ok:
-        raise RuntimeError(
+        raise ComputationError(
             f"Newton's method on the Hopf system did not converge at {x_param}="
             f"{xv0:.10g}, {y_param}={yv0:.10g}: is the point a "
             "Hopf point of these parameters?"

@@ -12,6 +12,7 @@ from scipy.signal import find_peaks
 
 from dyadmodel.analysis.equilibria import equilibria
 from dyadmodel.continuation._branch import _check_span
+from dyadmodel.errors import ComputationError, InvalidInputError
 from dyadmodel.model import Model, ParameterSet
 
 __all__ = ["HysteresisSweep", "Sweep", "hysteresis_sweep"]
@@ -109,13 +110,13 @@ def hysteresis_sweep(
     p = model.parameter_set(params)
     a, b = _check_span(model, param, span)
     if not (isinstance(rate, int | float) and rate > 0):
-        raise ValueError(f"rate = {rate!r}; expected a positive ramp speed")
+        raise InvalidInputError(f"rate = {rate!r}; expected a positive ramp speed")
     uvals = list(model.constant_inputs(inputs, "hysteresis_sweep").values())
     if x0 is None:
         eqs = equilibria(model, p.replace(**{param: a}), inputs=inputs)
         stable = [e for e in eqs if e.stable]
         if not stable:
-            raise ValueError(
+            raise InvalidInputError(
                 f"no stable equilibrium at {param}={a:g} to start the ramp from; pass x0"
             )
         x0 = stable[0].state
@@ -145,7 +146,7 @@ def _ramp(model, p, param, start, end, rate, x0, uvals, samples) -> Sweep:
     t = np.linspace(0.0, t_end, samples)
     sol = solve_ivp(f, (0.0, t_end), x0, method="LSODA", jac=jac, t_eval=t, rtol=1e-8, atol=1e-10)
     if not sol.success:
-        raise RuntimeError(
+        raise ComputationError(
             f"the ramp of {param} from {start:g} to {end:g} failed: {sol.message}; "
             "try a smaller rate or another x0"
         )

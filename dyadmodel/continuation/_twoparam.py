@@ -20,6 +20,7 @@ from dyadmodel.continuation._branch import (
 from dyadmodel.continuation._detect import sorted_eigenvalues
 from dyadmodel.continuation._engine import Box, correct, point_at
 from dyadmodel.continuation._types import ContinuationOptions, _frozen
+from dyadmodel.errors import InvalidInputError
 from dyadmodel.model import Model, ParameterSet
 
 __all__ = [
@@ -226,7 +227,7 @@ def fold_curve(
     uses exact second derivatives of the model (sympy). Inputs are at their defaults.
     """
     if fold.kind != "fold":
-        raise ValueError(f"fold_curve needs a fold, got a {fold.kind!r} point")
+        raise InvalidInputError(f"fold_curve needs a fold, got a {fold.kind!r} point")
     opts = options or ContinuationOptions()
     out, _, _ = _fold_curve(model, fold.params, fold.param, y_param, fold, x_span, y_span, opts)
     return out
@@ -462,11 +463,11 @@ def regime_map(
     p = model.parameter_set(params)
     (xn, xs), (yn, ys) = x, y
     if xn == yn:
-        raise ValueError(f"x and y are both {xn!r}; choose two different parameters")
+        raise InvalidInputError(f"x and y are both {xn!r}; choose two different parameters")
     x_span, y_span = _check_span(model, xn, xs), _check_span(model, yn, ys)
     nx, ny = (resolution, resolution) if isinstance(resolution, int) else resolution
     if min(nx, ny) < 2:
-        raise ValueError(f"resolution = {resolution!r}; expected at least 2 points per axis")
+        raise InvalidInputError(f"resolution = {resolution!r}; expected at least 2 points per axis")
     xv, yv = np.linspace(*x_span, nx), np.linspace(*y_span, ny)
     regimes = np.empty((ny, nx), dtype=object)
     n_eq = np.zeros((ny, nx), dtype=int)
@@ -725,19 +726,19 @@ def attachment_regime_map(
     mp = DEFAULT_MAPPING if mapping is None else mapping
     missing = [k for k in ("anxiety_gain_1", "avoidance_gain_2") if k not in model.parameter_names]
     if missing:
-        raise ValueError(
+        raise InvalidInputError(
             f"model {model.name!r} has no {', '.join(missing)}; the attachment regime map "
             "needs a pursuer-distancer model"
         )
     if mp.openness_max is not None and "openness_2" in model.parameter_names:
-        raise ValueError(
+        raise InvalidInputError(
             "the mapping sets openness_2 from avoidance_2 (openness_max is set): the map's "
             "y axis would move two parameters; use openness_max=None"
         )
     for name in ("anxiety_gain", "avoidance_gain"):
         g0, g1 = getattr(mp, f"{name}_min"), getattr(mp, f"{name}_max")
         if g0 == g1:
-            raise ValueError(
+            raise InvalidInputError(
                 f"the mapping's {name}_min = {name}_max = {g0:g}: the score does not move "
                 f"{name}, so there is no map to draw"
             )
@@ -750,7 +751,7 @@ def attachment_regime_map(
     p = couple_params(model, a_lo, avo1, anx2, v_lo, mapping=mp, **overrides)
     couple_params(model, a_hi, avo1, anx2, v_hi, mapping=mp, **overrides)
     if a_lo == a_hi or v_lo == v_hi:
-        raise ValueError(
+        raise InvalidInputError(
             f"anxiety_1 = {anxiety_1!r}, avoidance_2 = {avoidance_2!r}: each range must "
             "have two different ends"
         )

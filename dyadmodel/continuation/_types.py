@@ -9,6 +9,7 @@ import math
 import numpy as np
 
 from dyadmodel.analysis.equilibria import EquilibriumOptions
+from dyadmodel.errors import InvalidInputError
 from dyadmodel.model import ParameterSet
 
 __all__ = [
@@ -96,16 +97,18 @@ class ContinuationOptions:
         for name in ("ds", "ds_min", "ds_max", "newton_tol", "max_state_norm", "locate_tol"):
             v = getattr(self, name)
             if not (isinstance(v, int | float) and math.isfinite(v) and v > 0):
-                raise ValueError(f"ContinuationOptions.{name} = {v!r}; expected a positive number")
+                raise InvalidInputError(
+                    f"ContinuationOptions.{name} = {v!r}; expected a positive number"
+                )
         if not self.ds_min <= self.ds <= self.ds_max:
-            raise ValueError(
+            raise InvalidInputError(
                 f"ContinuationOptions: need ds_min <= ds <= ds_max, got ds_min={self.ds_min:g}, "
                 f"ds={self.ds:g}, ds_max={self.ds_max:g}"
             )
         for name, least in (("max_steps", 1), ("max_newton_iter", 1), ("seeds", 1)):
             v = getattr(self, name)
             if isinstance(v, bool) or not isinstance(v, int) or v < least:
-                raise ValueError(
+                raise InvalidInputError(
                     f"ContinuationOptions.{name} = {v!r}; expected an integer >= {least}"
                 )
 
@@ -287,7 +290,9 @@ class BifurcationDiagram:
 
     def of_kind(self, kind: str) -> tuple[SpecialPoint, ...]:
         if kind not in EXPECTED_CHANGE:
-            raise ValueError(f"kind = {kind!r}; expected one of {', '.join(EXPECTED_CHANGE)}")
+            raise InvalidInputError(
+                f"kind = {kind!r}; expected one of {', '.join(EXPECTED_CHANGE)}"
+            )
         return tuple(s for s in self.special_points if s.kind == kind)
 
     @property

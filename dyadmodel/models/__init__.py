@@ -15,7 +15,7 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
-from dyadmodel.errors import InvalidTypeError, NotFoundError
+from dyadmodel.errors import InvalidInputError, InvalidTypeError, NotFoundError
 from dyadmodel.model import Model
 from dyadmodel.models import _sources, _toml
 
@@ -37,7 +37,7 @@ def register(name: str) -> Callable[[Callable[..., Model]], Callable[..., Model]
 
     def deco(factory: Callable[..., Model]) -> Callable[..., Model]:
         if name in _FACTORIES:
-            raise ValueError(f"model name {name!r} registered twice")
+            raise InvalidInputError(f"model name {name!r} registered twice")
         _FACTORIES[name] = factory
         return factory
 
@@ -50,26 +50,53 @@ def names() -> tuple[str, ...]:
     return tuple(_FACTORIES) + _sources.plugin_names(exclude=_FACTORIES)
 
 
-@functools.cache
 def get(name: str, **options: object) -> Model:
     """The model called ``name`` (built once per set of structural ``options``).
 
     Raises
     ------
+    InvalidTypeError
+        If ``name`` is not a string, or an option value is not hashable (options are
+        structural choices such as an integer Hill exponent).
     ModelNotFoundError
         If no model has that name; the message lists the registered names.
+    InvalidInputError
+        If the model does not accept an option (the message names the option).
     """
-    try:
-        factory = _FACTORIES[name]
-    except KeyError:
-        factory = _sources.plugin_factory(name) if isinstance(name, str) else None
-        if factory is None:
-            close = difflib.get_close_matches(str(name), _FACTORIES, n=1)
-            hint = f" (did you mean {close[0]!r}?)" if close else ""
-            raise ModelNotFoundError(
-                f"unknown model {name!r}{hint}; registered models: {', '.join(_FACTORIES)}"
+    if not isinstance(name, str):
+        raise InvalidTypeError(
+            f"model name {name!r} is a {type(name).__name__}; expected a str, one of: "
+            f"{', '.join(_FACTORIES)}"
+        )
+    if name not in _FACTORIES and _sources.plugin_factory(name) is None:
+        close = difflib.get_close_matches(name, _FACTORIES, n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        raise ModelNotFoundError(
+            f"unknown model {name!r}{hint}; registered models: {', '.join(_FACTORIES)}"
+        )
+    for key, value in options.items():
+        try:
+            hash(value)
+        except TypeError:
+            raise InvalidTypeError(
+                f"option {key}={value!r} of model {name!r} is a {type(value).__name__}; "
+                "expected a hashable structural value such as an int"
             ) from None
-    return factory(**options)
+    return _build(name, **options)
+
+
+@functools.cache
+def _build(name: str, **options: object) -> Model:
+    factory = _FACTORIES.get(name) or _sources.plugin_factory(name)
+    try:
+        return factory(**options)
+    except TypeError as err:  # an option the factory does not take
+        if isinstance(err, InvalidTypeError) or not options:
+            raise
+        raise InvalidInputError(
+            f"model {name!r} does not accept options {sorted(options)} ({err}); "
+            "see its factory's keyword arguments"
+        ) from None
 
 
 def load(

@@ -6,6 +6,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from dyadmodel.analysis.cycles import LimitCycle
+from dyadmodel.errors import InvalidTypeError
 from dyadmodel.plot import theme
 from dyadmodel.plot._portrait import _basin_colours, _basin_trace
 from dyadmodel.plot._traces import apply_theme
@@ -71,7 +72,7 @@ def basin_map(
     ['balanced', 'entrenched']
     """
     if not isinstance(result, BasinMap):
-        raise TypeError(
+        raise InvalidTypeError(
             f"result is a {type(result).__name__}; expected a BasinMap (from dyadmodel.basins)"
         )
     model = result.params.model

@@ -10,6 +10,7 @@ import plotly.graph_objects as go
 
 from dyadmodel.continuation._hysteresis import HysteresisSweep
 from dyadmodel.continuation._types import BifurcationDiagram
+from dyadmodel.errors import InvalidInputError, InvalidTypeError
 from dyadmodel.plot import theme
 from dyadmodel.plot._traces import apply_theme, arclength_points, arrowheads
 
@@ -114,14 +115,14 @@ def bifurcation_diagram(
     [1.6004, 3.3666]
     """
     if not isinstance(diagram, BifurcationDiagram):
-        raise TypeError(
+        raise InvalidTypeError(
             f"diagram is a {type(diagram).__name__}; expected a BifurcationDiagram "
             "(from dyadmodel.continuation)"
         )
     model = diagram.params.model
     i = state if isinstance(state, int | np.integer) else model.state_index(state)
     if not 0 <= i < model.n_states:
-        raise ValueError(f"state index {i} is out of range for {model.n_states} states")
+        raise InvalidInputError(f"state index {i} is out of range for {model.n_states} states")
     st = model.states[i]
     sym = theme.symbol_html(st)
     par = model.parameter(diagram.param)
@@ -170,7 +171,7 @@ def bifurcation_diagram(
     # -- hysteresis sweep ----------------------------------------------------------------
     if hysteresis is not None:
         if hysteresis.param != diagram.param:
-            raise ValueError(
+            raise InvalidInputError(
                 f"the hysteresis sweep ramps {hysteresis.param!r} but the diagram is in "
                 f"{diagram.param!r}; sweep the same parameter"
             )
@@ -242,7 +243,7 @@ def bifurcation_diagram(
     if label_points:
         points = diagram.special_points
         if label_offsets is not None and len(label_offsets) != len(points):
-            raise ValueError(
+            raise InvalidInputError(
                 f"got {len(label_offsets)} label_offsets for {len(points)} special points"
             )
         for k, s in enumerate(points):

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from dyadmodel.errors import InvalidInputError, InvalidTypeError
 from dyadmodel.plot._traces import apply_theme
 
 __all__ = ["compare"]
@@ -64,20 +65,20 @@ def compare(
     figures = list(figures)
     n = len(figures)
     if n == 0:
-        raise ValueError("compare needs at least one figure")
+        raise InvalidInputError("compare needs at least one figure")
     for k, src in enumerate(figures):
         if not isinstance(src, go.Figure):
-            raise TypeError(f"figures[{k}] is a {type(src).__name__}, not a plotly Figure")
+            raise InvalidTypeError(f"figures[{k}] is a {type(src).__name__}, not a plotly Figure")
         extra = [key for key in src.layout.to_plotly_json() if key.startswith(("xaxis", "yaxis"))]
         if any(key not in ("xaxis", "yaxis") for key in extra):
-            raise ValueError(
+            raise InvalidInputError(
                 f"figures[{k}] has several panels ({', '.join(sorted(extra))}); compare puts "
                 "single-panel figures side by side"
             )
     if titles is None:
         titles = [src.layout.title.text or "" for src in figures]
     elif len(titles) != n:
-        raise ValueError(f"got {len(titles)} titles for {n} figures")
+        raise InvalidInputError(f"got {len(titles)} titles for {n} figures")
     if horizontal_spacing is None:
         horizontal_spacing = 0.05 if shared_yaxes else 0.09
 

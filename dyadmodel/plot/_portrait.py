@@ -13,6 +13,7 @@ from dyadmodel.analysis import flow as _flow
 from dyadmodel.analysis._types import Equilibrium
 from dyadmodel.analysis.manifolds import SaddleManifolds
 from dyadmodel.analysis.nullclines import Nullclines
+from dyadmodel.errors import InvalidInputError, InvalidTypeError
 from dyadmodel.model import Model, ParameterSet
 from dyadmodel.plot import theme
 from dyadmodel.plot._traces import apply_theme, arclength_points, arrowheads, join_polylines
@@ -157,7 +158,7 @@ def phase_portrait(
     ix = model.state_index(x) if x is not None else 0
     iy = model.state_index(y) if y is not None else (1 if ix != 1 else 0)
     if ix == iy:
-        raise ValueError(
+        raise InvalidInputError(
             f"x and y must be two different states; both are {model.state_names[ix]!r}"
         )
     sx, sy = model.states[ix], model.states[iy]
@@ -166,7 +167,7 @@ def phase_portrait(
     else:
         box = np.array(domain, dtype=float)
         if box.shape != (2, 2) or not np.all(np.isfinite(box)) or np.any(box[:, 1] <= box[:, 0]):
-            raise ValueError(
+            raise InvalidInputError(
                 f"domain = {domain!r} must be ((x_min, x_max), (y_min, y_max)), finite, "
                 "with min < max"
             )
@@ -181,7 +182,7 @@ def phase_portrait(
     needs_plane = isinstance(field, str) or nullclines is True
     if needs_plane and not planar and slice_values is None:
         others = [n for n in model.state_names if n not in (sx.name, sy.name)]
-        raise ValueError(
+        raise InvalidInputError(
             f"model {model.name!r} has {model.n_states} states: the flow and the nullclines "
             f"are drawn in a planar slice; pass slice_values for {', '.join(others)}, or "
             "field=None and nullclines=False to draw projections only"
@@ -210,7 +211,9 @@ def phase_portrait(
     if field is not None:
         if isinstance(field, str):
             if field not in _FIELDS:
-                raise ValueError(f"field = {field!r} must be 'streamlines', 'arrows' or None")
+                raise InvalidInputError(
+                    f"field = {field!r} must be 'streamlines', 'arrows' or None"
+                )
             if field == "streamlines":
                 kw = {} if field_density is None else {"density": field_density}
                 field = _flow.streamlines(model, pset, **plane_kw, **kw)
@@ -333,16 +336,16 @@ def _check_result(
     """A given result must come from the same model, parameters and inputs as the portrait."""
     if not isinstance(obj, cls):
         names = " or ".join(c.__name__ for c in (cls if isinstance(cls, tuple) else (cls,)))
-        raise TypeError(f"{what}: expected {names}, got {type(obj).__name__}")
+        raise InvalidTypeError(f"{what}: expected {names}, got {type(obj).__name__}")
     if obj.model_name != model.name:
-        raise ValueError(f"{what} belong to model {obj.model_name!r}, not {model.name!r}")
+        raise InvalidInputError(f"{what} belong to model {obj.model_name!r}, not {model.name!r}")
     if obj.params != pset:
-        raise ValueError(
+        raise InvalidInputError(
             f"{what} were computed with other parameters ({obj.params!r}) than the portrait "
             f"({pset!r}); compute them with the same parameters"
         )
     if dict(obj.inputs) != dict(inputs):
-        raise ValueError(
+        raise InvalidInputError(
             f"{what} were computed with inputs {dict(obj.inputs)}, the portrait has "
             f"{dict(inputs)}; pass the same inputs"
         )
@@ -351,7 +354,7 @@ def _check_result(
 
 def _check_plane(got: tuple[str, str], want: tuple[str, str], what: str) -> None:
     if tuple(got) != tuple(want):
-        raise ValueError(
+        raise InvalidInputError(
             f"{what} were computed in the plane {got[0]} x {got[1]}, not {want[0]} x {want[1]}"
         )
 
@@ -368,7 +371,7 @@ def _add_field(fig: go.Figure, field: Any, plane: tuple[int, int], model: Model)
         _check_plane(field.states, names, "vector field")
         lines, tails, tips = _quiver(field)
     else:
-        raise TypeError(
+        raise InvalidTypeError(
             f"field: expected 'streamlines', 'arrows', None, Streamlines or VectorField, got "
             f"{type(field).__name__}"
         )
@@ -471,7 +474,7 @@ def _add_trajectories(
             label, item = item
         arr = np.asarray(item, dtype=float)
         if arr.ndim != 2 or arr.shape[0] != model.n_states or arr.shape[1] < 2:
-            raise ValueError(
+            raise InvalidInputError(
                 f"trajectory {k}: expected an array of shape (n_states={model.n_states}, k >= 2), "
                 f"got shape {arr.shape}"
             )

@@ -9,6 +9,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from dyadmodel.continuation._twoparam import AttachmentRegime, RegimeMap
+from dyadmodel.errors import InvalidInputError, InvalidTypeError
 from dyadmodel.plot import theme
 from dyadmodel.plot._traces import apply_theme
 
@@ -111,7 +112,7 @@ def regime_map(
     ['fold-curve', 'fold-curve', 'regimes']
     """
     if not isinstance(result, RegimeMap):
-        raise TypeError(
+        raise InvalidTypeError(
             f"result is a {type(result).__name__}; expected a RegimeMap (from dyadmodel.regime_map)"
         )
     model = result.params.model
@@ -250,7 +251,7 @@ def attachment_regimes(
     """
     rows = list(table)
     if not rows:
-        raise ValueError("the attachment table is empty")
+        raise InvalidInputError("the attachment table is empty")
     s1 = list(dict.fromkeys(r.style_1 for r in rows))
     s2 = list(dict.fromkeys(r.style_2 for r in rows))
     grid = np.full((len(s1), len(s2)), "", dtype=object)
@@ -261,7 +262,7 @@ def attachment_regimes(
         stable = ", ".join(r.stable_labels) or "none"
         cell[i, j] = f"<b>{r.regime}</b><br><span style='font-size:11px'>{stable}</span>"
     if np.any(grid == ""):
-        raise ValueError("the attachment table does not cover every pairing of its styles")
+        raise InvalidInputError("the attachment table does not cover every pairing of its styles")
     z, names, scale = _categorical(grid)
     fig = go.Figure(
         go.Heatmap(

@@ -9,6 +9,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from dyadmodel.errors import InvalidInputError
 from dyadmodel.model import Model
 from dyadmodel.plot import theme
 from dyadmodel.plot._traces import apply_theme
@@ -77,9 +78,9 @@ def time_series(
     t = np.asarray(t, dtype=float)
     y = np.asarray(y, dtype=float)
     if t.ndim != 1 or t.size < 2:
-        raise ValueError(f"t must be a 1-D array of at least 2 times; got shape {t.shape}")
+        raise InvalidInputError(f"t must be a 1-D array of at least 2 times; got shape {t.shape}")
     if y.shape != (model.n_states, t.size):
-        raise ValueError(
+        raise InvalidInputError(
             f"y must have shape (n_states, len(t)) = ({model.n_states}, {t.size}) for model "
             f"{model.name!r}; got {y.shape}"
         )
@@ -91,7 +92,7 @@ def time_series(
         s_values = np.asarray(stress(t) if callable(stress) else stress, dtype=float)
         s_values = np.broadcast_to(s_values, t.shape) if s_values.ndim == 0 else s_values
         if s_values.shape != t.shape:
-            raise ValueError(
+            raise InvalidInputError(
                 f"stress must have one value per time (shape {t.shape}); got {s_values.shape}"
             )
         fig = make_subplots(
