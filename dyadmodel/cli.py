@@ -1,5 +1,5 @@
 """Command line: ``dyadmodel models | describe | analyze | simulate | sweep | bifurcation |
-explore | figures``.
+explore | fit | figures``.
 
 Every bad input gives one line on stderr that names the value and what was expected,
 and exit status 2, never a traceback: bad or non-finite numbers, unknown names,
@@ -259,6 +259,12 @@ def _cmd_explore(args) -> int:
     return cli_explore(args.rest)
 
 
+def _cmd_fit(args) -> int:
+    from dyadmodel.fit._cli import cli_fit
+
+    return cli_fit(args.rest)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = OneLineArgumentParser(
         prog="dyadmodel",
@@ -301,6 +307,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     exp.add_argument("rest", nargs=argparse.REMAINDER)
     exp.set_defaults(func=_cmd_explore)
+    fit = sub.add_parser(
+        "fit",
+        help="fit a model to couples' data: DATA.csv --dyad COL --person COL --time COL "
+        "--value COL [--distinguish COL] [--model NAME] [--out results.csv]",
+        add_help=False,
+    )
+    fit.add_argument("rest", nargs=argparse.REMAINDER)
+    fit.set_defaults(func=_cmd_fit)
     f = sub.add_parser("figures", help="regenerate every figure (scripts/make_figures.py)")
     f.add_argument("rest", nargs=argparse.REMAINDER)
     f.set_defaults(func=_cmd_figures)
@@ -312,6 +326,7 @@ _DELEGATED = {
     "sweep": _cmd_sweep,
     "bifurcation": _cmd_bifurcation,
     "explore": _cmd_explore,
+    "fit": _cmd_fit,
 }
 _COMMANDS = ("models", "describe", "analyze", "figures", *_DELEGATED)
 
