@@ -31,6 +31,7 @@ import sympy as sp
 from mpmath import iv
 
 __all__ = [
+    "INTERVAL_FUNCTIONS",
     "IntervalFunction",
     "KrawczykResult",
     "krawczyk_image",
@@ -50,6 +51,42 @@ def to_rational(value: float) -> sp.Rational:
     return sp.Rational(repr(float(value)))
 
 
+class UndefinedOnBox(ValueError):
+    """The expression is not real-valued anywhere in the box (e.g. ``x**1.5`` for x < 0):
+    the real model has no equilibrium there."""
+
+
+def _nonneg(x):
+    """The part of ``x`` where a real power, root or logarithm is defined."""
+    if x.b < 0:
+        raise UndefinedOnBox
+    return x if x.a >= 0 else iv.mpf([0, x.b])
+
+
+def _iv_log(x):
+    return iv.log(_nonneg(x))
+
+
+def _iv_sqrt(x):
+    return iv.sqrt(_nonneg(x))
+
+
+def _iv_abs(x):
+    if x.a >= 0:
+        return x
+    if x.b <= 0:
+        return -x
+    return iv.mpf([0, max(-x.a, x.b)])
+
+
+def _iv_sign(x):
+    if x.a > 0:
+        return iv.mpf(1)
+    if x.b < 0:
+        return iv.mpf(-1)
+    return iv.mpf([-1, 1])
+
+
 def _iv_tanh(x):
     # tanh is increasing; this single-occurrence form gives a tight rigorous enclosure
     return 1 - 2 / (iv.exp(2 * x) + 1)
@@ -57,12 +94,18 @@ def _iv_tanh(x):
 
 _UNARY = {
     sp.exp: iv.exp,
-    sp.log: iv.log,
-    sp.sqrt: iv.sqrt,
+    sp.log: _iv_log,
+    sp.sqrt: _iv_sqrt,
     sp.tanh: _iv_tanh,
+    sp.Abs: _iv_abs,
+    sp.sign: _iv_sign,
     sp.sin: iv.sin,
     sp.cos: iv.cos,
 }
+
+
+#: The sympy functions with a certified interval rule here.
+INTERVAL_FUNCTIONS = tuple(_UNARY)
 
 
 class IntervalFunction:
@@ -111,9 +154,10 @@ def _ev(e: sp.Expr, env: dict):
             if k >= 0:
                 return b**k
             return 1 / (b ** (-k))
+        # a real power is defined (numpy: not NaN) only for a non-negative base
         if expo == sp.Rational(1, 2):
-            return iv.sqrt(b)
-        return iv.exp(_ev(expo, env) * iv.log(b))
+            return _iv_sqrt(b)
+        return iv.exp(_ev(expo, env) * _iv_log(b))
     fn = _UNARY.get(e.func)
     if fn is not None:
         return fn(_ev(e.args[0], env))
@@ -195,10 +239,16 @@ def krawczyk_search(
         box = heapq.heappop(heap)[2]
         count += 1
         X = [iv.mpf([lo, hi]) for lo, hi in box]
-        F = f(X)
+        try:
+            F = f(X)
+        except UndefinedOnBox:
+            continue  # the rhs is not real anywhere in the box: no equilibrium
         if any(not (fi.a <= 0 <= fi.b) for fi in F):
             continue  # zero excluded: no root here
-        verdict, newbox = _krawczyk_step(f, jac, f_point, jac_point, box, X, n)
+        try:
+            verdict, newbox = _krawczyk_step(f, jac, f_point, jac_point, box, X, n)
+        except UndefinedOnBox:
+            verdict, newbox = "split", None
         if verdict == "none":
             continue
         if verdict == "unique":

@@ -47,6 +47,7 @@ from mpmath import iv
 
 from dyadmodel.analysis._algebra import ExactTimeout, NotRationalOverQ, solve_rational_system
 from dyadmodel.analysis._interval import (
+    INTERVAL_FUNCTIONS,
     IntervalFunction,
     krawczyk_image,
     krawczyk_search,
@@ -54,7 +55,7 @@ from dyadmodel.analysis._interval import (
 )
 from dyadmodel.analysis._types import Equilibrium, EquilibriumSet
 from dyadmodel.analysis.classify import ClassifyOptions, classify
-from dyadmodel.errors import InvalidInputError, InvalidTypeError
+from dyadmodel.errors import ComputationError, InvalidInputError, InvalidTypeError
 from dyadmodel.model import Model, ParameterSet, _is_rational_in
 
 __all__ = ["EquilibriumOptions", "equilibria"]
@@ -242,6 +243,7 @@ def equilibria(
                 method = "linear elimination (explicit solution)"
             complete = True
     if reduced is None:
+        _check_interval_rules(model, rest_eqs)
         box = _bounded_region(model, p, subs, region)
         if box is None:
             box, scope = _fallback_box(model, region), "box"
@@ -387,7 +389,9 @@ def _contract(model: Model, subs: dict, region: np.ndarray, rounds: int = 8):
         for i, g in maps:
             try:
                 (gi,) = g(X)
-                lo, hi = float(gi.a), float(gi.b)
+                # outward: float() of a 60-bit end rounds to nearest, which may cut a root
+                lo = math.nextafter(float(gi.a), -math.inf)
+                hi = math.nextafter(float(gi.b), math.inf)
             except (NotImplementedError, ZeroDivisionError, ValueError, OverflowError):
                 continue
             if math.isnan(lo) or math.isnan(hi):
@@ -400,6 +404,20 @@ def _contract(model: Model, subs: dict, region: np.ndarray, rounds: int = 8):
         if np.all(np.isfinite(box)) or not changed:
             break
     return box if np.all(np.isfinite(box)) else None
+
+
+def _check_interval_rules(model: Model, eqs) -> None:
+    """Refuse, before searching, functions the interval arithmetic has no rule for."""
+    known = set(INTERVAL_FUNCTIONS)
+    for e in eqs:
+        for fn in e.atoms(sp.Function):
+            if fn.func not in known:
+                raise ComputationError(
+                    f"model {model.name!r}: no certified interval rule for "
+                    f"{fn.func.__name__}() (in {sp.sstr(fn)}), so its equilibria cannot be "
+                    f"searched with a proof; supported functions: "
+                    f"{', '.join(sorted(f.__name__ for f in known))}"
+                )
 
 
 def _fallback_box(model: Model, region: np.ndarray) -> np.ndarray:
@@ -565,17 +583,47 @@ def _iv_of(q: sp.Rational):
     return iv.mpf(int(q.p)) / iv.mpf(int(q.q))
 
 
+def _symbolic_jacobian(model: Model, subs: dict, x: np.ndarray) -> np.ndarray:
+    """The Jacobian with the parameters substituted first, so that sympy cancels removable
+    singularities of the compiled form (``x**(2 m) / x`` with m = 1 is ``x``)."""
+    env = dict(zip(model.state_symbols, (to_rational(v) for v in x)))
+    with np.errstate(all="ignore"):
+        try:
+            J = model.jacobian_expr.xreplace(subs).xreplace(env)
+            return np.array([[_float(v) for v in row] for row in J.tolist()], dtype=float)
+        except (TypeError, ValueError, ZeroDivisionError):
+            return np.full((model.n_states, model.n_states), np.nan)
+
+
+@dataclasses.dataclass(frozen=True)
+class _Unclassified:
+    """Stands in for a classification when the Jacobian cannot be evaluated."""
+
+    kind: str = "unclassified (Jacobian not finite here)"
+    stable: bool | None = None
+    n_stable: int = 0
+    n_unstable: int = 0
+    n_neutral: int = 0
+
+
 def _make_equilibrium(model, p, x, input_values, opts, certifier, subs):
     inputs = dict(zip(model.input_names, input_values))
     x = _newton_polish(model, p, inputs, np.asarray(x, dtype=float))
     fx = model.rhs(x, p, inputs or None)
     J = model.jacobian(x, p, inputs or None)
-    lam, vec = np.linalg.eig(J)
-    order = np.lexsort((-lam.imag, -lam.real))
-    lam, vec = lam[order], vec[:, order]
-    c = classify(lam, opts.classify, jacobian=J if model.n_states == 2 else None)
+    n = model.n_states
+    if not np.all(np.isfinite(J)):
+        J = _symbolic_jacobian(model, subs, x)
+    if np.all(np.isfinite(J)):
+        lam, vec = np.linalg.eig(J)
+        order = np.lexsort((-lam.imag, -lam.real))
+        lam, vec = lam[order], vec[:, order]
+        c = classify(lam, opts.classify, jacobian=J if n == 2 else None)
+    else:  # e.g. a removable 0/0 of the compiled Jacobian on the edge of the domain
+        lam, vec = np.full(n, np.nan + 0j), np.full((n, n), np.nan + 0j)
+        c = _Unclassified()
     enclosure = None
-    if certifier is not None:
+    if certifier is not None and c.kind != _Unclassified.kind:
         enclosure = _certify(
             model,
             certifier,

@@ -5,11 +5,12 @@ classics of the field, and they validate the machinery (equilibria, stability,
 continuation, limit cycles) against results published in closed form or as figures.
 
 ``strogatz-linear``
-    Romeo and Juliet (Strogatz 1988; *Nonlinear Dynamics and Chaos* §5.3).
+    Romeo and Juliet (*Nonlinear Dynamics and Chaos* §5.3; preset: Strogatz 1988).
 ``rinaldi-linear``
     Linear couples: oblivion, return and instinct (Rinaldi 1998, Appl. Math. Comput.).
 ``laura-petrarch``
-    The poet's twenty-year emotional cycle (Rinaldi 1998, SIAM J. Appl. Math.).
+    The poet's emotional cycle, of period about 3.8 years within a story of about 20
+    years (Rinaldi 1998, SIAM J. Appl. Math.).
 ``rinaldi-synergic``
     Insecure and synergic individuals (Gragnani, Rinaldi & Feichtinger 1997; Rinaldi et
     al. 2016, *Modeling Love Dynamics*).
@@ -25,7 +26,8 @@ continuation, limit cycles) against results published in closed form or as figur
 
 Default parameter values are the published ones wherever the source gives numbers; each
 model's docstring says where every default comes from, and which values are only
-illustrative because the source states its results qualitatively.
+illustrative because the source states its results qualitatively; its "Source check"
+paragraph says which statements were verified against which source text.
 """
 
 from __future__ import annotations
@@ -278,10 +280,13 @@ def strogatz_linear() -> Model:
       off when loved).
     - ``d``: how Juliet's feelings feed on themselves.
 
-    Defaults: ``a = d = 0, b = 1, c = -1``: Strogatz's (1988) story, in which Romeo echoes
-    Juliet (``Ṙ = bJ``) and Juliet is fickle (``J̇ = cR``, c < 0). The origin is a centre:
+    Defaults: ``a = d = 0, b = 1, c = -1``: the textbook's story (*Nonlinear Dynamics
+    and Chaos* §5.3), in which Juliet is the fickle lover (``J̇ = cR``, c < 0: the more
+    Romeo loves her, the more she wants to run away) and Romeo echoes her (``Ṙ = bJ``).
+    The 1988 paper tells it the other way round: Romeo is fickle and Juliet echoes him
+    (preset ``fickle-romeo-1988``, ``b = -1, c = 1``). Either way the origin is a centre:
     a never-ending cycle of love and hate with period ``2π/sqrt(-bc)``, in which "they
-    manage to achieve simultaneous love one quarter of the time".
+    manage to achieve simultaneous love one quarter of the time" (Strogatz 1988).
 
     Presets give Strogatz's classic pairings (§5.3 and its exercises): identical
     cautious lovers (``a = d < 0 < b = c``) fizzle out to mutual indifference when caution
@@ -302,10 +307,18 @@ def strogatz_linear() -> Model:
     diverges; it has no saturation. It is symmetric under exchanging Romeo and Juliet
     together with ``a <-> d`` and ``b <-> c``.
 
+    Source check: the roles were checked against the texts of both sources as quoted
+    publicly: the 1988 paper ("Romeo is a fickle lover ... She, on the other hand, tends
+    to echo him", and the quarter of the time) and §5.3 of the book ("Juliet is a fickle
+    lover ... Romeo, on the other hand, tends to echo her"). The equations ``aR + bJ``,
+    ``cR + dJ`` and the pairings of the presets are the book's. The magnitudes
+    (``|b| = |c| = 1``, the presets' numbers) are illustrative: both sources argue with
+    signs only.
+
     References
     ----------
-    Strogatz (1988), Mathematics Magazine 61:35; Strogatz, *Nonlinear Dynamics and Chaos*,
-    §5.3.
+    Strogatz, *Nonlinear Dynamics and Chaos*, §5.3 (equations, default roles, presets);
+    Strogatz (1988), Mathematics Magazine 61:35 (preset ``fickle-romeo-1988``).
     """
     R, J = symbols("R J")
     a, b, c, d = symbols("a b c d")
@@ -352,9 +365,16 @@ def strogatz_linear() -> Model:
     ]
     presets = {
         "fickle-juliet": Preset(
-            "Strogatz (1988): Romeo echoes Juliet, Juliet is a fickle lover. A centre: a "
-            "never-ending cycle of love and hate, simultaneous love a quarter of the time.",
+            "Strogatz, Nonlinear Dynamics and Chaos, section 5.3: Romeo echoes Juliet, "
+            "Juliet is a fickle lover. A centre: a never-ending cycle of love and hate, "
+            "simultaneous love a quarter of the time.",
             {"a": 0.0, "b": 1.0, "c": -1.0, "d": 0.0},
+        ),
+        "fickle-romeo-1988": Preset(
+            "Strogatz (1988): Romeo is the fickle lover (the more Juliet loves him, the "
+            "more he dislikes her) and Juliet echoes him. A centre: a never-ending cycle "
+            "of love and hate, simultaneous love a quarter of the time.",
+            {"a": 0.0, "b": -1.0, "c": 1.0, "d": 0.0},
         ),
         "cautious-lovers-apathy": Preset(
             "Identical cautious lovers (a = d < 0 < b = c) whose caution exceeds their "
@@ -435,6 +455,13 @@ def rinaldi_linear() -> Model:
     Defaults: ``alpha1 = alpha2 = 1, beta1 = beta2 = 0.5, gamma1 = gamma2 = 1,
     A1 = A2 = 1`` (a stable secure couple, ``x* = (2, 2)``). They are illustrative: the
     paper's results, reproduced by the tests, hold for general parameters.
+
+    Source check: the paper's text could not be read for this module; the equations
+    (oblivion, return and instinct processes, linear) follow its title and the closely
+    related Rinaldi & Gragnani (1998, Nonlinear Dyn. Psychol. Life Sci. 2:283, abstract
+    read: secure individuals, "appeal creates order in a community"). The stability
+    condition and the positive-system results are derived from the equations and checked
+    by the tests, not copied from the paper; every default is illustrative.
 
     Examples
     --------
@@ -575,8 +602,10 @@ def laura_petrarch() -> Model:
     alpha3 = 0.12, beta1 = 1.2, beta2 = 6, beta3 = 12, gamma = 1, delta = 1, A_L = 2,
     A_P = -1``. From the state of indifference (0, 0, 0) they give a globally attracting
     slow–fast limit cycle of period about 3.8 years, in which Petrarch's love swings
-    between ecstasy and despair and his inspiration lags his love; this is the cycle
-    found independently in the poems by F. J. Jones (1995).
+    between ecstasy and despair and his inspiration lags his love; this is the emotional
+    cycle that F. J. Jones (1995) found in the poems. About 20 years (1328-1350, the
+    poems Jones dated) is the span of the story, over which the cycle repeats about
+    five times; it is not the period.
 
     Examples
     --------
@@ -587,10 +616,15 @@ def laura_petrarch() -> Model:
 
     Notes
     -----
-    The SIAM paper itself could not be consulted while writing this module; the values
-    above agree in two independent public re-implementations, and the resulting cycle
-    (period and phase order) is checked in ``tests/models/test_literature.py``. The model
-    is not partner-symmetric (Z belongs to Petrarch only).
+    The model is not partner-symmetric (Z belongs to Petrarch only).
+
+    Source check: the SIAM paper's text could not be read for this module. Verified
+    against Breitenecker et al. (2008, J. Comput. Inf. Technol. 16:255), who re-implement
+    Rinaldi's model: two coupled equations for Laura's and Petrarch's love driving an
+    inspiration variable, and Jones's cycle in the poems of 1328-1350. The default values
+    are those of public re-implementations of the paper, not compared with the paper
+    itself; the period (3.8 years) and the phase order are computed from them and checked
+    in ``tests/models/test_literature.py``.
 
     References
     ----------
@@ -769,9 +803,16 @@ def rinaldi_synergic() -> Model:
     - ``A<i>``: partner i's appeal.
 
     Gragnani, Rinaldi & Feichtinger (1997) show that couples of secure individuals, and
-    couples of non-synergic individuals, only have stationary behaviour, while a couple
-    with insecurity and synergism can cycle (Hopf, fold and homoclinic bifurcations
-    around a Bogdanov–Takens point), and that ageing (higher forgetting) stabilises it.
+    couples of non-synergic individuals, only have stationary behaviour, while "couples
+    composed of a secure and synergic individual and a non-secure and non-synergic
+    individual can experience cyclic dynamics": the coexistence of insecurity and
+    synergism in the couple is the minimal ingredient of cyclic love (supercritical Hopf,
+    fold and homoclinic bifurcations around a Bogdanov–Takens point), and ageing
+    (higher forgetting) stabilises it. Preset ``minimal-cycling-couple`` is that couple:
+    partner 1 secure (small ``k1``) and synergic (``bA1 = 3.5``), partner 2 insecure
+    (``k2 = 1.5, n2 = 4``) and non-synergic (``bA2 = 0``); its equilibrium is an
+    unstable focus surrounded by a limit cycle (``bA1 = 3.5`` chosen here: with the
+    default ``bA1 = 2.9`` and ``bA2 = 0`` the focus is weakly stable).
 
     Defaults (``alpha1 = 0.36, alpha2 = 0.2, beta1 = 0.75, beta2 = 10.66,
     gamma1 = gamma2 = 1, bA1 = 2.9, bA2 = 1, A1 = A2 = 0.1, k1 = 0.08, k2 = 1.5, n1 = 1,
@@ -798,6 +839,15 @@ def rinaldi_synergic() -> Model:
     Jacobian of the synergism term contains ``x_i^(2 m_i) / x_i``, which evaluates to
     NaN exactly on the axis (a removable 0/0). The right-hand side itself is fine at
     ``x_i = 0``, so trajectories may start from indifference.
+
+    Source check: Gragnani et al. (1997) were checked in their abstract only (the four
+    classes of individuals, the minimal cycling couple, the bifurcations, ageing). The
+    reaction function ``beta_i k_i x_j exp(-(k_i x_j)^n_i)``, the synergism function
+    with ``sigma_i``, ``m_i`` and every default value are those of Rinaldi et al. (2016)
+    as reproduced in a public re-implementation of the book; neither the book nor the
+    1997 paper's equations could be read for this module, so the 1997 paper's own
+    reaction functions may differ in form. ``bA1 = 3.5`` of the minimal couple is this
+    module's choice.
 
     References
     ----------
@@ -881,6 +931,13 @@ def rinaldi_synergic() -> Model:
             "so no cycle can exist: stationary behaviour only (Gragnani et al. 1997).",
             {"bA1": 0.0, "bA2": 0.0},
         ),
+        "minimal-cycling-couple": Preset(
+            "Gragnani et al. (1997)'s minimal cycling couple: a secure and synergic "
+            "individual (partner 1: small k1, bA1 = 3.5) and a non-secure and "
+            "non-synergic one (partner 2: k2 = 1.5, n2 = 4, bA2 = 0). Unstable focus "
+            "surrounded by a limit cycle.",
+            {"bA1": 3.5, "bA2": 0.0},
+        ),
     }
     return Model(
         "rinaldi-synergic",
@@ -910,7 +967,7 @@ def _synergic_box(p) -> list[tuple[float, float]]:
         reaction = iv.mpf([0, 1]) * iv.exp(-iv.log(n) / n - 1 / n)
         appeal = p[f"gamma{i}"] * iv.mpf(p[f"A{j}"]) * (1 + p[f"bA{i}"] * iv.mpf([0, 1]))
         x = (appeal + p[f"beta{i}"] * reaction) / p[f"alpha{i}"]
-        box.append((max(0.0, float(x.a)), float(x.b)))
+        box.append((max(0.0, _down(x.a)), _up(x.b)))
     return box
 
 
@@ -957,11 +1014,19 @@ def gone_with_the_wind() -> Model:
 
     Notes
     -----
-    ``k = 15`` and the appeals 1, 1.2 and 2 are the values of the paper's figures as
-    reproduced in two public re-implementations (the paper could not be consulted while
-    writing this module). The two disagree on which appeal belongs to whom; the
-    assignment here is the one under which the model retells the film (Rhett in love
-    first, Scarlett in love and Rhett indifferent at the end).
+    The paper (Rinaldi, Della Rossa & Landi 2013) writes, with 1 = Scarlett and
+    2 = Rhett, ``x_i' = -alpha_i x_i + rho_i A_j + k_i x_j exp(-x_j/beta_i)`` with
+    ``alpha_i = beta_i = rho_i = 1``, ``k_i = 15``, ``A_1 = 1.2`` (Scarlett's appeal),
+    ``A_2 = 1`` (Rhett's appeal), ``A_2 = 2`` after Rhett changes, starting from
+    indifference (the origin). This model is that one with ``R = x_2``, ``S = x_1``,
+    ``A_S = A_1``, ``A_R = A_2`` and ``alpha_i = beta_i = rho_i = 1`` fixed (not exposed
+    as parameters).
+
+    Source check: equations, roles (1 = Scarlett, 2 = Rhett), ``k = 15``, the appeals
+    1.2, 1 and 2 and the start at the origin were checked against the paper (Physica A
+    392:3231; IIASA Interim Report IR-13-061), whose summary also describes both as
+    insecure individuals who "respond very strongly to small involvements of the
+    partner". Preset ``identical`` (``A_S = A_R = 1``) is this module's illustration.
 
     The paper's state space is the non-negative quadrant, which is invariant for
     non-negative appeals (``Ṙ >= A_S`` on ``R = 0``), and the state domain is that
@@ -971,7 +1036,8 @@ def gone_with_the_wind() -> Model:
 
     References
     ----------
-    Rinaldi, Della Rossa & Landi (2013), Physica A 392:3231-3239.
+    Rinaldi, Della Rossa & Landi (2013), A mathematical model of "Gone with the Wind",
+    Physica A 392:3231-3239.
     """
     R, S = symbols("R S")
     AS, AR, k = symbols("A_S A_R k")
@@ -1027,6 +1093,15 @@ def gone_with_the_wind() -> Model:
     )
 
 
+def _down(v) -> float:
+    """A float at or below the interval end ``v`` (float() rounds to nearest)."""
+    return math.nextafter(float(v), -math.inf)
+
+
+def _up(v) -> float:
+    return math.nextafter(float(v), math.inf)
+
+
 def _gone_with_the_wind_box(p) -> list[tuple[float, float]]:
     """Every equilibrium with R, S >= 0 has R = A_S + k S e^-S and S = A_R + k R e^-R, and
     x e^-x lies in [0, 1/e] for x >= 0 (outward-rounded intervals, intersected with >= 0)."""
@@ -1034,7 +1109,7 @@ def _gone_with_the_wind_box(p) -> list[tuple[float, float]]:
     box = []
     for appeal in (p["A_S"], p["A_R"]):
         x = appeal + reaction
-        box.append((max(0.0, float(x.a)), float(x.b)))
+        box.append((max(0.0, _down(x.a)), _up(x.b)))
     return box
 
 
@@ -1074,6 +1149,11 @@ def liebovitch() -> Model:
 
     Defaults ``m1 = m2 = 1, b1 = b2 = 0, c1 = c2 = 2`` (cooperation beyond the
     pitchfork) are illustrative: the paper maps the regimes for general parameters.
+
+    Source check: the paper's text could not be read for this module; the equations and
+    the regimes above are those of the paper as summarised by Jacobo-Villegas et al.
+    (2025), and the pitchfork, the Bendixson argument and the mixed-feedback result are
+    derived from the equations and checked by the tests. Every default is illustrative.
 
     Examples
     --------
@@ -1221,9 +1301,23 @@ def validating_couple() -> Model:
 
     Notes
     -----
-    Gottman et al. (2002) fit difference equations with piecewise-linear (bilinear or
-    ojive) influence functions to coded conversations; this is the continuous-time,
-    linear-influence version used for teaching.
+    Gottman et al. (2002) fit difference equations to coded conversations,
+    ``W_{t+1} = I_HW(H_t) + r_1 W_t + a``: there ``r_i`` is emotional *inertia* (how
+    much of a partner's state carries over to the next turn), and the uninfluenced set
+    point is ``a / (1 - r_1)``. This model's ``r_i`` is a rate of return, the
+    continuous-time counterpart of ``1 - r_i`` in their notation. Their influence
+    functions are piecewise: bilinear (two linear pieces meeting at zero) or the
+    *ojive*, which is piecewise constant (a fixed push once the partner's state passes
+    a positive or a negative threshold, none in between). This is the continuous-time,
+    linear-influence version used for teaching (Tung 2007).
+
+    Source check: inertia, set points and influence functions as the model's
+    ingredients were checked against the abstracts of Cook et al. (1995, J. Fam.
+    Psychol. 9:110) and Gottman, Swanson & Murray (1999, J. Fam. Psychol. 13:3) and the
+    book's description; the difference-equation form and the ojive's piecewise-constant
+    shape are stated from the book, whose full text could not be read for this module.
+    The linear continuous model follows Tung (2007), not read here either; every default
+    is illustrative.
 
     References
     ----------
@@ -1332,6 +1426,12 @@ def coupled_oscillator() -> Model:
     Defaults ``eta_x = eta_y = -1, zeta_x = zeta_y = -0.2, eta_xy = eta_yx = 0.2,
     zeta_xy = zeta_yx = 0`` are illustrative: the cited papers estimate the parameters
     per couple from data, and their estimates depend on the time unit and measure.
+
+    Source check: none of the three papers' texts could be read for this module; the
+    second-order form with frequency, damping and cross-partner level and rate couplings
+    is the one their titles and public summaries describe. The eigenvalue statements
+    above are derived from the equations and checked by the tests; every default is
+    illustrative.
 
     Examples
     --------

@@ -225,3 +225,50 @@ def test_options_are_checked_with_the_package_errors():
         dm.EquilibriumOptions(max_boxes=10**12)
     with pytest.raises(dm.InvalidInputError, match="not finite"):
         dm.equilibria(dm.models.get("strogatz-linear"), domain=[(0, math.inf), (0, 1)])
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        # equilibria on the edge x1 = 0 of the domain of validity (zero appeals), found by
+        # the slow exhaustive test: one was dropped (a contraction box rounded to nearest,
+        # not outward), another crashed on the compiled Jacobian's removable 0/0 there
+        dict(beta1=0.0, gamma1=0.0, bA1=0.0, bA2=0.0, A2=0.0, alpha2=1.156, beta2=1.0),
+        dict(beta1=0.0, gamma1=0.0, gamma2=0.0, bA1=0.0, bA2=0.0, A1=0.0, A2=0.0, n2=1.5),
+    ],
+)
+def test_synergic_equilibria_on_the_edge_of_the_domain(values):
+    m = dm.models.get("rinaldi-synergic")
+    base = dict(alpha1=1.0, alpha2=1.0, k1=1.0, k2=1.0, n1=1.0, n2=1.0, m1=1.0, m2=1.0)
+    p = m.params({**base, **values})
+    eqs = dm.equilibria(m, p)
+    assert eqs.complete and len(eqs) == 1
+    e = eqs[0]
+    assert e.state[0] == 0.0 and np.all(np.abs(m.rhs(e.state, p)) < 1e-12)
+    assert e.stable  # classified from the Jacobian with the parameters substituted first
+    check_nothing_missing(m, p)
+
+
+def test_functions_without_an_interval_rule_are_refused_clearly():
+    x, y = symbols("x y")
+    m = Model(
+        "user-atan",
+        "atan has no interval rule",
+        [State("x", "x"), State("y", "y")],
+        [],
+        [sp.atan(y) - x, x - y],
+    )
+    with pytest.raises(dm.ComputationError, match=r"no certified interval rule for atan"):
+        dm.equilibria(m)
+
+
+def test_abs_sqrt_log_and_real_powers_are_searched_where_they_are_defined():
+    cases = [
+        ({"x": "-x + abs(y) + 0.5", "y": "-y + x - 1"}, [(0.75, -0.25)]),
+        ({"x": "-x + sqrt(y)", "y": "2 - y - x"}, [(1.0, 1.0)]),
+        ({"x": "-x + y**1.5", "y": "2 - y - x"}, [(1.0, 1.0)]),
+    ]
+    for equations, expected in cases:
+        eqs = dm.equilibria(dm.Model.from_equations(equations))
+        assert eqs.complete
+        np.testing.assert_allclose([e.state for e in eqs], expected, atol=1e-12)
