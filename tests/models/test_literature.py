@@ -646,3 +646,57 @@ def test_coregulation_damps_and_co_dysregulation_escalates():
     co = eigenvalues(OSCILLATOR, OSCILLATOR.preset("coregulation"), x).real
     dys = eigenvalues(OSCILLATOR, OSCILLATOR.preset("co-dysregulation"), x).real
     assert co.min() < alone.min() and co.max() < 0 < dys.max()
+
+
+# -- issue 13, section 3: presets as the sources state them -----------------------------
+
+
+def _fraction_of_simultaneous_love(p):
+    """Over one period of the centre, the fraction of time with R > 0 and J > 0."""
+    period = 2 * np.pi / np.sqrt(-p["b"] * p["c"])
+    t = np.linspace(0.0, period, 40_001)
+    y = integrate(STROGATZ, p, [1.0, 0.3], period, t_eval=t).y
+    return np.mean((y[0] > 0) & (y[1] > 0))
+
+
+def test_strogatz_1988_romeo_is_fickle_and_juliet_echoes():
+    """Strogatz (1988), Math. Mag. 61:35: "Romeo is a fickle lover. The more Juliet loves
+    him, the more he begins to dislike her ... She, on the other hand, tends to echo him";
+    the book (section 5.3) swaps the roles. Both: a centre, simultaneous love one quarter
+    of the time."""
+    paper, book = STROGATZ.preset("fickle-romeo-1988"), STROGATZ.preset("fickle-juliet")
+    assert STROGATZ.rhs([0.0, 1.0], paper)[0] < 0  # Juliet's love makes Romeo dislike her
+    assert STROGATZ.rhs([1.0, 0.0], paper)[1] > 0  # Juliet echoes Romeo
+    assert STROGATZ.rhs([1.0, 0.0], book)[1] < 0  # in the book Juliet is the fickle one
+    assert STROGATZ.params() == book  # the defaults are the book's story
+    for p in (paper, book):
+        np.testing.assert_allclose(np.abs(eigenvalues(STROGATZ, p, [0, 0]).imag), [1, 1])
+        assert _fraction_of_simultaneous_love(p) == pytest.approx(0.25, abs=1e-3)
+
+
+def test_synergic_minimal_cycling_couple_is_secure_synergic_with_insecure_non_synergic():
+    """Gragnani, Rinaldi & Feichtinger (1997), Int. J. Bif. Chaos 7:2611: "couples composed
+    of a secure and synergic individual and a non-secure and non-synergic individual can
+    experience cyclic dynamics"."""
+    p = SYNERGIC.preset("minimal-cycling-couple")
+    assert p["bA1"] > 0 and p["bA2"] == 0  # partner 1 synergic, partner 2 not
+    assert p["k1"] < p["k2"]  # partner 1 secure, partner 2 insecure
+    t = np.linspace(300.0, 400.0, 4001)
+    y = integrate(SYNERGIC, p, [0.0, 0.0], 400.0, t_eval=t).y
+    amplitude = y[1].max() - y[1].min()
+    assert amplitude > 2.0  # sustained oscillation, not damping to the focus
+    peaks = peak_times(t, y[1])
+    assert len(peaks) >= 3
+    late = y[1][t > 350.0]
+    assert late.max() - late.min() == pytest.approx(amplitude, rel=1e-2)
+
+
+def test_gone_with_the_wind_defaults_are_the_papers():
+    """Rinaldi, Della Rossa & Landi (2013), Physica A 392:3231: x_i' = -x_i + A_j +
+    15 x_j exp(-x_j), 1 = Scarlett (A_1 = 1.2), 2 = Rhett (A_2 = 1, then 2)."""
+    p = GWTW.params()
+    assert (p["A_S"], p["A_R"], p["k"]) == (1.2, 1.0, 15.0)
+    assert GWTW.preset("rhett-quits")["A_R"] == 2.0
+    x = np.array([0.7, 2.3])  # R (= x_2, Rhett), S (= x_1, Scarlett)
+    paper = [-x[0] + 1.2 + 15 * x[1] * np.exp(-x[1]), -x[1] + 1.0 + 15 * x[0] * np.exp(-x[0])]
+    np.testing.assert_allclose(GWTW.rhs(x), paper, rtol=1e-14)
