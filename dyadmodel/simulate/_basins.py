@@ -31,7 +31,9 @@ from dyadmodel.analysis import (
     equilibria,
     limit_cycle,
 )
+from dyadmodel.errors import InvalidInputError
 from dyadmodel.model import Model, ParameterSet
+from dyadmodel.simulate._checks import check_tolerances
 from dyadmodel.simulate._ensemble import CONVERGED, DIVERGED, ensemble
 
 __all__ = [
@@ -58,7 +60,8 @@ class BasinOptions:
     Attributes
     ----------
     rtol, atol : float
-        Tolerances of the ensemble integration.
+        Tolerances of the ensemble integration (``rtol`` in [2.2e-14, 0.1], ``atol`` in
+        (0, 1]; else `ToleranceError`).
     match_tol : float
         A final state belongs to an equilibrium when every coordinate lies within
         ``match_tol`` times that state's domain width of it; to a periodic orbit when
@@ -93,19 +96,22 @@ class BasinOptions:
     backend: str = "auto"
 
     def __post_init__(self) -> None:
-        for name in ("rtol", "atol", "match_tol", "time_factor"):
+        check_tolerances(self.rtol, self.atol)
+        for name in ("match_tol", "time_factor"):
             v = getattr(self, name)
             if isinstance(v, bool) or not isinstance(v, numbers.Real) or not v > 0:
-                raise ValueError(f"BasinOptions.{name} = {v!r} must be a positive number")
+                raise InvalidInputError(f"BasinOptions.{name} = {v!r} must be a positive number")
         for name in ("extensions", "max_classify"):
             v = getattr(self, name)
             if isinstance(v, bool) or not isinstance(v, numbers.Integral) or v < 0:
-                raise ValueError(f"BasinOptions.{name} = {v!r} must be a non-negative integer")
+                raise InvalidInputError(
+                    f"BasinOptions.{name} = {v!r} must be a non-negative integer"
+                )
         v = self.classify_time
         if v is not None and (isinstance(v, bool) or not isinstance(v, numbers.Real) or not v > 0):
-            raise ValueError(f"BasinOptions.classify_time = {v!r} must be a positive number")
+            raise InvalidInputError(f"BasinOptions.classify_time = {v!r} must be a positive number")
         if self.backend not in ("auto", "numba", "numpy"):
-            raise ValueError(
+            raise InvalidInputError(
                 f"BasinOptions.backend = {self.backend!r}; expected 'auto', 'numba' or 'numpy'"
             )
 
@@ -494,42 +500,44 @@ def basins(
     inp = model.constant_inputs(inputs, "a basin map")
     names = model.state_names
     if model.n_states < 2:
-        raise ValueError(f"model {model.name!r} has one state: a basin map needs two")
+        raise InvalidInputError(f"model {model.name!r} has one state: a basin map needs two")
     x_name = names[0] if x is None else x
     y_name = names[1] if y is None else y
     ix, iy = model.state_index(x_name), model.state_index(y_name)
     if ix == iy:
-        raise ValueError(f"x and y are both {x_name!r}; choose two different states")
+        raise InvalidInputError(f"x and y are both {x_name!r}; choose two different states")
     box = np.asarray(model.domain, dtype=float)
     if grid is None:
         nx, ny = (resolution, resolution) if np.ndim(resolution) == 0 else resolution
         for v in (nx, ny):
             if isinstance(v, bool) or not isinstance(v, numbers.Integral) or v < 2:
-                raise ValueError(f"resolution = {resolution!r}: need integers >= 2")
+                raise InvalidInputError(f"resolution = {resolution!r}: need integers >= 2")
         xs = np.linspace(*box[ix], int(nx))
         ys = np.linspace(*box[iy], int(ny))
     else:
         try:
             gx, gy = grid
         except (TypeError, ValueError):
-            raise ValueError("grid must be a pair (x values, y values) of 1-D arrays") from None
+            raise InvalidInputError(
+                "grid must be a pair (x values, y values) of 1-D arrays"
+            ) from None
         xs, ys = np.asarray(gx, dtype=float).ravel(), np.asarray(gy, dtype=float).ravel()
         if (
             xs.size == 0
             or ys.size == 0
             or not (np.all(np.isfinite(xs)) and np.all(np.isfinite(ys)))
         ):
-            raise ValueError("grid axes must be non-empty arrays of finite numbers")
+            raise InvalidInputError("grid axes must be non-empty arrays of finite numbers")
 
     for name in slice_values or {}:
         if model.state_index(name) in (ix, iy):
-            raise ValueError(f"slice_values gives {name!r}, which is an axis of the map")
+            raise InvalidInputError(f"slice_values gives {name!r}, which is an axis of the map")
     eqs = equilibria(model, pset, inputs=inp)
     stable = [e for e in eqs if e.stable]
     base = _slice_state(model, eqs, stable, slice_values, (ix, iy))
     T = _default_time(eqs, opts) if t_max is None else float(t_max)
     if not (math.isfinite(T) and T > 0):
-        raise ValueError(f"t_max = {t_max!r} must be a positive number")
+        raise InvalidInputError(f"t_max = {t_max!r} must be a positive number")
 
     XX, YY = np.meshgrid(xs, ys)
     X0 = np.repeat(np.where(np.isnan(base), 0.0, base)[:, None], XX.size, axis=1)
@@ -587,9 +595,9 @@ def _slice_state(model, eqs, stable, slice_values, axes) -> np.ndarray:
     for name, v in (slice_values or {}).items():
         i = model.state_index(name)
         if i in axes:
-            raise ValueError(f"slice_values gives {name!r}, which is an axis of the map")
+            raise InvalidInputError(f"slice_values gives {name!r}, which is an axis of the map")
         if isinstance(v, bool) or not isinstance(v, numbers.Real) or not math.isfinite(v):
-            raise ValueError(f"slice_values[{name!r}] = {v!r} must be a finite number")
+            raise InvalidInputError(f"slice_values[{name!r}] = {v!r} must be a finite number")
         base[i] = float(v)
     base[list(axes)] = np.nan
     return base
@@ -673,32 +681,32 @@ def resilience(
     pset = model.parameter_set(params)
     base_inp = model.constant_inputs(inputs, "a resilience measure")
     if not model.inputs:
-        raise ValueError(
+        raise InvalidInputError(
             f"model {model.name!r} has no input for a stress pulse; resilience needs a "
             "model with an input such as 'stress'"
         )
     if input_name is None:
         input_name = "stress" if "stress" in model.input_names else model.input_names[0]
         if len(model.inputs) > 1 and "stress" not in model.input_names:
-            raise ValueError(
+            raise InvalidInputError(
                 f"model {model.name!r} has inputs {model.input_names}; name the one the pulse "
                 "acts on with input_name="
             )
     elif input_name not in model.input_names:
-        raise ValueError(
+        raise InvalidInputError(
             f"unknown input {input_name!r} for model {model.name!r}; valid inputs: "
             f"{', '.join(model.input_names)}"
         )
     D = float(pulse_duration)
     if not (math.isfinite(D) and D > 0):
-        raise ValueError(f"pulse_duration = {pulse_duration!r} must be a positive number")
+        raise InvalidInputError(f"pulse_duration = {pulse_duration!r} must be a positive number")
 
     eqs = equilibria(model, pset, inputs=base_inp)
     stable = [e for e in eqs if e.stable]
     if start is None:
         balanced = [e for e in stable if e.label.startswith("balanced")]
         if not (balanced or stable):
-            raise ValueError(
+            raise InvalidInputError(
                 f"model {model.name!r} has no stable equilibrium at {pset!r}: there is no "
                 "resting state to tip from"
             )
@@ -709,7 +717,7 @@ def resilience(
         targets = entrenched or others
     targets = tuple(targets)
     if not targets:
-        raise ValueError(
+        raise InvalidInputError(
             f"model {model.name!r} at these parameters has no other stable equilibrium than "
             f"the start {start!r}: no pulse can tip it (the couple is resilient to any "
             "pulse; see basins)"
@@ -719,7 +727,9 @@ def resilience(
         sizes = np.linspace(0.0, 10.0 * float(np.max(_widths(model))), 65)[1:]
     sizes = np.asarray(sizes, dtype=float).ravel()
     if sizes.size == 0 or np.any(np.diff(sizes) <= 0) or np.any(sizes < 0):
-        raise ValueError("sizes must be a non-empty increasing array of non-negative numbers")
+        raise InvalidInputError(
+            "sizes must be a non-empty increasing array of non-negative numbers"
+        )
 
     attract = [start, *targets]
     lab = _Labeller(model, pset, base_inp, attract, opts, T, max_classify=0)

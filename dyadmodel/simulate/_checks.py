@@ -61,7 +61,10 @@ class SpecError(InvalidInputError):
 
 def show(value: Any) -> str:
     """``repr`` of a value, shortened for error messages."""
-    text = repr(value)
+    try:
+        text = repr(value)
+    except (RecursionError, ValueError):  # deeply nested, or an int too long to print
+        return f"<{type(value).__name__} too large to show>"
     return text if len(text) <= 60 else text[:57] + "..."
 
 
@@ -83,7 +86,10 @@ def check_real(
     expected = _expectation(low, high, low_inclusive, allow_inf, what)
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise SpecError(owner, field, value, expected)
-    v = float(value)
+    try:
+        v = float(value)
+    except OverflowError:  # an int beyond the float range
+        raise SpecError(owner, field, value, expected) from None
     if math.isnan(v) or (math.isinf(v) and not allow_inf):
         raise SpecError(owner, field, value, expected)
     if v < low or (v == low and not low_inclusive) or v > high:

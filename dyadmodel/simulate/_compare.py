@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from dyadmodel.errors import InvalidInputError, InvalidTypeError
 from dyadmodel.model import Model, ParameterSet
 from dyadmodel.simulate._separatrix import separatrix
 from dyadmodel.simulate._settle import DIVERGED, UNDECIDED, attractors
@@ -189,9 +190,9 @@ def compare_interventions(
     named = _named(interventions)
     t_max = float(t_max)
     if not (math.isfinite(t_max) and t_max > 0):
-        raise ValueError(f"t_max = {t_max!r} must be a positive time")
+        raise InvalidInputError(f"t_max = {t_max!r} must be a positive time")
     if isinstance(n_samples, bool) or not isinstance(n_samples, numbers.Integral) or n_samples < 2:
-        raise ValueError(f"n_samples = {n_samples!r} must be an integer >= 2")
+        raise InvalidInputError(f"n_samples = {n_samples!r} must be an integer >= 2")
     zero = dict.fromkeys(model.input_names, 0.0)
     att = attractors(model, pset, zero)
     i_bal = att.index("balanced")
@@ -230,7 +231,9 @@ def compare_interventions(
     elif isinstance(combinations, numbers.Integral) and combinations >= 1:
         max_size = int(combinations)
     else:
-        raise ValueError(f"combinations = {combinations!r} must be True, False or an int >= 1")
+        raise InvalidInputError(
+            f"combinations = {combinations!r} must be True, False or an int >= 1"
+        )
     t_eval = np.linspace(0.0, t_max, n_samples)
     outcomes = []
     for size in range(1, max_size + 1):
@@ -304,13 +307,15 @@ def _named(items: Any) -> list[tuple[str, Intervention]]:
     else:
         pairs = [(iv.name if isinstance(iv, Intervention) else "", iv) for iv in items]
     if not pairs:
-        raise ValueError("give at least one intervention to compare")
+        raise InvalidInputError("give at least one intervention to compare")
     names = [n for n, _ in pairs]
     for k, (n, iv) in enumerate(pairs):
         if not isinstance(iv, Intervention):
-            raise TypeError(f"interventions[{k}] is a {type(iv).__name__}, not an Intervention")
+            raise InvalidTypeError(
+                f"interventions[{k}] is a {type(iv).__name__}, not an Intervention"
+            )
         if names.count(n) > 1:
-            raise ValueError(
+            raise InvalidInputError(
                 f"two interventions are named {n!r}; pass a mapping {{name: intervention}} "
                 "to tell them apart"
             )

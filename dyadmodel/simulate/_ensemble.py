@@ -41,8 +41,10 @@ from typing import Any
 
 import numpy as np
 
+from dyadmodel.errors import BudgetExceededError, InvalidInputError, InvalidTypeError
 from dyadmodel.model import Model, ParameterError, ParameterSet
 from dyadmodel.simulate import _codegen
+from dyadmodel.simulate._checks import check_tolerances
 from dyadmodel.simulate._codegen import numba_available, rhs_code, rhs_lines
 
 __all__ = [
@@ -54,6 +56,10 @@ __all__ = [
     "EnsembleResult",
     "ensemble",
 ]
+
+MAX_SAMPLE_BYTES = 2**31
+"""Largest ``samples`` array `ensemble` allocates (2 GiB); more raise
+`BudgetExceededError` before anything runs."""
 
 CONVERGED, DIVERGED, MAX_STEPS, STEP_TOO_SMALL = 0, 1, 2, 3
 STATUS_NAMES: tuple[str, ...] = ("converged", "diverged", "max steps", "step size too small")
@@ -739,7 +745,9 @@ def _batch_size(model: Model, x0: np.ndarray, params: Any, inputs: Any) -> int |
         sizes["inputs"] = len(inputs)
     if len(set(sizes.values())) > 1:
         shown = ", ".join(f"{k}: {v}" for k, v in sizes.items())
-        raise ValueError(f"batch sizes disagree ({shown}); give every batch the same length N")
+        raise InvalidInputError(
+            f"batch sizes disagree ({shown}); give every batch the same length N"
+        )
     return next(iter(sizes.values()), None)
 
 
@@ -751,7 +759,7 @@ def _parameter_batch(
         pset = model.parameter_set(params)
         return np.broadcast_to(pset.as_array(), (N, len(pset))), pset
     if not isinstance(params, Mapping):
-        raise TypeError(
+        raise InvalidTypeError(
             f"params must be a ParameterSet, a mapping name -> value or array, or None "
             f"(got {type(params).__name__})"
         )
@@ -796,13 +804,13 @@ def _parameter_batch(
 def _input_batch(model: Model, inputs: Any, N: int) -> tuple[np.ndarray, Mapping[str, Any]]:
     if not model.inputs:
         if inputs is not None and not (isinstance(inputs, Mapping) and not inputs):
-            raise ValueError(f"model {model.name!r} has no inputs (got inputs={inputs!r})")
+            raise InvalidInputError(f"model {model.name!r} has no inputs (got inputs={inputs!r})")
         return np.empty((N, 0)), MappingProxyType({})
     vec = model._input_vector(inputs)
     cols, record = [], {}
     for u, v in zip(model.inputs, vec):
         if np.ndim(v) > 1 or (np.ndim(v) == 1 and len(v) != N):
-            raise ValueError(
+            raise InvalidInputError(
                 f"input {u.name!r} has shape {np.shape(v)}; expected a number or an array of "
                 f"length N = {N} (inputs are constant along each trajectory)"
             )
@@ -818,7 +826,7 @@ def _readonly(a: np.ndarray) -> np.ndarray:
 
 def _positive(name: str, v: Any) -> float:
     if isinstance(v, bool) or not isinstance(v, numbers.Real) or not (math.isfinite(v) and v > 0):
-        raise ValueError(f"{name} = {v!r} must be a positive finite number")
+        raise InvalidInputError(f"{name} = {v!r} must be a positive finite number")
     return float(v)
 
 
@@ -865,7 +873,8 @@ def ensemble(
         Start and end time, ``t0 < t1``.
     rtol, atol : float
         Tolerances, as in `scipy.integrate.solve_ivp` (``atol`` may also be an array of
-        length ``n_states``).
+        length ``n_states``); ``rtol`` in [2.2e-14, 0.1] and ``atol`` in (0, 1], else
+        `ToleranceError`.
     inputs : mapping or float, optional
         Constant inputs (e.g. ``{"stress": 0.3}``); each value a number or an array of
         length ``N``. Defaults when omitted.
@@ -874,7 +883,10 @@ def ensemble(
         like ``solve_ivp``'s ``t_eval``).
     max_steps : int
         Attempted steps (accepted plus rejected) allowed per trajectory; a trajectory
-        that needs more stops with status 'max steps'.
+        that needs more (a very long span, or a stiff problem, which this explicit
+        method cannot integrate efficiently) stops with status 'max steps'. The
+        budget of a call is therefore ``N * max_steps`` steps, and its memory at most
+        `MAX_SAMPLE_BYTES` for ``samples``.
     divergence_bound : float, optional
         A trajectory with ``|x_i| > divergence_bound`` (or a non-finite state) stops with
         status 'diverged'. Default: 1e6 times the largest absolute end of the model's
@@ -930,7 +942,7 @@ def ensemble(
     2
     """
     if backend not in ("auto", "numba", "numpy"):
-        raise ValueError(f"backend = {backend!r}; expected 'auto', 'numba' or 'numpy'")
+        raise InvalidInputError(f"backend = {backend!r}; expected 'auto', 'numba' or 'numpy'")
     if backend == "auto":
         backend = "numba" if numba_available() else "numpy"
     elif backend == "numba" and not numba_available():
@@ -939,9 +951,12 @@ def ensemble(
             "backend='numpy' (same results, slower)"
         )
     n = model.n_states
-    X0 = np.asarray(x0, dtype=float)
+    try:
+        X0 = np.asarray(x0, dtype=float)
+    except (TypeError, ValueError, OverflowError):
+        raise InvalidInputError(f"x0 = {x0!r:.80} is not an array of numbers") from None
     if X0.ndim not in (1, 2) or X0.shape[0] != n:
-        raise ValueError(
+        raise InvalidInputError(
             f"x0 has shape {X0.shape}; expected ({n}, N) or ({n},) for model {model.name!r} "
             f"(states {', '.join(model.state_names)}), one column per trajectory"
         )
@@ -957,19 +972,15 @@ def ensemble(
 
     try:
         t0, t1 = (float(v) for v in t)
-    except (TypeError, ValueError):
-        raise ValueError(f"t = {t!r}; expected a pair (t0, t1) of numbers") from None
+    except (TypeError, ValueError, OverflowError):
+        raise InvalidInputError(f"t = {t!r:.80}; expected a pair (t0, t1) of numbers") from None
     if not (math.isfinite(t0) and math.isfinite(t1) and t1 > t0):
-        raise ValueError(f"t = {t!r}; expected finite t0 < t1 (only forward integration)")
-    rtol = _positive("rtol", rtol)
-    if rtol < 100 * np.finfo(float).eps:
-        raise ValueError(f"rtol = {rtol!r} is below 100 * machine epsilon; use rtol >= 2.3e-14")
-    atol_arr = np.broadcast_to(np.asarray(atol, dtype=float), (n,)).copy()
-    if not np.all(np.isfinite(atol_arr) & (atol_arr >= 0)):
-        raise ValueError(f"atol = {atol!r} must be non-negative and finite")
-    atol_rec = float(atol_arr[0]) if np.ndim(atol) == 0 else _readonly(atol_arr.copy())
+        raise InvalidInputError(f"t = {t!r}; expected finite t0 < t1 (only forward integration)")
+    rtol, atol_checked = check_tolerances(rtol, atol, n)
+    atol_arr = np.broadcast_to(np.asarray(atol_checked, dtype=float), (n,)).copy()
+    atol_rec = atol_checked
     if isinstance(max_steps, bool) or not isinstance(max_steps, numbers.Integral) or max_steps < 1:
-        raise ValueError(f"max_steps = {max_steps!r} must be a positive integer")
+        raise InvalidInputError(f"max_steps = {max_steps!r} must be a positive integer")
     bound = (
         default_divergence_bound(model)
         if divergence_bound is None
@@ -982,11 +993,21 @@ def ensemble(
         if ts.size and (
             np.any(np.diff(ts) < 0) or ts[0] < t0 or ts[-1] > t1 or not np.all(np.isfinite(ts))
         ):
-            raise ValueError(f"t_samples must be sorted and lie in [t0, t1] = [{t0:g}, {t1:g}]")
+            raise InvalidInputError(
+                f"t_samples must be sorted and lie in [t0, t1] = [{t0:g}, {t1:g}]"
+            )
+        sample_bytes = 8.0 * n * N * ts.size
+        if sample_bytes > MAX_SAMPLE_BYTES:
+            raise BudgetExceededError(
+                f"t_samples: {ts.size} times x {N} trajectories x {n} states need "
+                f"{sample_bytes / 2**30:.3g} GiB, more than the {MAX_SAMPLE_BYTES / 2**30:g} "
+                "GiB allowed (MAX_SAMPLE_BYTES); record fewer times or run fewer "
+                "trajectories at once"
+            )
     if n_threads is not None and (
         isinstance(n_threads, bool) or not isinstance(n_threads, numbers.Integral) or n_threads < 1
     ):
-        raise ValueError(f"n_threads = {n_threads!r} must be a positive integer")
+        raise InvalidInputError(f"n_threads = {n_threads!r} must be a positive integer")
     if backend == "numba":
         out = _run_numba(model, X0, Q, t0, t1, rtol, atol_arr, int(max_steps), bound, ts, n_threads)
     else:

@@ -80,12 +80,19 @@ class Forcing:
     def has_callable_input(self) -> bool:
         return any(callable(s) and not isinstance(s, Stress) for s in self.input_specs)
 
-    def check_inputs(self, t0: float, t1: float) -> None:
+    def check_inputs(self, t0: float, t1: float, limit: int = MAX_BREAKPOINTS) -> None:
         """Every value a `Stress` input takes on ``[t0, t1]`` lies within its input's
         bounds (`dyadmodel.model.Input.check`); constants are checked on construction and
-        functions of time at every call."""
+        functions of time at every call. Inputs with more than ``limit`` breakpoints
+        there raise `BudgetExceededError` (their range is found at every breakpoint)."""
         for u, spec in zip(self.model.inputs, self.input_specs):
             if isinstance(spec, Stress):
+                count = _count(spec, t0, t1)
+                if count > limit and not isinstance(spec, Periodic):
+                    raise BudgetExceededError(
+                        f"input {u.name!r} has about {count:.3g} breakpoints in "
+                        f"t = [{t0:g}, {t1:g}], more than {limit}; shorten the time span"
+                    )
                 low, high = spec.value_range(t0, t1)
                 for v in (low, high):
                     u.check(v, f"(the {type(spec).__name__.lower()} stress on [{t0:g}, {t1:g}])")

@@ -51,7 +51,8 @@ File layout (every table but ``[model]`` and ``[time]`` optional)::
     type = "tipping_threshold"
 
     [solver]
-    method = "RK45"                      # rtol, atol, max_step too
+    method = "auto"                      # rtol, atol, max_step, max_evaluations,
+                                         # max_seconds too (as in dm.simulate)
 
     [output]
     csv = "trajectory.csv"               # always written (default "<name>.csv")
@@ -78,12 +79,13 @@ import numpy as np
 
 from dyadmodel import models as _models
 from dyadmodel.analysis import equilibria as _equilibria
-from dyadmodel.errors import SpecFileError
+from dyadmodel.errors import DyadmodelError, InvalidInputError, SpecFileError, ToleranceError
 from dyadmodel.model import Model, ParameterError, ParameterSet
 from dyadmodel.simulate import events as _events
 from dyadmodel.simulate import interventions as _iv
 from dyadmodel.simulate import stress as _stress
-from dyadmodel.simulate._checks import SpecError, show
+from dyadmodel.simulate._checks import SpecError, check_tolerances, show
+from dyadmodel.simulate._forcing import Forcing
 from dyadmodel.simulate._simulate import Simulation, simulate
 from dyadmodel.simulate.events import Event
 from dyadmodel.simulate.interventions import Intervention, validate_all
@@ -114,9 +116,13 @@ class _Bad(Exception):
 def _number(v: Any) -> float:
     if isinstance(v, bool) or not isinstance(v, int | float):
         raise _Bad("a number")
-    if not math.isfinite(v):
+    try:
+        x = float(v)
+    except OverflowError:  # an integer beyond the float range
+        raise _Bad("a finite number") from None
+    if not math.isfinite(x):
         raise _Bad("a finite number")
-    return float(v)
+    return x
 
 
 def _time(v: Any) -> float:
@@ -144,9 +150,15 @@ def _nonneg(v: Any) -> float:
 
 
 def _any_number(v: Any) -> Any:
-    # type only; the model checks values (NaN, bounds) with its own messages
+    # type (and float range) only; the model checks values (NaN, bounds) with its own
+    # messages
     if isinstance(v, bool) or not isinstance(v, int | float):
         raise _Bad("a number")
+    if isinstance(v, int):
+        try:
+            float(v)
+        except OverflowError:
+            raise _Bad("a finite number") from None
     return v
 
 
@@ -168,9 +180,13 @@ def _partner(v: Any) -> int:
     return int(v)
 
 
+MAX_SAMPLES = 1_000_000
+"""Most output times a scenario may ask for (``[time] samples``): each is a CSV row."""
+
+
 def _samples(v: Any) -> int:
-    if isinstance(v, bool) or not isinstance(v, int) or v < 2:
-        raise _Bad("an integer >= 2")
+    if isinstance(v, bool) or not isinstance(v, int) or not 2 <= v <= MAX_SAMPLES:
+        raise _Bad(f"an integer from 2 to {MAX_SAMPLES:,} (output times)")
     return v
 
 
@@ -207,7 +223,7 @@ def _pair(v: Any) -> tuple[float, float]:
 
 
 def _method(v: Any) -> str:
-    allowed = ("RK45", "RK23", "DOP853", "Radau", "BDF", "LSODA")
+    allowed = ("auto", "RK45", "RK23", "DOP853", "Radau", "BDF", "LSODA")
     if v not in allowed:
         raise _Bad("one of " + ", ".join(repr(m) for m in allowed))
     return v
@@ -238,11 +254,21 @@ _TOP: dict[str, Any] = {
 _MODEL = {"name": (_string, True), "preset": (_string, False)}
 _ATTACHMENT = {k: (_number, True) for k in ("anxiety_1", "avoidance_1", "anxiety_2", "avoidance_2")}
 _TIME = {"span": (_pair, True), "samples": (_samples, False)}
+
+
+def _budget(v: Any) -> int:
+    if isinstance(v, bool) or not isinstance(v, int) or not 1 <= v <= 10**12:
+        raise _Bad("an integer from 1 to 10^12")
+    return v
+
+
 _SOLVER = {
     "method": (_method, False),
     "rtol": (_positive, False),
     "atol": (_positive, False),
     "max_step": (_positive, False),
+    "max_evaluations": (_budget, False),
+    "max_seconds": (_positive, False),
 }
 _OUTPUT = {"csv": (_filename, False), "netcdf": (_bool, False), "figure": (_bool, False)}
 _TIMING = {"start": (_time, False), "ramp": (_nonneg, False), "end": (_time, False)}
@@ -464,7 +490,7 @@ class _Reader:
                 f"{key}.type", f"missing; expected one of {', '.join(map(repr, kinds))}"
             )
         kind = entry["type"]
-        if kind not in kinds:
+        if not isinstance(kind, str) or kind not in kinds:
             close = difflib.get_close_matches(str(kind), list(kinds), n=1)
             hint = f" (did you mean {close[0]!r}?)" if close else ""
             raise self.fail(f"{key}.type", kind, f"one of {', '.join(map(repr, kinds))}{hint}")
@@ -523,7 +549,15 @@ def load_scenario(path: str | Path) -> Scenario:
         raise ScenarioError(f"{p}: not a UTF-8 text file (TOML must be UTF-8)") from None
     except tomllib.TOMLDecodeError as err:
         raise ScenarioError(f"{p}: not valid TOML: {err}") from None
-    return _build(r, data, p)
+    except RecursionError:
+        raise ScenarioError(
+            f"{p}: arrays or tables nested too deeply to read; a scenario needs at most "
+            "three levels"
+        ) from None
+    try:
+        return _build(r, data, p)
+    except RecursionError:
+        raise ScenarioError(f"{p}: a value is nested too deeply to check") from None
 
 
 def _build(r: _Reader, data: dict[str, Any], path: Path | None) -> Scenario:
@@ -565,6 +599,17 @@ def _build(r: _Reader, data: dict[str, Any], path: Path | None) -> Scenario:
     ivs = _interventions(r, data.get("interventions", []), model, params)
     evs = _event_list(r, data.get("events", []), model, params)
     solver = r.fields(data.get("solver", {}), _SOLVER, "solver")
+    if "rtol" in solver or "atol" in solver:
+        try:
+            check_tolerances(solver.get("rtol", 1e-8), solver.get("atol", 1e-10))
+        except ToleranceError as err:
+            key = "solver.rtol" if str(err).startswith("rtol") else "solver.atol"
+            raise r.message(key, str(err)) from None
+    if stress_obj is not None:
+        try:
+            Forcing(model, params, stress_obj, ()).check_inputs(*t_span)
+        except InvalidInputError as err:
+            raise r.message("stress", str(err)) from None
     out = r.fields(data.get("output", {}), _OUTPUT, "output")
     safe = re.sub(r"[^A-Za-z0-9_.\-]+", "_", name).strip("._") or "scenario"
     return Scenario(
@@ -684,7 +729,12 @@ def _initial(r: _Reader, spec: Any, model: Model, params: ParameterSet) -> np.nd
     except _Bad as bad:
         raise r.fail("initial.equilibrium", label, bad.expected) from None
     zero = dict.fromkeys(model.input_names, 0.0)
-    eqs = [e for e in _equilibria(model, params, inputs=zero) if e.stable]
+    try:
+        eqs = [e for e in _equilibria(model, params, inputs=zero) if e.stable]
+    except DyadmodelError as err:
+        raise r.message(
+            "initial.equilibrium", f"the equilibria could not be found: {err}"
+        ) from None
     for e in eqs:
         if e.label.startswith(label):
             return np.array(e.state, dtype=float)
@@ -705,6 +755,8 @@ def _construct(r: _Reader, key: str, factory: Callable[..., Any], kwargs: dict[s
         if field in kwargs:
             raise r.fail(f"{key}.{field}", kwargs[field], err.expected) from None
         raise r.message(key, f"{err.field}: expected {err.expected}") from None
+    except DyadmodelError as err:
+        raise r.message(key, str(err)) from None
 
 
 def _stress_sum(r: _Reader, entries: list) -> _stress.Stress | None:
@@ -755,12 +807,12 @@ def _event_list(r: _Reader, entries: list, model: Model, params: ParameterSet) -
             ev = _construct(r, key, _events.separation, kwargs)
             try:
                 ev.build(model, params)
-            except ValueError as err:
+            except (ValueError, DyadmodelError) as err:
                 raise r.message(key, str(err)) from None
         else:
             try:
                 ev = _events.crossing_tipping_threshold(model, params, **kwargs)
-            except ValueError as err:
+            except (ValueError, DyadmodelError) as err:
                 raise r.message(key, str(err)) from None
         out.append(ev)
     return tuple(out)

@@ -38,6 +38,7 @@ from typing import Any
 import numpy as np
 from scipy import stats
 
+from dyadmodel.errors import BudgetExceededError, InvalidInputError, InvalidTypeError
 from dyadmodel.model import Model, ParameterSet
 from dyadmodel.simulate._checks import SpecError, check_int, check_real
 from dyadmodel.simulate._forcing import Forcing
@@ -46,7 +47,13 @@ from dyadmodel.simulate._settle import attractors
 from dyadmodel.simulate.interventions import Intervention, as_interventions
 from dyadmodel.simulate.stress import Stress
 
+MAX_WORK = 1e8
+"""Default budget of `simulate_sde`: path-steps (paths times steps)."""
+MAX_RECORD_BYTES = 2**31
+"""Largest record (states and stress of every path at the recorded times) allowed."""
+
 __all__ = [
+    "MAX_WORK",
     "SDESimulation",
     "StressNoise",
     "TippingStatistics",
@@ -181,18 +188,17 @@ class _Stepper:
         self.s = self._stress(self.t, self.z)
 
     def _stress(self, t: float, z: np.ndarray) -> np.ndarray:
-        spec = self.forcing.input_specs[self.u_index]
-        det = float(spec(t)) if callable(spec) else float(spec)
+        det = self.forcing.input_at(self.u_index, t)
         return np.maximum(z, 0.0) + det
 
     def _f(self, x: np.ndarray, t: float, s: np.ndarray) -> np.ndarray:
         pv = self.forcing.parameter_vector(t)
         uv: list[Any] = []
-        for j, spec in enumerate(self.forcing.input_specs):
+        for j in range(len(self.forcing.input_specs)):
             if j == self.u_index:
                 uv.append(s)
             else:
-                uv.append(float(spec(t)) if callable(spec) else float(spec))
+                uv.append(self.forcing.input_at(j, t))
         vals = self.fn(*x, *pv, *uv)
         shape = x.shape[1:]
         return np.stack([np.broadcast_to(np.asarray(v, dtype=float), shape) for v in vals])
@@ -218,7 +224,9 @@ class _Stepper:
 
 def _noise_input(model: Model) -> int:
     if not model.inputs:
-        raise ValueError(f"model {model.name!r} has no input, so stochastic stress cannot enter it")
+        raise InvalidInputError(
+            f"model {model.name!r} has no input, so stochastic stress cannot enter it"
+        )
     names = model.input_names
     return names.index("stress") if "stress" in names else 0
 
@@ -228,7 +236,7 @@ def _as_noise(noise: Any) -> StressNoise:
         return noise
     if isinstance(noise, numbers.Real) and not isinstance(noise, bool):
         return StressNoise(float(noise))
-    raise TypeError(
+    raise InvalidTypeError(
         f"noise must be a StressNoise or a noise level (number), not {type(noise).__name__}"
     )
 
@@ -239,12 +247,12 @@ def _paths_x0(model: Model, x0: Any, n_paths: int) -> np.ndarray:
     if arr.shape == (n,):
         arr = np.repeat(arr[:, None], n_paths, axis=1)
     if arr.shape != (n, n_paths):
-        raise ValueError(
+        raise InvalidInputError(
             f"x0 must have shape ({n},) or ({n}, n_paths={n_paths}) for model {model.name!r}; "
             f"got {arr.shape}"
         )
     if not np.all(np.isfinite(arr)):
-        raise ValueError("x0 is not finite")
+        raise InvalidInputError("x0 is not finite")
     return arr
 
 
@@ -252,11 +260,17 @@ def _grid(t: Any, dt: Any) -> tuple[float, int, float]:
     try:
         t0, t1 = (float(v) for v in t)
     except (TypeError, ValueError):
-        raise ValueError(f"t = {t!r} must be a pair (t0, t1) of numbers") from None
+        raise InvalidInputError(f"t = {t!r} must be a pair (t0, t1) of numbers") from None
     if not (math.isfinite(t0) and math.isfinite(t1) and t1 > t0):
-        raise ValueError(f"t = {t!r} must be finite with t1 > t0")
+        raise InvalidInputError(f"t = {t!r} must be finite with t1 > t0")
     dt = check_real("simulate_sde", "dt", dt, low=0, low_inclusive=False, what="a time step")
-    n_steps = max(1, round((t1 - t0) / dt))
+    ratio = (t1 - t0) / dt
+    if not ratio <= MAX_WORK:
+        raise BudgetExceededError(
+            f"simulate_sde: t = {t!r:.60} with dt = {dt:g} is {ratio:.3g} steps, more than "
+            f"the budget of {MAX_WORK:.3g}; use a larger dt or a shorter span"
+        )
+    n_steps = max(1, round(ratio))
     return t0, n_steps, (t1 - t0) / n_steps
 
 
@@ -273,6 +287,7 @@ def simulate_sde(
     stress: Stress | float | None = None,
     interventions: Intervention | Sequence[Intervention] = (),
     record_every: int | None = None,
+    max_work: float = MAX_WORK,
 ) -> SDESimulation:
     """Simulate ``n_paths`` trajectories under stochastic daily stress, all at once.
 
@@ -299,6 +314,10 @@ def simulate_sde(
         Parameter schedules (sampled at the step times).
     record_every : int, optional
         Record every this many steps (default: at most about 2000 records).
+    max_work : float
+        Budget of path-steps, ``n_paths`` times the number of steps (default
+        `MAX_WORK`, 1e8, about a minute); more raise `BudgetExceededError` before
+        anything runs, as do records that would need more than 2 GiB.
 
     Returns
     -------
@@ -334,7 +353,21 @@ def simulate_sde(
         else check_int("simulate_sde", "record_every", record_every)
     )
     x = _paths_x0(model, x0, n_paths)
+    work = float(n_steps) * n_paths
+    if work > max_work:
+        raise BudgetExceededError(
+            f"simulate_sde: {n_steps:.3g} steps x {n_paths} paths = {work:.3g} path-steps, "
+            f"more than max_work = {max_work:.3g}; use a larger dt, a shorter span or "
+            "fewer paths, or raise max_work"
+        )
+    stored = 8.0 * (n_steps // every + 2) * n_paths * (model.n_states + 1)
+    if stored > MAX_RECORD_BYTES:
+        raise BudgetExceededError(
+            f"simulate_sde: recording every {every} steps needs {stored / 2**30:.3g} GiB, "
+            f"more than {MAX_RECORD_BYTES / 2**30:g} GiB; raise record_every"
+        )
     forcing = Forcing(model, pset, stress, as_interventions(interventions))
+    forcing.check_inputs(t0, t0 + n_steps * dt)
     rng = np.random.default_rng(seed)
     st = _Stepper(model, forcing, nz, x, t0, dt, rng, n_paths)
     times, ys, ss = [st.t], [st.x.copy()], [st.s.copy()]
@@ -617,23 +650,25 @@ def tipping_statistics(
     else:
         start = np.array(x0, dtype=float)
         if start.shape != (model.n_states,) or not np.all(np.isfinite(start)):
-            raise ValueError(f"x0 must be {model.n_states} finite numbers; got {x0!r}")
+            raise InvalidInputError(f"x0 must be {model.n_states} finite numbers; got {x0!r}")
 
     side = None
     if method == "separatrix":
         sep = separatrix(model, pset, zero)
         if not sep.positive.label.startswith(target):
-            raise ValueError(f"the separatrix's far side is {sep.positive.label!r}, not {target!r}")
+            raise InvalidInputError(
+                f"the separatrix's far side is {sep.positive.label!r}, not {target!r}"
+            )
         box = np.asarray(model.domain, dtype=float)
         side = sep.side_function(box)
         if float(sep.signed_distance(start)) >= 0:
-            raise ValueError(f"x0 = {start.tolist()} is already in the {target} basin")
+            raise InvalidInputError(f"x0 = {start.tolist()} is already in the {target} basin")
     else:
         check_interval = check_real(
             "tipping_statistics", "check_interval", check_interval, low=0, low_inclusive=False
         )
         if int(att.classify(start[:, None])[0]) == target_index:
-            raise ValueError(f"x0 = {start.tolist()} is already in the {target} basin")
+            raise InvalidInputError(f"x0 = {start.tolist()} is already in the {target} basin")
 
     t0, n_steps, step = _grid((0.0, horizon), dt)
     check_every = max(1, round(check_interval / step)) if method == "settle" else 1

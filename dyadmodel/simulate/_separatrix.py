@@ -19,6 +19,7 @@ from scipy.spatial import cKDTree
 
 from dyadmodel.analysis import equilibria as _equilibria
 from dyadmodel.analysis import separatrices as _separatrices
+from dyadmodel.errors import InvalidInputError
 from dyadmodel.model import Model, ParameterSet
 
 __all__ = ["Separatrix", "separatrix"]
@@ -39,7 +40,7 @@ class Separatrix:
 
     def __init__(self, model: Model, params: ParameterSet, inputs: dict[str, float]) -> None:
         if model.n_states != 2:
-            raise ValueError(
+            raise InvalidInputError(
                 f"the tipping threshold is traced as a curve only for planar models; model "
                 f"{model.name!r} has {model.n_states} states (its threshold is a "
                 f"{model.n_states - 1}-dimensional surface): decide basins by settling "
@@ -50,14 +51,14 @@ class Separatrix:
         saddles = [e for e in eqs if e.is_saddle]
         if len(stable) != 2 or len(saddles) != 1:
             kinds = ", ".join(f"{e.kind} at {np.round(e.state, 4).tolist()}" for e in eqs)
-            raise ValueError(
+            raise InvalidInputError(
                 f"model {model.name!r} at {params!r} has no single tipping threshold: it "
                 f"needs two stable equilibria and one saddle, and has: {kinds or 'none'}"
             )
         (sm,) = _separatrices(model, params, saddles, inputs=inputs)
         curve = sm.curve("stable")
         if curve.shape[1] < 3:
-            raise ValueError(f"the stable manifold of the saddle was not traced: {sm.notes}")
+            raise InvalidInputError(f"the stable manifold of the saddle was not traced: {sm.notes}")
         self.model_name = model.name
         self.params = params
         self.inputs = tuple(inputs.items())
@@ -80,7 +81,7 @@ class Separatrix:
         s_pos = float(self.signed_distance(pos.state))
         s_neg = float(self.signed_distance(neg.state))
         if s_pos * s_neg >= 0:
-            raise ValueError(
+            raise InvalidInputError(
                 "the traced stable manifold does not separate the two stable equilibria "
                 f"({pos.state.tolist()} and {neg.state.tolist()}); the basins are not "
                 "bounded by one curve in the model's domain"

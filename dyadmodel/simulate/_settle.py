@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from dyadmodel.analysis import equilibria as _equilibria
+from dyadmodel.errors import InvalidInputError
 from dyadmodel.model import Model, ParameterSet
 
 __all__ = ["DIVERGED", "UNDECIDED", "Attractors", "attractors"]
@@ -49,7 +50,7 @@ class Attractors:
         eqs = _equilibria(model, params, inputs=inputs)
         stable = [e for e in eqs if e.stable]
         if not stable:
-            raise ValueError(
+            raise InvalidInputError(
                 f"model {model.name!r} at {params!r} has no stable equilibrium to settle on"
             )
         self.model = model
@@ -76,7 +77,7 @@ class Attractors:
         for k, lab in enumerate(self.labels):
             if lab.startswith(label_prefix):
                 return k
-        raise ValueError(
+        raise InvalidInputError(
             f"no stable equilibrium labelled {label_prefix!r} for model {self.model.name!r} "
             f"at these parameters; stable equilibria: {', '.join(self.labels)}"
         )

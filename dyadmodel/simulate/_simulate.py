@@ -354,10 +354,10 @@ def simulate(
     teval = _t_eval(t_eval, t0, t1)
 
     forcing = Forcing(model, pset, stress, as_interventions(interventions))
-    forcing.check_inputs(t0, t1)
+    bps = forcing.breakpoints(t0, t1, max_breakpoints)
+    forcing.check_inputs(t0, t1, max_breakpoints)
     evs = as_events(events)
     g_fns = [ev.build(model, pset) for ev in evs]
-    bps = forcing.breakpoints(t0, t1, max_breakpoints)
     edges = [t0, *bps, t1]
     segments = forcing.segments(edges)
     scale = max(1.0, float(np.max(np.abs(np.asarray(model.domain, dtype=float)))))

@@ -31,6 +31,7 @@ from typing import Any
 
 import numpy as np
 
+from dyadmodel.errors import InvalidInputError, InvalidTypeError
 from dyadmodel.model import Model, ParameterSet
 from dyadmodel.simulate._checks import SpecError, check_real
 
@@ -129,7 +130,7 @@ def event(
     ('pursuit_high', True, 1)
     """
     if not callable(fn):
-        raise TypeError(f"an event needs a function g(t, x), not a {type(fn).__name__}")
+        raise InvalidTypeError(f"an event needs a function g(t, x), not a {type(fn).__name__}")
     if terminal is None:
         terminal = bool(getattr(fn, "terminal", False))
     if direction is None:
@@ -177,7 +178,7 @@ def separation(
                 if n.startswith(("avoidance", "distance"))
             ]
             if not idx:
-                raise ValueError(
+                raise InvalidInputError(
                     f"model {model.name!r} has no avoidance or distance state; pass "
                     f"separation(..., states=[...]) with some of {model.state_names}"
                 )
@@ -234,7 +235,7 @@ def crossing_tipping_threshold(
 
     def build(m: Model, p: ParameterSet) -> EventFunction:
         if m.name != model.name:
-            raise ValueError(
+            raise InvalidInputError(
                 f"this tipping-threshold event was built for model {model.name!r}, not {m.name!r}"
             )
 
@@ -266,7 +267,7 @@ def as_events(items: Any) -> tuple[Event, ...]:
         elif callable(ev):
             out.append(event(ev))
         else:
-            raise TypeError(
+            raise InvalidTypeError(
                 f"events[{k}] is a {type(ev).__name__}; expected a dm.events.Event or a "
                 "function g(t, x)"
             )

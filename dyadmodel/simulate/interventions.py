@@ -61,6 +61,7 @@ import math
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
+from dyadmodel.errors import InvalidTypeError
 from dyadmodel.model import Model, ParameterError, ParameterSet
 from dyadmodel.simulate._checks import SpecError, check_real
 
@@ -734,7 +735,7 @@ def as_interventions(items: Any) -> tuple[Intervention, ...]:
     if isinstance(items, Intervention):
         return (items,)
     if isinstance(items, str) or not isinstance(items, Iterable):
-        raise TypeError(
+        raise InvalidTypeError(
             f"interventions must be an Intervention or a sequence of them, not "
             f"{type(items).__name__}; build them with dm.intervention(...) or the named "
             "constructors in dyadmodel.simulate.interventions"
@@ -742,7 +743,7 @@ def as_interventions(items: Any) -> tuple[Intervention, ...]:
     out = tuple(items)
     for k, iv in enumerate(out):
         if not isinstance(iv, Intervention):
-            raise TypeError(
+            raise InvalidTypeError(
                 f"interventions[{k}] is a {type(iv).__name__}, not an Intervention; build "
                 "it with dm.intervention(...)"
             )

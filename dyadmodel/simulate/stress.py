@@ -252,6 +252,13 @@ class Periodic(Stress):
     def segment_values(self, edges: np.ndarray) -> list[float]:
         return _midpoint_values(self, edges)
 
+    def value_range(self, t0: float, t1: float) -> tuple[float, float]:
+        # without listing the (possibly very many) pulses: 0 and size, or just one
+        if t1 < self.start:
+            return (0.0, 0.0)
+        values = [self.size, 0.0] if self.duration < self.period or t0 < self.start else [self.size]
+        return (min(values), max(values))
+
 
 @dataclasses.dataclass(frozen=True)
 class PiecewiseLinear(Stress):

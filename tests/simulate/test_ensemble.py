@@ -253,3 +253,12 @@ def test_result_is_frozen_and_describes_itself():
     with pytest.raises(ValueError):
         res.final[0, 0] = 1.0
     assert "N=3" in repr(res)
+
+
+def test_a_sample_array_beyond_the_memory_budget_is_refused():
+    from dyadmodel.errors import BudgetExceededError
+
+    m = dm.models.get("pursuer-distancer-2d")
+    x0 = np.full((2, 100_000), 0.1)
+    with pytest.raises(BudgetExceededError, match="GiB"):
+        dm.ensemble(m, None, x0, (0, 1), t_samples=np.linspace(0, 1, 10_000), backend="numpy")

@@ -233,3 +233,202 @@ def test_nothing_is_evaluated(tmp_path):
     text = MINIMAL.replace("size = 0.5", "size = \"__import__('os').system('false')\"")
     with pytest.raises(ScenarioError, match="expected a number"):
         load_scenario(write(tmp_path, text))
+
+
+# -- fuzz: whatever the file holds, load_scenario raises ScenarioError or succeeds -------
+FUZZ_BASE = {
+    "model": {"name": "pursuer-distancer-2d"},
+    "initial": {"state": {"pursuit_1": 0.1, "distance_2": 0.1}},
+    "time": {"span": [0.0, 5.0], "samples": 11},
+    "stress": [{"type": "pulse", "start": 1.0, "duration": 1.0, "size": 0.5}],
+    "interventions": [{"type": "self_soothing", "partner": 1, "to": 1.2, "start": 2.0}],
+    "events": [{"type": "separation", "threshold": 3.0}],
+    "solver": {"method": "RK45", "rtol": 1e-6, "atol": 1e-9},
+    "output": {"csv": "out.csv", "netcdf": False, "figure": False},
+}
+FUZZ_KEYS = sorted(
+    {"name", "type", "size", "start", "span", "samples", "rtol", "atol", "method", "state"}
+    | {"to", "partner", "threshold", "duration", "period", "times", "values", "x", "[", ""}
+)
+
+
+def toml_value(v) -> str:
+    """A TOML literal for a value built by the strategies below (test helper)."""
+    import json
+    import math
+
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, int):
+        return str(v)
+    if isinstance(v, float):
+        return (
+            "nan" if math.isnan(v) else ("inf" if v > 0 else "-inf") if math.isinf(v) else repr(v)
+        )
+    if isinstance(v, str):
+        return json.dumps(v)
+    if isinstance(v, list):
+        return "[" + ", ".join(toml_value(x) for x in v) + "]"
+    return "{" + ", ".join(f"{json.dumps(k)} = {toml_value(x)}" for k, x in v.items()) + "}"
+
+
+def toml_text(data: dict) -> str:
+    import json
+
+    return "\n".join(f"{json.dumps(k)} = {toml_value(v)}" for k, v in data.items()) + "\n"
+
+
+def _fuzz_strategies():
+    from hypothesis import strategies as st
+
+    scalars = st.one_of(
+        st.booleans(),
+        st.integers(min_value=-(10**30), max_value=10**30),
+        st.sampled_from([0, 1, 2, -1, 10**400, -(10**400), 2**63, 10**6]),
+        st.floats(allow_nan=True, allow_infinity=True),
+        st.sampled_from([1e300, -1e300, 5e-324, 0.5, 1e308, -0.5]),
+        st.text(max_size=12),
+        st.sampled_from(["pulse", "step", "periodic", "auto", "LSODA", "balanced", "RK45"]),
+    )
+    values = st.recursive(
+        scalars,
+        lambda inner: st.one_of(
+            st.lists(inner, max_size=4),
+            st.dictionaries(st.sampled_from(FUZZ_KEYS), inner, max_size=4),
+        ),
+        max_leaves=12,
+    )
+    return st, values
+
+
+def _mutate(data, path, value):
+    import copy
+
+    out = copy.deepcopy(data)
+    node = out
+    for key in path[:-1]:
+        node = node[key] if not isinstance(node, list) else node[key % len(node)]
+    last = path[-1]
+    if isinstance(node, list):
+        node[last % len(node)] = value
+    else:
+        node[last] = value
+    return out
+
+
+FUZZ_PATHS = [
+    ("model", "name"),
+    ("initial", "state", "pursuit_1"),
+    ("initial", "state"),
+    ("time", "span"),
+    ("time", "samples"),
+    ("stress", 0, "size"),
+    ("stress", 0, "type"),
+    ("stress", 0, "duration"),
+    ("stress", 0),
+    ("interventions", 0, "to"),
+    ("interventions", 0, "partner"),
+    ("events", 0, "threshold"),
+    ("solver", "rtol"),
+    ("solver", "atol"),
+    ("solver", "method"),
+    ("output", "csv"),
+    ("parameters",),
+    ("attachment",),
+    ("name",),
+    ("stress",),
+]
+FUZZ_COUNTS = {"tried": 0, "clean": 0}
+
+
+def _load_or_scenario_error(tmp_path, text):
+    FUZZ_COUNTS["tried"] += 1
+    path = tmp_path / "fuzz.toml"
+    path.write_text(text)
+    try:
+        load_scenario(path)
+    except ScenarioError as err:
+        assert str(err).startswith(str(path)) and "\n" not in str(err).strip()
+    FUZZ_COUNTS["clean"] += 1
+
+
+def test_fuzz_structures_only_ever_raise_scenario_error(tmp_path):
+    from hypothesis import given, settings
+
+    st, values = _fuzz_strategies()
+
+    @settings(max_examples=120, deadline=None)
+    @given(path=st.sampled_from(FUZZ_PATHS), value=values)
+    def check(path, value):
+        _load_or_scenario_error(tmp_path, toml_text(_mutate(FUZZ_BASE, path, value)))
+
+    check()
+
+
+def test_fuzz_garbled_text_only_ever_raises_scenario_error(tmp_path):
+    from hypothesis import given, settings
+
+    st, _ = _fuzz_strategies()
+    base = toml_text(FUZZ_BASE)
+
+    @settings(max_examples=120, deadline=None)
+    @given(
+        cut=st.integers(0, len(base)),
+        length=st.integers(0, 20),
+        insert=st.text(alphabet='[]{}=",.\n#0123456789aeflnrstu -+_', max_size=20),
+    )
+    def check(cut, length, insert):
+        _load_or_scenario_error(tmp_path, base[:cut] + insert + base[cut + length :])
+
+    check()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a = " + "[" * 100_000 + "]" * 100_000,  # RecursionError in tomllib
+        "name = " + "[" * 600 + "]" * 600,  # parses; too deep to repr in messages
+        "[time]\nspan = [0, 1]\nsamples = " + "9" * 400,  # an int beyond the float range
+        "[model]\nname = 'pursuer-distancer-2d'\n[parameters]\nthreshold_1 = " + "9" * 400,
+        "[model]\nname = 'pursuer-distancer-2d'\n[time]\nspan = [0, " + "9" * 400 + "]",
+        "[[stress]]\ntype = 'pulse'\nstart = 1\nduration = " + "9" * 400 + "\nsize = 1",
+        "[[stress]]\ntype = ['pulse']\n",  # unhashable type
+    ],
+    ids=[
+        "deep-arrays",
+        "deep-value",
+        "huge-samples",
+        "huge-param",
+        "huge-span",
+        "huge-field",
+        "list-type",
+    ],
+)
+def test_pathological_files_raise_one_scenario_error(tmp_path, text):
+    with pytest.raises(ScenarioError):
+        load_scenario(write(tmp_path, text))
+
+
+@pytest.mark.parametrize(
+    ("solver", "key"),
+    [
+        ("rtol = 0.5", "solver.rtol"),
+        ("rtol = 1e308", "solver.rtol"),
+        ("atol = 10.0", "solver.atol"),
+    ],
+)
+def test_tolerances_outside_the_sane_range_are_refused_at_load(tmp_path, solver, key):
+    with pytest.raises(ScenarioError, match=key.replace(".", r"\.") + r".*expected"):
+        load_scenario(write(tmp_path, MINIMAL + f"\n[solver]\n{solver}\n"))
+
+
+def test_negative_stress_is_refused_at_load(tmp_path):
+    text = MINIMAL.replace("size = 0.5", "size = -0.5")
+    with pytest.raises(ScenarioError, match=r"stress: .*below its lower bound 0"):
+        load_scenario(write(tmp_path, text))
+
+
+def test_too_many_samples_are_refused(tmp_path):
+    text = MINIMAL.replace("samples = 21", "samples = 100000000")
+    with pytest.raises(ScenarioError, match=r"time\.samples.*1,000,000"):
+        load_scenario(write(tmp_path, text))

@@ -157,3 +157,13 @@ def test_bad_arguments(flagship2d):
         binomial_interval(11, 10)
     with pytest.raises(TypeError, match="noise"):
         simulate_sde(m, p, [0.1, 0.1], (0, 1), "loud")
+
+
+def test_an_endless_grid_is_refused_before_it_runs():
+    from dyadmodel.errors import BudgetExceededError
+
+    m = dm.models.get("pursuer-distancer-2d")
+    with pytest.raises(BudgetExceededError, match="larger dt or a shorter span"):
+        simulate_sde(m, None, [0.1367, 0.1367], (0, 1e300), 0.2, dt=0.01)
+    with pytest.raises(BudgetExceededError, match="max_work"):
+        simulate_sde(m, None, [0.1367, 0.1367], (0, 1000), 0.2, dt=0.01, n_paths=10**6)

@@ -166,3 +166,138 @@ def test_bad_parameters_are_parameter_errors():
     m = dm.models.get("pursuer-distancer-2d")
     with pytest.raises(ParameterError, match="anxiety_gain_1"):
         simulate(m, {"anxiety_gain_1": float("nan")}, [0.1, 0.1], (0, 1))
+
+
+# -- issue 12: budgets, stiffness, inputs, values at the parameter bounds ----------------
+from dyadmodel.errors import (  # noqa: E402
+    BudgetExceededError,
+    DyadmodelError,
+    InvalidInputError,
+)
+
+TWO_D = dm.models.get("pursuer-distancer-2d")
+LOW = [0.1367, 0.1367]
+
+
+def test_an_astronomical_time_span_ends_at_the_equilibrium_quickly():
+    # issue 12: t = (0, 1e300) ran into the 2,000,000-evaluation budget (57 s); RK45's
+    # steps are stability-limited at the equilibrium, so "auto" switches to LSODA
+    run = simulate(TWO_D, None, LOW, (0, 1e300))
+    assert run.success and run.t[-1] == 1e300
+    assert run.method == "RK45+LSODA" and "stiff" in run.notes[0]
+    np.testing.assert_allclose(run.y[:, -1], [0.8 - math.sqrt(0.44)] * 2, atol=1e-6)
+    assert run.nfev < 20_000
+
+
+def test_a_stiff_linear_system_is_detected_and_switched():
+    m = dm.models.get("strogatz-linear")
+    p = m.params(a=-1e5, b=0.0, c=0.0, d=-1.0)  # eigenvalues -1e5 and -1
+    run = simulate(m, p, [1.0, 1.0], (0, 100))
+    assert run.success and run.method == "RK45+LSODA"
+    np.testing.assert_allclose(run.y[:, -1], [0.0, math.exp(-100)], atol=1e-12)
+    fixed = simulate(m, p, [1.0, 1.0], (0, 100), method="RK45", max_evaluations=50_000)
+    assert fixed.status == -1 and "maximum number of right-hand-side" in fixed.message
+    assert "method='LSODA'" in fixed.message  # the advice names the way out
+
+
+def test_short_runs_keep_rk45_bit_for_bit():
+    a = simulate(TWO_D, None, LOW, (0, 60), stress=stress.pulse(10, 5, 0.5))
+    b = simulate(TWO_D, None, LOW, (0, 60), stress=stress.pulse(10, 5, 0.5), method="RK45")
+    assert a.method == "RK45" and a.notes == () and np.array_equal(a.y, b.y)
+
+
+def test_the_wall_clock_budget_ends_the_run_honestly():
+    m = dm.models.get("strogatz-linear")
+    p = m.params(a=-1e5, b=0.0, c=0.0, d=-1.0)
+    run = simulate(m, p, [1.0, 1.0], (0, 100), method="RK45", max_seconds=0.2)
+    assert run.status == -1 and not run.success
+    assert "time budget (max_seconds = 0.2)" in run.message and run.t[-1] < 100
+
+
+def test_an_overflowing_input_fails_at_once_with_a_message():
+    # issue 12: stress = 1e300 made the Hill terms nan and the solver ran for 40 s
+    run = simulate(TWO_D, None, LOW, (0, 60), stress=1e300)
+    assert run.status == -1 and run.nfev < 10
+    assert "not finite" in run.message and "stress = 1e+300" in run.message
+
+
+def test_thousands_of_pulses_stay_within_the_breakpoint_budget():
+    pulses = sum((stress.pulse(2 + 2 * k, 1, 0.1) for k in range(3000)), start=0)
+    with pytest.raises(BudgetExceededError, match="max_breakpoints = 1000"):
+        simulate(TWO_D, None, LOW, (0, 7000), stress=pulses, max_breakpoints=1000)
+    endless = stress.periodic(1e-6, 5e-7, 0.1)
+    with pytest.raises(BudgetExceededError, match=r"about 2e\+12 breakpoints"):
+        simulate(TWO_D, None, LOW, (0, 1e6), stress=endless)
+
+
+def test_a_sum_of_pulses_is_evaluated_once_per_term():
+    pulses = sum((stress.pulse(2 + 2 * k, 1, 0.1) for k in range(300)), start=0)
+    run = simulate(TWO_D, None, LOW, (0, 610), stress=pulses, t_eval=[1.5, 2.5, 3.5])
+    assert run.success and run.breakpoints[:3] == (2.0, 3.0, 4.0)
+    np.testing.assert_array_equal(run.inputs["stress"], [0.0, 0.1, 0.0])
+
+
+@pytest.mark.parametrize(
+    "spec",
+    [-0.5, stress.pulse(1, 1, -0.5), stress.step(1, 0.2) + stress.step(2, -0.3)],
+    ids=["constant", "pulse", "sum dipping below zero"],
+)
+def test_negative_stress_is_refused_naming_the_bound(spec):
+    with pytest.raises(InvalidInputError, match=r"input 'stress'.* below its lower bound 0"):
+        simulate(TWO_D, None, LOW, (0, 5), stress=spec)
+
+
+def test_a_sum_that_stays_non_negative_is_accepted():
+    # the range is exact, not an interval bound: 0.2 - 0.2 after t = 2 is 0, not -0.2
+    run = simulate(TWO_D, None, LOW, (0, 5), stress=stress.step(1, 0.2) + stress.step(2, -0.2))
+    assert run.success and run.inputs["stress"].min() == 0.0
+
+
+def test_a_stress_function_going_negative_is_refused_during_the_run():
+    with pytest.raises(InvalidInputError, match=r"input 'stress' at t = .*below its lower"):
+        simulate(TWO_D, None, LOW, (0, 5), stress=lambda t: math.sin(t), max_step=0.1)
+
+
+def _bound_cases():
+    for name in dm.models.names():
+        m = dm.models.get(name)
+        for p in m.parameters:
+            lo, hi = p.bounds
+            if math.isfinite(lo) and p.lower_inclusive:
+                yield pytest.param(name, p.name, lo, id=f"{name}-{p.name}-low")
+            if math.isfinite(hi):
+                yield pytest.param(name, p.name, hi, id=f"{name}-{p.name}-high")
+
+
+def _all_at(m, end):
+    values = {}
+    for p in m.parameters:
+        lo, hi = p.bounds
+        if end == "low" and math.isfinite(lo) and p.lower_inclusive:
+            values[p.name] = lo
+        if end == "high" and math.isfinite(hi):
+            values[p.name] = hi
+    return values
+
+
+def _all_cases():
+    for name in dm.models.names():
+        for end in ("low", "high"):
+            yield pytest.param(name, end, None, id=f"{name}-every-{end}")
+
+
+@pytest.mark.parametrize(("model_name", "parameter", "value"), [*_bound_cases(), *_all_cases()])
+def test_every_parameter_at_its_exact_bound_works_or_fails_honestly(model_name, parameter, value):
+    m = dm.models.get(model_name)
+    if value is None:  # every parameter with a finite bound at that end at once
+        p = m.params(_all_at(m, parameter))
+    else:
+        p = m.params({parameter: value})
+    x0 = [0.5 * (lo + hi) for lo, hi in m.domain]
+    try:
+        run = simulate(m, p, x0, (0, 2), max_seconds=5)
+    except DyadmodelError as err:
+        assert str(err) and "\n" not in str(err)
+        return
+    assert run.success or run.message
+    assert np.all(np.isfinite(run.y))
