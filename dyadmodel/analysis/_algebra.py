@@ -34,6 +34,9 @@ _PREC = 200  # bits of the Arb root balls
 # Measured: the 6-state flagship at its defaults (degree ~420, 41 bits) takes ~1 s.
 _INLINE_DEGREE = 500
 _INLINE_BITS = 96
+# Beyond this coefficient length Arb's root isolation was seen not to finish at all (a
+# degree-5 polynomial with 6,000-bit coefficients from stress = 1e300): not even tried.
+_HOPELESS_BITS = 2048
 _WORKER = Path(_exact_solve.__file__)
 
 
@@ -88,6 +91,8 @@ def solve_rational_system(eqs, vars_, box, *, seconds: float) -> tuple[list[np.n
         "prec": _PREC,
     }
     degree, bits = job_size(nums)
+    if bits > _HOPELESS_BITS:
+        raise ExactTimeout
     if degree <= _INLINE_DEGREE and bits <= _INLINE_BITS:
         answer = _exact_solve.solve_job(job)
     else:

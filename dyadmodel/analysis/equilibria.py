@@ -231,8 +231,9 @@ def equilibria(
                 ) from None
         except ExactTimeout:
             budget = (
-                f"exact algebra did not finish in half the time budget of "
-                f"{opts.max_seconds:g} s (very long coefficients or a high degree)"
+                "exact algebra was stopped (or not started) to keep within the time "
+                f"budget of {opts.max_seconds:g} s: the polynomial system has very long "
+                "coefficients or a high degree"
             )
         else:
             if degenerate and solved:
