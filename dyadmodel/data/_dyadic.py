@@ -318,7 +318,7 @@ def _numeric(
         column = column.astype(float)
     converted = pd.to_numeric(column, errors="coerce")
     bad = converted.isna() & column.notna()
-    dyad = (lambda i: f"dyad {ids.iloc[i]!r}, ") if ids is not None else (lambda i: "")
+    dyad = (lambda i: f"dyad {_plain(ids.iloc[i])!r}, ") if ids is not None else (lambda i: "")
     if bad.any():
         i = int(np.flatnonzero(bad.to_numpy())[0])
         raise DyadicDataError(f"{dyad(i)}{where(i)}: {name} = {column.iloc[i]!r} is not a number")
@@ -427,7 +427,7 @@ def read_dyadic(
         if off.any():
             i = int(np.flatnonzero(off)[0])
             raise DyadicDataError(
-                f"dyad {dyad_ids.iloc[i]!r}, {where(i)}: {distinguish} = {dist[i]:g}; "
+                f"dyad {_plain(dyad_ids.iloc[i])!r}, {where(i)}: {distinguish} = {dist[i]:g}; "
                 "a distinguishing variable must be 0 or 1"
             )
     u = {name: _numeric(table, name, where, allow_missing=True, ids=dyad_ids) for name in inputs}
