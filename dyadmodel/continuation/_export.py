@@ -4,10 +4,10 @@ A reviewer can load the files in XPPAUT (``xppaut model.ode``, then AUTO from it
 or in AUTO-07p (``auto-07p name.auto``) and verify the special points of
 `continuation` independently. Both exports are run in the real tools by
 ``tests/peers`` (required in CI). Measured: for every registered model XPPAUT 6.11's
-trajectories agree with `dyadmodel.simulate` to 8.6e-8 relative to ``max(1, |x|)`` (the 8
-digits XPPAUT prints), and every fold, Hopf and branch point AUTO-07p 0.9.2 finds
-agrees with `continuation` in the parameter to 3.9e-10 (laura-petrarch's Hopf point; the
-others 1e-17 .. 5e-11), and AUTO's equilibria to 5e-11.
+trajectories agree with `dyadmodel.simulate` to 8.6e-8 relative to ``max(1, |x|)`` (the
+8 digits XPPAUT prints), and every fold, Hopf and branch point AUTO-07p 0.9.2 finds
+agrees with `continuation` in the parameter to 3.9e-10 (laura-petrarch's Hopf point in
+beta2; the others 1e-17 .. 9e-11), and AUTO's equilibria to 5e-11.
 """
 
 from __future__ import annotations
@@ -106,8 +106,9 @@ def auto_constants(span: tuple[float, float], accuracy: float = 1e-10) -> dict[s
     Notes
     -----
     - ``EPSS = accuracy``: AUTO stops refining a special point when its arclength
-      correction is below EPSS. AUTO's own default (1e-4 .. 1e-6) placed the Hopf point of
-      ``laura-petrarch`` 4e-7 away from the true one.
+      correction is below EPSS. With ``EPSS = 1e-6`` AUTO placed the Hopf point of
+      ``laura-petrarch`` in ``alpha3`` (0.05 .. 0.3) 1.3e-8 away from `continuation`'s
+      0.2810355116; with ``EPSS = 1e-10``, 8.8e-11.
     - ``EPSL = EPSU = min(1e-10, accuracy)``: the Newton corrector must converge at least
       as tightly as the points are to be located.
     - ``DSMAX = min(0.01, |span| / 50)``: at least 50 steps across the span. With
@@ -366,7 +367,9 @@ def auto_files(
     starting from every equilibrium reaches folds on branches that the first start
     does not lead to. Run it with ``auto-07p name.auto`` in the directory of the files
     (on Debian, AUTO's Python front end needs Debian's own ``/usr/bin/python3`` first
-    on ``PATH`` when another Python with numpy 2 is active). Right-hand sides are
+    on ``PATH`` when another Python with numpy 2 is active). A single start from the
+    stable equilibrium missed the fold of ``gone-with-the-wind`` in ``A_R`` (1 .. 2.5, at
+    1.6378553933), which lies on another branch. Right-hand sides are
     printed with `sympy.fcode` (Fortran 95, free form). Step and tolerance constants
     follow `auto_constants`; checked in AUTO-07p 0.9.2 by ``tests/peers``, where every
     LP, HB and BP agrees with `continuation` to about 1e-10 in the parameter.
