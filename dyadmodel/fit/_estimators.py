@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
-import pandas as pd
 
 from dyadmodel.data import Dyad
 from dyadmodel.errors import InvalidInputError, InvalidTypeError
@@ -167,7 +166,7 @@ def fit_coupled_oscillator(dyad: Dyad, options: GLLAOptions) -> DyadFit:
                 if np.isfinite(adj) and (best is None or adj > best[0]):
                     best = (adj, tau, embed, selected)
             selection.append({"tau": tau, "embed": embed, "adj_r2": adj})
-    details = {"selection": pd.DataFrame(selection)}
+    details = {"selection": selection}
     base = {"n_times": n_times}
     if best is None:
         need = min((e - 1) * t for e in options.embeds for t in options.taus) + 5

@@ -102,10 +102,12 @@ def detrend(time: np.ndarray, values: np.ndarray) -> np.ndarray:
     ok = np.isfinite(values)
     if not ok.any():
         return out
-    X = np.column_stack([np.ones(int(ok.sum())), time[ok]])
-    fit = least_squares(X, values[ok], intercept=True)
-    b = np.nan_to_num(fit.coefficients)  # an aliased slope (one point) counts as 0
-    out[ok] = values[ok] - X @ b
+    t, v = time[ok], values[ok]
+    centred_t = t - t.mean()
+    spread = float(centred_t @ centred_t)
+    centred_v = v - v.mean()
+    slope = float(centred_t @ centred_v) / spread if spread > 0 else 0.0  # one point: no slope
+    out[ok] = centred_v - slope * centred_t
     return out
 
 

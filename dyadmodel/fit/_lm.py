@@ -96,19 +96,24 @@ def least_squares(
     n, p = X.shape
     norms = np.linalg.norm(X, axis=0)
     reference = np.where(norms == 0.0, 1.0, norms)
-    kept: list[int] = []
-    basis = np.empty((n, 0))
-    for j in range(p):
-        if len(kept) >= n:
-            continue  # no room left: R leaves the remaining columns aliased too
-        column = X[:, j]
-        residual = column - basis @ (basis.T @ column)
-        residual -= basis @ (basis.T @ residual)  # re-orthogonalise (classical GS twice)
-        remaining = float(np.linalg.norm(residual))
-        if remaining < reference[j] * tol:
-            continue
-        kept.append(j)
-        basis = np.column_stack([basis, residual / remaining])
+    # |R_jj| of a QR without pivoting is column j's norm after projecting out the columns
+    # before it; a column dqrdc2 would move to the end lies (within tol) in the span of
+    # the kept ones, so projecting it out too leaves the later diagonal unchanged.
+    diagonal = np.abs(np.diag(np.linalg.qr(X, mode="r"))) if min(n, p) else np.zeros(0)
+    kept = [j for j in range(min(n, p)) if diagonal[j] >= reference[j] * tol]
+    if len(kept) < min(n, p):  # confirm each decision against the kept columns only
+        kept = []
+        basis = np.empty((n, 0))
+        for j in range(p):
+            if len(kept) >= n:
+                break  # no room left: R leaves the remaining columns aliased too
+            column = X[:, j]
+            residual = column - basis @ (basis.T @ column)
+            residual -= basis @ (basis.T @ residual)  # re-orthogonalise
+            remaining = float(np.linalg.norm(residual))
+            if remaining >= reference[j] * tol:
+                kept.append(j)
+                basis = np.column_stack([basis, residual / remaining])
     aliased = np.ones(p, dtype=bool)
     aliased[kept] = False
     rank = len(kept)

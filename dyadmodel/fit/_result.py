@@ -29,8 +29,9 @@ class DyadFit:
         `STATUS_OK`, or a short reason (``"aliased"``, ``"too short"``, ``"error"``...).
     message : str
         What happened, in words (empty when there is nothing to add).
-    details : Mapping[str, Any]
-        Anything else a method keeps per dyad (e.g. the (tau, embed) selection table).
+    details : Mapping[str, list of dict]
+        Long tables a method keeps per dyad, as records (e.g. ``"selection"``: one
+        ``{"tau", "embed", "adj_r2"}`` per setting); `FitResult.details` joins them.
     """
 
     estimates: Mapping[str, float]
@@ -157,13 +158,9 @@ def assemble(
         "message",
     ]
     table = pd.DataFrame(rows, columns=columns, index=pd.Index(dyad_ids, name="dyad"))
-    details: dict[str, pd.DataFrame] = {}
+    records: dict[str, list[dict[str, Any]]] = {}
     for dyad_id, f in zip(dyad_ids, fits):
-        for key, frame in f.details.items():
-            if isinstance(frame, pd.DataFrame):
-                details.setdefault(key, []).append(frame.assign(dyad=dyad_id))  # type: ignore[union-attr]
-    merged = {
-        key: pd.concat(parts, ignore_index=True).set_index("dyad")
-        for key, parts in details.items()  # type: ignore[misc]
-    }
+        for key, rows_of_dyad in f.details.items():
+            records.setdefault(key, []).extend({"dyad": dyad_id, **r} for r in rows_of_dyad)
+    merged = {key: pd.DataFrame(rows).set_index("dyad") for key, rows in records.items()}
     return FitResult(model, method, parameter_names, table, options, merged, notes)
