@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -13,6 +14,7 @@ from dash.exceptions import PreventUpdate
 
 import dyadmodel as dm
 from dyadmodel.app import _compute as C
+from dyadmodel.app import _editor as E
 from dyadmodel.app import _guard as G
 from dyadmodel.app._guard import DeadlineExceeded, ExplorerLimits
 from dyadmodel.errors import DyadmodelError
@@ -21,11 +23,14 @@ from dyadmodel.model import Model
 __all__ = [
     "EXPORTS_PER_MINUTE",
     "ExplorerLimits",
+    "build_typed_model",
+    "check_model_text",
     "compute_bifurcation",
     "compute_portrait",
     "compute_stress",
     "create_app",
     "launch_trajectory",
+    "model_file_download",
     "too_long",
     "update_params",
 ]
@@ -98,12 +103,86 @@ def _within(seconds: float | None, work: Callable[[], Any]) -> Any:
     return G.run_with_deadline(seconds, work)
 
 
+def _as_model(model: str | Model) -> Model:
+    """A registered model's name, or a `Model` (e.g. one typed in the equations panel)."""
+    return model if isinstance(model, Model) else dm.models.get(model)
+
+
 # ---------------------------------------------------------------------------------------
 # callbacks as plain functions (tested without a browser)
 
 
+def build_typed_model(
+    texts: Mapping[str, str],
+    base: Model | None,
+    *,
+    limits: ExplorerLimits = LIMITS,
+) -> Model:
+    """The model typed in the equations panel, read within the server's limits.
+
+    The text is refused beyond ``limits.max_model_chars`` before it is read, and reading
+    and building it has ``limits.parse_seconds``.
+
+    Raises
+    ------
+    PanelError
+        With a message per field (line, reason, caret), also when it took too long.
+    """
+    panel = E.PanelLimits(max_chars=limits.max_model_chars)
+    try:
+        return G.run_with_deadline(
+            limits.parse_seconds, lambda: E.typed_model(texts, base, limits=panel)
+        )
+    except DeadlineExceeded:
+        raise E.PanelError(
+            {
+                "equations": f"reading and building the model took too long (over "
+                f"{limits.parse_seconds:g} s) — try shorter or simpler equations"
+            }
+        ) from None
+
+
+def check_model_text(
+    typed: Any,
+    base: Model,
+    current: Mapping[str, str] | None,
+    *,
+    limits: ExplorerLimits = LIMITS,
+) -> tuple[list[str], Any]:
+    """The panel's messages (one per field of `dyadmodel.app._editor.FIELDS`, '' when
+    fine) and what to apply: ``{"texts": ...}`` for a valid model that differs from
+    the one shown (``{"texts": None}``: back to ``base`` itself), else ``dash.no_update``.
+
+    ``typed`` is the panel's texts; ``current`` the texts of the model shown (None:
+    ``base`` is shown).
+    """
+    try:
+        texts = E.check_texts(typed, E.PanelLimits(max_chars=limits.max_model_chars))
+    except E.PanelError as err:
+        return [err.messages.get(f, "") for f in E.FIELDS], dash.no_update
+    shown = dict(current) if current is not None else E.model_texts(base)
+    if texts == shown:
+        return [""] * len(E.FIELDS), dash.no_update
+    try:
+        build_typed_model(texts, base, limits=limits)
+    except E.PanelError as err:
+        return [err.messages.get(f, "") for f in E.FIELDS], dash.no_update
+    if texts == E.model_texts(base):
+        return [""] * len(E.FIELDS), {"texts": None}
+    return [""] * len(E.FIELDS), {"texts": texts}
+
+
+def model_file_download(model: Model) -> dict[str, str]:
+    """What the 'model file' button sends: ``model.to_toml()`` as ``<name>.toml``."""
+    return {
+        "content": model.to_toml(),
+        "filename": f"{model.name}.toml",
+        "type": "application/toml",
+    }
+
+
 def update_params(
-    model_name: str,
+    model_name: str | Model,
     triggered: Mapping[str, Any] | None,
     slider_ids: Sequence[Mapping[str, str]],
     slider_values: Sequence[Any],
@@ -117,7 +196,7 @@ def update_params(
     ``triggered`` is the id of the control that changed. A rejected value leaves the
     stored parameters as they were and returns the `ParameterError` text as message.
     """
-    model = dm.models.get(model_name)
+    model = _as_model(model_name)
     values = dict(stored)
     if not triggered:
         raise PreventUpdate
@@ -173,7 +252,7 @@ def update_params(
 
 
 def compute_portrait(
-    model_name: str,
+    model_name: str | Model,
     values: Mapping[str, float],
     layers: Sequence[str],
     x: str,
@@ -186,7 +265,7 @@ def compute_portrait(
 
     The work has ``seconds`` (None: unlimited); past it the message says so.
     """
-    model = dm.models.get(model_name)
+    model = _as_model(model_name)
     if x == y:
         return dash.no_update, dash.no_update, dash.no_update, "choose two different states"
     try:
@@ -208,7 +287,7 @@ def compute_portrait(
 
 
 def launch_trajectory(
-    model_name: str,
+    model_name: str | Model,
     click: Mapping[str, Any] | None,
     values: Mapping[str, float],
     x: str,
@@ -221,7 +300,7 @@ def launch_trajectory(
     pt = click["points"][0]
     if not isinstance(pt.get("x"), (int, float)) or not isinstance(pt.get("y"), (int, float)):
         raise PreventUpdate
-    model = dm.models.get(model_name)
+    model = _as_model(model_name)
     pset = model.params(dict(values))
     x0 = C.slice_state(model, pset) if model.n_states > 2 else [0.0, 0.0]
     x0 = [float(v) for v in x0]
@@ -231,7 +310,7 @@ def launch_trajectory(
 
 
 def compute_bifurcation(
-    model_name: str,
+    model_name: str | Model,
     values: Mapping[str, float],
     param: str,
     state: str,
@@ -239,7 +318,7 @@ def compute_bifurcation(
     seconds: float | None = LIMITS.deadline_seconds,
 ) -> tuple[Any, str]:
     """The bifurcation diagram and a message (the work has ``seconds``)."""
-    model = dm.models.get(model_name)
+    model = _as_model(model_name)
     try:
         return _within(seconds, lambda: C.bifurcation_figure(model, values, param, state)), ""
     except DeadlineExceeded:
@@ -249,7 +328,7 @@ def compute_bifurcation(
 
 
 def compute_stress(
-    model_name: str,
+    model_name: str | Model,
     values: Mapping[str, float],
     start: Any,
     duration: Any,
@@ -267,7 +346,7 @@ def compute_stress(
     Typed values are checked first (numbers, times in [0, ``max_time``], a size the
     model's stress input accepts); the simulation then has ``seconds``.
     """
-    model = dm.models.get(model_name)
+    model = _as_model(model_name)
     try:
         fig, text = _within(
             seconds,
@@ -396,11 +475,13 @@ def _attachment_controls(model: Model, values: Mapping[str, float]) -> html.Div:
     )
 
 
-def _intervention_controls(model: Model, values: Mapping[str, float]) -> html.Div:
+def _intervention_controls(
+    model: Model, values: Mapping[str, float], seconds: float | None = None
+) -> html.Div:
     small = {"fontSize": "12px", "color": "#555"}
     try:
-        starts = C.start_choices(model, values)
-    except Exception:  # a UI boundary: the dropdown is refreshed by a callback anyway
+        starts = _within(seconds, lambda: C.start_choices(model, values))
+    except (Exception, DeadlineExceeded):  # a UI boundary: a callback refreshes the list
         starts = [{"label": "the balanced state (default)", "value": "slice"}]
     return html.Div(
         [
@@ -456,7 +537,18 @@ def _page(
     y: str,
     problems: Sequence[str],
     view: Sequence[str] = C.DEFAULT_VIEW,
+    *,
+    base_name: str | None = None,
+    texts: Mapping[str, str] | None = None,
+    model_names: Sequence[str] | None = None,
+    seconds: float | None = LIMITS.deadline_seconds,
 ) -> html.Div:
+    """The page for ``model`` (typed in the equations panel when ``texts`` is given,
+    edited from the model ``base_name``)."""
+    base_name = base_name or model.name
+    names = list(model_names or dm.models.names())
+    if base_name not in names:
+        names.append(base_name)
     states = [{"label": s.name, "value": s.name} for s in model.states]
     plane_choice = html.Div(
         [
@@ -479,14 +571,15 @@ def _page(
         },
     )
     bif_default = next(
-        (n for n in ("anxiety_gain_1",) if n in model.parameter_names), model.parameter_names[0]
+        (n for n in ("anxiety_gain_1",) if n in model.parameter_names),
+        model.parameter_names[0] if model.parameter_names else None,
     )
     controls = html.Div(
         [
             dcc.Dropdown(
                 id="model",
-                options=[{"label": n, "value": n} for n in dm.models.names()],
-                value=model.name,
+                options=[{"label": n, "value": n} for n in names],
+                value=base_name,
                 clearable=False,
             ),
             html.Div(
@@ -588,7 +681,7 @@ def _page(
                                 ],
                                 style={"display": "flex", "alignItems": "center", "gap": "4px"},
                             ),
-                            _intervention_controls(model, values),
+                            _intervention_controls(model, values, seconds),
                             html.Div(id="stress-message", role="alert", style=_HIDDEN),
                             dcc.Graph(id="timeseries", config={"displaylogo": False}),
                             html.P(id="stress-outcome", style={"fontSize": "12px"}),
@@ -602,7 +695,8 @@ def _page(
     )
     return html.Div(
         [
-            dcc.Store(id="model-name", data=model.name),
+            dcc.Store(id="model-name", data=base_name),
+            dcc.Store(id="page-model-text", data=dict(texts) if texts is not None else None),
             dcc.Store(id="params", data=dict(values)),
             dcc.Store(id="starts", data=[]),
             html.H3(f"dyadmodel explorer — {model.title}", style={"margin": "4px 0"}),
@@ -611,47 +705,183 @@ def _page(
     )
 
 
+#: The editor's fields: id stem -> (heading, rows, placeholder).
+_EDITOR_FIELDS = {
+    "equations": ("equations, one per line", 4, "x' = y\ny' = mu*(1 - x**2)*y - x"),
+    "parameters": ("parameters: value, optional bounds", 4, "mu = 1 in [0, 10]"),
+    "ranges": ("plotting ranges (optional)", 4, "x in [-3, 3]\ny in [-3, 3]"),
+}
+EDITOR_ALERT = {**ALERT, "fontFamily": "ui-monospace, monospace", "fontSize": "12px"}
+#: Milliseconds of quiet typing before the panel's text is checked (a debounce).
+EDITOR_DEBOUNCE_MS = 600
+
+# Sends the three texts once the user has stopped typing for EDITOR_DEBOUNCE_MS: every
+# change starts a timer, and only the last one's timer sends.
+_DEBOUNCE_JS = """function(equations, parameters, ranges) {
+    const dc = window.dash_clientside;
+    window._dyadmodelEditorSeq = (window._dyadmodelEditorSeq || 0) + 1;
+    const seq = window._dyadmodelEditorSeq;
+    return new Promise((resolve) => setTimeout(() => resolve(
+        seq === window._dyadmodelEditorSeq
+            ? {equations: equations || "", parameters: parameters || "", ranges: ranges || ""}
+            : dc.no_update), DEBOUNCE_MS));
+}""".replace("DEBOUNCE_MS", str(EDITOR_DEBOUNCE_MS))
+
+
+def _editor_panel(limits: ExplorerLimits) -> html.Details:
+    """The equations panel: three texts, their messages, and its buttons."""
+    small = {"fontSize": "12px", "color": "#555"}
+    columns = []
+    for field, (heading, rows, placeholder) in _EDITOR_FIELDS.items():
+        columns.append(
+            html.Div(
+                [
+                    html.Label(heading, style={"fontWeight": "600", "fontSize": "13px"}),
+                    dcc.Textarea(
+                        id=f"editor-{field}",
+                        value="",
+                        placeholder=placeholder,
+                        rows=rows,
+                        spellCheck=False,
+                        maxLength=limits.max_model_chars,
+                        style={
+                            "width": "100%",
+                            "fontFamily": "ui-monospace, monospace",
+                            "fontSize": "13px",
+                        },
+                    ),
+                    html.Div(id=f"editor-{field}-message", role="alert", style=_HIDDEN),
+                ],
+                style={"flex": "2" if field == "equations" else "1", "minWidth": "260px"},
+            )
+        )
+    return html.Details(
+        [
+            html.Summary(
+                "Equations — edit this model or type your own (pplane style)",
+                style={"fontWeight": "600", "cursor": "pointer"},
+            ),
+            html.P(
+                "One equation per line, x' = right-hand side: numbers, the states, the "
+                "parameters, + - * / ** and exp log sqrt tanh sin cos abs hill "
+                "hill_repressor (read by a whitelist parser, never evaluated). Parameters: "
+                "mu = 1 or mu = 1 in [0, 10]. A state or parameter that keeps its name "
+                "keeps its meaning, unit and domain of validity. Models with 2 states are "
+                "drawn in the plane; with 3 or more, in the plane of two chosen states "
+                "(the others held at an equilibrium). The page follows once the text is "
+                f"valid (checked {EDITOR_DEBOUNCE_MS} ms after you stop typing; at most "
+                f"{limits.max_model_chars} characters).",
+                style=small,
+            ),
+            html.Div(columns, style={"display": "flex", "gap": "10px", "flexWrap": "wrap"}),
+            html.Div(
+                [
+                    html.Button("Blank 2-state system", id="editor-blank", n_clicks=0),
+                    html.Button("Back to the model's own equations", id="editor-reset", n_clicks=0),
+                    html.Button("Download model file (TOML)", id="editor-download", n_clicks=0),
+                    dcc.Download(id="editor-toml"),
+                ],
+                style={"display": "flex", "gap": "8px", "marginTop": "4px"},
+            ),
+        ],
+        id="editor",
+        open=False,
+        style={"border": "1px solid #ddd", "padding": "4px 8px", "marginBottom": "6px"},
+    )
+
+
 # ---------------------------------------------------------------------------------------
 # the app
 
 
 def create_app(
-    model_name: str = DEFAULT_MODEL,
+    model: str | Path | Model = DEFAULT_MODEL,
     *,
     export_dir: str | Path = "dyadmodel-exports",
     limits: ExplorerLimits = LIMITS,
 ) -> dash.Dash:
-    """The explorer for ``model_name`` (the address may ask for another model).
+    """The explorer for ``model`` (the address may ask for another model).
 
     Parameters
     ----------
-    model_name : str
-        A registered model, shown when the address names none.
+    model : str, path or Model
+        What the page shows when the address names no model: a registered name, a model
+        file (``my_model.toml``), a ``module:factory`` or ``file.py:factory`` reference
+        (runs that Python code, as `dyadmodel.models.load` does), or a `Model`. A model
+        that is not registered is offered under its own name beside the registered ones.
     export_dir : path
         Where the export button writes the view (HTML, PNG, provenance JSON).
     limits : ExplorerLimits
         The server's budgets: the time each callback may compute, exports per minute,
-        the largest request. Malformed callback requests are answered with 400.
+        the largest request, the size of a typed model and the time to read it.
+        Malformed callback requests are answered with 400.
     """
-    dm.models.get(model_name)  # fail now, with the list of models, on a typo
+    if not isinstance(model, (str, Path, Model)):
+        raise dm.errors.InvalidTypeError(
+            f"model = {model!r:.80}; expected a model name, a model file path or a Model"
+        )
+    start_model = dm.models.load(model)  # fail now, with the list of models, on a typo
+    model_name = start_model.name
+    registered = list(dm.models.names())
+    own = None if isinstance(model, str) and model in registered else start_model
+    names = registered if own is None or own.name in registered else [*registered, own.name]
     if not isinstance(limits, ExplorerLimits):
         raise dm.errors.InvalidTypeError(
             f"limits = {limits!r}; expected a dyadmodel.app.ExplorerLimits"
         )
     seconds = limits.deadline_seconds
+    max_search = 4 * limits.max_model_chars + 4000  # URL-encoded texts and the values
     exports = G.RateLimiter(limits.exports_per_minute, 60.0)
     app = dash.Dash(__name__, title="dyadmodel explorer", suppress_callback_exceptions=True)
     app.layout = html.Div(
         [
             dcc.Location(id="url", refresh=False),
             dcc.Location(id="nav", refresh=True),
+            dcc.Store(id="editor-typed"),  # the panel's texts, debounced in the browser
+            dcc.Store(id="applied-text"),  # a valid typed model to show: {"texts": ...}
+            dcc.Store(id="base-name"),  # the page's model, or the one the text edits
+            dcc.Store(id="current-text"),  # the texts of the typed model shown (or None)
+            _editor_panel(limits),
             html.Div(id="page"),
         ],
         style={"fontFamily": "system-ui, sans-serif", "margin": "8px"},
     )
 
-    def _model(name: Any) -> Model:
+    def _base(name: Any) -> Model:
+        if own is not None and name == own.name:
+            return own  # a model file given to the app shadows a registered namesake
         return dm.models.get(G.expect_model_name(name))
+
+    @functools.lru_cache(maxsize=32)
+    def _typed(name: str, equations: str, parameters: str, ranges: str) -> Model:
+        texts = {"equations": equations, "parameters": parameters, "ranges": ranges}
+        return build_typed_model(texts, _base(name), limits=limits)
+
+    def _build(texts: Mapping[str, str], base: Model) -> Model:
+        return _typed(base.name, *(texts.get(f, "") for f in E.FIELDS))
+
+    def _model(name: Any, texts: Any = None) -> Model:
+        texts = G.expect_panel_texts(texts, limits.max_model_chars)
+        base = _base(name)
+        if texts is None:
+            return base
+        try:
+            return _build(texts, base)
+        except E.PanelError as err:  # the page only stores texts that were valid
+            raise G.BadCallbackRequest(f"typed model: {str(err)[:300]}") from None
+
+    def _address(search: Any) -> C.Address:
+        return C.parse_address(
+            search if isinstance(search, str) else None,
+            model_name,
+            get_model=_lookup,
+            build=_build,
+        )
+
+    def _lookup(name: str) -> Model:
+        if own is not None and name == own.name:
+            return own
+        return dm.models.get(name)
 
     def _state(model: Model, name: Any) -> str:
         if name not in model.state_names:
@@ -660,15 +890,114 @@ def create_app(
             )
         return name
 
-    @app.callback(Output("page", "children"), Input("url", "pathname"), State("url", "search"))
+    @app.callback(
+        Output("page", "children"),
+        Output("base-name", "data"),
+        Output("current-text", "data"),
+        Input("url", "pathname"),
+        Input("applied-text", "data"),
+        State("url", "search"),
+        State("base-name", "data"),
+    )
     @G.callback_body
-    def render(_pathname, search):
-        search = G.expect_text(search, "url search")
-        model, values, x, y, problems = C.parse_query(
-            search if isinstance(search, str) else None, model_name
-        )
+    def render(_pathname, applied, search, base_name):
+        search = G.expect_text(search, "url search", max_chars=max_search)
         view, view_problems = C.parse_view(search if isinstance(search, str) else None)
-        return _page(model, values, x, y, [*problems, *view_problems], view)
+        if dash.ctx.triggered_id == "applied-text" and isinstance(applied, dict):
+            texts = G.expect_panel_texts(applied.get("texts"), limits.max_model_chars)
+            model = _model(base_name, texts)
+            values = {p.name: float(p.default) for p in model.parameters}
+            x, y = model.state_names[:2]
+            page = _page(
+                model,
+                values,
+                x,
+                y,
+                view_problems,
+                view,
+                base_name=base_name,
+                texts=texts,
+                model_names=names,
+                seconds=seconds,
+            )
+            return page, base_name, texts
+        a = _address(search)
+        page = _page(
+            a.model,
+            a.values,
+            a.x,
+            a.y,
+            [*a.problems, *view_problems],
+            view,
+            base_name=a.base_name,
+            texts=a.texts,
+            model_names=names,
+            seconds=seconds,
+        )
+        return page, a.base_name, a.texts
+
+    app.clientside_callback(
+        _DEBOUNCE_JS,
+        Output("editor-typed", "data"),
+        Input("editor-equations", "value"),
+        Input("editor-parameters", "value"),
+        Input("editor-ranges", "value"),
+        prevent_initial_call=True,
+    )
+
+    @app.callback(
+        Output("editor-equations", "value"),
+        Output("editor-parameters", "value"),
+        Output("editor-ranges", "value"),
+        Output("editor", "open"),
+        Input("url", "pathname"),
+        Input("editor-blank", "n_clicks"),
+        Input("editor-reset", "n_clicks"),
+        State("url", "search"),
+    )
+    @G.callback_body
+    def fill_editor(_pathname, _blank, _reset, search):
+        search = G.expect_text(search, "url search", max_chars=max_search)
+        trigger = dash.ctx.triggered_id
+        if trigger == "editor-blank":
+            return *(E.BLANK_TEXTS[f] for f in E.FIELDS), True
+        a = _address(search)
+        if trigger == "editor-reset":
+            return *(E.model_texts(_lookup(a.base_name))[f] for f in E.FIELDS), True
+        texts = a.texts if a.texts is not None else E.model_texts(a.model)
+        return *(texts[f] for f in E.FIELDS), a.texts is not None
+
+    @app.callback(
+        *(Output(f"editor-{f}-message", "children") for f in E.FIELDS),
+        *(Output(f"editor-{f}-message", "style") for f in E.FIELDS),
+        Output("applied-text", "data"),
+        Input("editor-typed", "data"),
+        State("base-name", "data"),
+        State("current-text", "data"),
+        prevent_initial_call=True,
+    )
+    @G.callback_body
+    def on_model_text(typed, base_name, current):
+        if base_name is None:  # the page is not there yet
+            raise PreventUpdate
+        base = _base(base_name)
+        current = G.expect_panel_texts(current, limits.max_model_chars)
+        if not isinstance(typed, dict):
+            raise G.BadCallbackRequest("model text: expected an object of the panel's texts")
+        messages, applied = check_model_text(typed, base, current, limits=limits)
+        styles = [{**EDITOR_ALERT} if m else _HIDDEN for m in messages]
+        return (*messages, *styles, applied)
+
+    @app.callback(
+        Output("editor-toml", "data"),
+        Input("editor-download", "n_clicks"),
+        State("base-name", "data"),
+        State("current-text", "data"),
+        prevent_initial_call=True,
+    )
+    @G.callback_body
+    def on_download(_n, base_name, current):
+        return model_file_download(_model(base_name, current))
 
     @app.callback(
         Output("nav", "href"),
@@ -680,7 +1009,7 @@ def create_app(
     def switch_model(new, current):
         if not new or new == current:
             raise PreventUpdate
-        return f"/?model={G.expect_model_name(new)}"
+        return f"/?model={_base(new).name}"
 
     @app.callback(
         Output({"type": "slider", "param": ALL}, "value"),
@@ -696,11 +1025,12 @@ def create_app(
         State({"type": "num", "param": ALL}, "id"),
         State("params", "data"),
         State("model-name", "data"),
+        State("page-model-text", "data"),
         prevent_initial_call=True,
     )
     @G.callback_body
-    def on_params(slider_values, text_values, scores, slider_ids, text_ids, stored, name):
-        model = _model(name)
+    def on_params(slider_values, text_values, scores, slider_ids, text_ids, stored, name, texts):
+        model = _model(name, texts)
         for ids, vals, what in (
             (slider_ids, slider_values, "sliders"),
             (text_ids, text_values, "typed values"),
@@ -719,7 +1049,7 @@ def create_app(
         if triggered is not None and not isinstance(triggered, Mapping):
             raise PreventUpdate
         out = update_params(
-            name, triggered, slider_ids, slider_values, text_ids, text_values, scores, stored
+            model, triggered, slider_ids, slider_values, text_ids, text_values, scores, stored
         )
         return (*out, _alert_style(out[-1]))
 
@@ -740,12 +1070,14 @@ def create_app(
         Input("y-state", "value"),
         Input("starts", "data"),
         State("model-name", "data"),
+        State("page-model-text", "data"),
     )
     @G.callback_body
-    def on_portrait(values, layers, x, y, starts, name):
-        x, y, starts = _portrait_args(_model(name), values, layers, x, y, starts)
+    def on_portrait(values, layers, x, y, starts, name, texts):
+        model = _model(name, texts)
+        x, y, starts = _portrait_args(model, values, layers, x, y, starts)
         fig, rows, complete, msg = compute_portrait(
-            name, values, layers, x, y, starts, seconds=seconds
+            model, values, layers, x, y, starts, seconds=seconds
         )
         table = dash.no_update if rows is dash.no_update else _table(rows)
         return fig, table, complete, msg, _alert_style(msg)
@@ -759,18 +1091,19 @@ def create_app(
         State("params", "data"),
         State("starts", "data"),
         State("model-name", "data"),
+        State("page-model-text", "data"),
         prevent_initial_call=True,
     )
     @G.callback_body
-    def on_click(click, _clear, x, y, values, starts, name):
+    def on_click(click, _clear, x, y, values, starts, name, texts):
         if dash.ctx.triggered_id != "portrait":
             return []
-        model = _model(name)
+        model = _model(name, texts)
         x, y, starts = _portrait_args(model, values, [], x, y, starts)
         if click is not None and not isinstance(click, Mapping):
             raise G.BadCallbackRequest("clickData: expected an object")
         try:
-            return _within(seconds, lambda: launch_trajectory(name, click, values, x, y, starts))
+            return _within(seconds, lambda: launch_trajectory(model, click, values, x, y, starts))
         except DeadlineExceeded:
             raise PreventUpdate from None
         except DyadmodelError:  # parameters the model refuses: the portrait says why
@@ -784,14 +1117,18 @@ def create_app(
         Input("bif-param", "value"),
         Input("x-state", "value"),
         State("model-name", "data"),
+        State("page-model-text", "data"),
     )
     @G.callback_body
-    def on_bifurcation(values, param, x, name):
-        model = _model(name)
+    def on_bifurcation(values, param, x, name, texts):
+        model = _model(name, texts)
         G.expect_number_map(values, "stored parameters")
+        if param is None and not model.parameter_names:
+            msg = "no bifurcation diagram: the model has no parameters"
+            return dash.no_update, msg, _alert_style(msg)
         if param not in model.parameter_names:
             raise G.BadCallbackRequest(f"bifurcation parameter {str(param)[:100]!r} unknown")
-        fig, msg = compute_bifurcation(name, values, param, _state(model, x), seconds=seconds)
+        fig, msg = compute_bifurcation(model, values, param, _state(model, x), seconds=seconds)
         return fig, msg, _alert_style(msg)
 
     @app.callback(
@@ -808,10 +1145,13 @@ def create_app(
         Input("intervention-start", "value"),
         Input("intervention-strength", "value"),
         State("model-name", "data"),
+        State("page-model-text", "data"),
     )
     @G.callback_body
-    def on_stress(values, start, duration, size, start_from, iv, iv_start, iv_strength, name):
-        _model(name)
+    def on_stress(
+        values, start, duration, size, start_from, iv, iv_start, iv_strength, name, texts
+    ):
+        model = _model(name, texts)
         G.expect_number_map(values, "stored parameters")
         for v, what in (
             (start, "stress start"),
@@ -824,7 +1164,7 @@ def create_app(
         ):
             G.expect_text(v, what)
         fig, text, msg = compute_stress(
-            name,
+            model,
             values,
             start,
             duration,
@@ -842,11 +1182,12 @@ def create_app(
         Output("stress-from", "options"),
         Input("params", "data"),
         State("model-name", "data"),
+        State("page-model-text", "data"),
         prevent_initial_call=True,
     )
     @G.callback_body
-    def on_start_choices(values, name):
-        model = _model(name)
+    def on_start_choices(values, name, texts):
+        model = _model(name, texts)
         G.expect_number_map(values, "stored parameters")
         try:
             return _within(seconds, lambda: C.start_choices(model, values))
@@ -860,15 +1201,24 @@ def create_app(
         Input("y-state", "value"),
         Input("layers", "value"),
         State("model-name", "data"),
+        State("page-model-text", "data"),
         prevent_initial_call=True,
     )
     @G.callback_body
-    def on_url(values, x, y, layers, name):
-        model = _model(name)
+    def on_url(values, x, y, layers, name, texts):
+        model = _model(name, texts)
         G.expect_number_map(values, "stored parameters")
         layers = G.expect_list(layers, "layers", str)
         try:
-            return C.query_string(model, values, _state(model, x), _state(model, y), layers)
+            return C.query_string(
+                model,
+                values,
+                _state(model, x),
+                _state(model, y),
+                layers,
+                base_name=name,
+                texts=G.expect_panel_texts(texts, limits.max_model_chars),
+            )
         except KeyError as err:  # a parameter missing from the stored set
             raise G.BadCallbackRequest(f"stored parameters: {err} missing") from None
 
@@ -881,11 +1231,12 @@ def create_app(
         State("y-state", "value"),
         State("starts", "data"),
         State("model-name", "data"),
+        State("page-model-text", "data"),
         prevent_initial_call=True,
     )
     @G.callback_body
-    def on_export(_n, values, layers, x, y, starts, name):
-        model = _model(name)
+    def on_export(_n, values, layers, x, y, starts, name, texts):
+        model = _model(name, texts)
         x, y, starts = _portrait_args(model, values, layers, x, y, starts)
         wait = exports.acquire()
         if wait:
@@ -898,7 +1249,7 @@ def create_app(
             fig, _eqs, _ = C.portrait_view(
                 model, values, x, y, layers=layers or (), starts=starts or ()
             )
-            query = C.query_string(model, values, x, y, layers or [])
+            query = C.query_string(model, values, x, y, layers or [], base_name=name, texts=texts)
             return C.export_view(
                 fig,
                 export_dir,

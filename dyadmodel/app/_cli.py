@@ -30,7 +30,12 @@ def _parser() -> argparse.ArgumentParser:
         prog="dyadmodel explore",
         description="Interactive phase-plane explorer in the browser (a Dash app).",
     )
-    ap.add_argument("--model", default="pursuer-distancer-2d", help="registered model name")
+    ap.add_argument(
+        "--model",
+        default="pursuer-distancer-2d",
+        help="a registered model name or a model file (my_model.toml); also "
+        "module:factory or file.py:factory, which runs that Python code",
+    )
     ap.add_argument(
         "--host",
         default="127.0.0.1",
@@ -89,8 +94,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Parse ``argv``, print the address and serve until interrupted.
 
     Returns 0 after Ctrl-C, 2 with one line on stderr for a bad argument (unknown model,
-    port outside 1-65535, an export directory that is a file, an address that cannot be
-    bound).
+    a model file that is missing or cannot be read, port outside 1-65535, an export
+    directory that is a file, an address that cannot be bound).
     """
     from dyadmodel.app._app import EXPORTS_PER_MINUTE, create_app
     from dyadmodel.cli import EXIT_USAGE, UsageError, error_line
@@ -123,5 +128,5 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def cli_explore(argv: Sequence[str] | None = None) -> int:
-    """Entry point for ``dyadmodel explore [--model NAME] [--host H] [--port P]``."""
+    """Entry point for ``dyadmodel explore [--model NAME|FILE.toml] [--host H] [--port P]``."""
     return main(argv)

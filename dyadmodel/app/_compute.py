@@ -8,6 +8,7 @@ figures from `dyadmodel.plot`.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
 import importlib
@@ -15,7 +16,7 @@ import importlib.metadata
 import json
 import math
 import platform
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
@@ -26,16 +27,19 @@ import plotly.io as pio
 
 import dyadmodel as dm
 from dyadmodel import attachment
+from dyadmodel.app._editor import FIELDS, PanelError, texts_from_query, typed_model
 from dyadmodel.errors import InvalidInputError
-from dyadmodel.model import Model, Parameter, ParameterError, ParameterSet
+from dyadmodel.model import Model, Parameter, ParameterError, ParameterSet, State
 from dyadmodel.plot import phase_portrait, stability_class, theme, time_series
 
 __all__ = [
     "DEFAULT_VIEW",
     "ECR_SCORES",
     "VIEW_TOGGLES",
+    "Address",
     "ViewError",
     "attachment_scores",
+    "axis_title",
     "backward_trajectory",
     "bifurcation_figure",
     "build_intervention",
@@ -47,6 +51,7 @@ __all__ = [
     "format_value",
     "intervention_choices",
     "params_from_scores",
+    "parse_address",
     "parse_query",
     "parse_value",
     "parse_view",
@@ -197,13 +202,20 @@ def query_string(
     x: str,
     y: str,
     view: Sequence[str] | None = None,
+    *,
+    base_name: str | None = None,
+    texts: Mapping[str, str] | None = None,
 ) -> str:
     """``?model=...&x=...&y=...&view=...&<changed parameters>``: the view, shareable.
 
     ``view`` is the set of toggles on (`VIEW_TOGGLES`); it is written only when it
-    differs from `DEFAULT_VIEW`, as a comma-separated list (``view=`` for none).
+    differs from `DEFAULT_VIEW`, as a comma-separated list (``view=`` for none). A model
+    typed in the equations panel is written as its three texts (``equations``,
+    ``parameters``, ``ranges``) after ``model=<base_name>``, the model it was edited from.
     """
-    q = {"model": model.name}
+    q = {"model": base_name or model.name}
+    if texts is not None:
+        q |= {f: texts.get(f, "") for f in FIELDS}
     if model.n_states > 2:
         q |= {"x": x, "y": y}
     if view is not None and set(view) != set(DEFAULT_VIEW):
@@ -223,15 +235,73 @@ def parse_query(
     Bad entries are reported (the returned messages) and replaced by defaults, so that a
     mistyped link still opens a working page.
     """
+    a = parse_address(search, default_model)
+    return a.model, a.values, a.x, a.y, a.problems
+
+
+@dataclasses.dataclass(frozen=True)
+class Address:
+    """What an address asks for.
+
+    Attributes
+    ----------
+    base_name : str
+        The ``model=`` entry (or the default): the model shown, or the one the typed
+        equations were edited from.
+    model : Model
+        The model shown: the typed one when the address holds valid equations.
+    texts : dict or None
+        The equations panel's texts (None: no typed model).
+    values : dict
+        Parameter values (defaults where the address names none or a bad one).
+    x, y : str
+        The displayed states.
+    problems : list of str
+        What was ignored and why.
+    """
+
+    base_name: str
+    model: Model
+    texts: dict[str, str] | None
+    values: dict[str, float]
+    x: str
+    y: str
+    problems: list[str]
+
+
+def parse_address(
+    search: str | None,
+    default_model: str,
+    *,
+    get_model: Callable[[str], Model] = dm.models.get,
+    build: Callable[[Mapping[str, str], Model], Model] | None = None,
+) -> Address:
+    """The `Address` a query string describes; bad entries are reported and replaced by
+    defaults (a typed model that cannot be built falls back to its base model).
+
+    ``get_model`` resolves ``model=`` names; ``build(texts, base)`` builds a typed model
+    (default: `dyadmodel.app._editor.typed_model`), raising `PanelError`.
+    """
     query = dict(parse_qsl((search or "").lstrip("?"), keep_blank_values=True))
     query.pop("view", None)  # see `parse_view`
     problems: list[str] = []
+    texts = texts_from_query(query)
+    for f in FIELDS:
+        query.pop(f, None)
     name = query.pop("model", default_model)
     try:
-        model = dm.models.get(name)
+        base = get_model(name)
     except LookupError as err:  # ModelNotFoundError names the registered models
         problems.append(str(err.args[0] if err.args else err))
-        model = dm.models.get(default_model)
+        name = default_model
+        base = get_model(default_model)
+    model = base
+    if texts is not None:
+        try:
+            model = (build or typed_model)(texts, base)
+        except PanelError as err:
+            problems.append(f"the equations in the address were not used: {err}")
+            texts = None
     values = {p.name: float(p.default) for p in model.parameters}
     states = model.state_names
     x, y = query.pop("x", states[0]), query.pop("y", states[1])
@@ -246,7 +316,7 @@ def parse_query(
             values[key] = parse_value(model, key, text)
         except ParameterError as err:
             problems.append(str(err))
-    return model, values, x, y, problems
+    return Address(name, model, texts, values, x, y, problems)
 
 
 def parse_view(search: str | None) -> tuple[list[str], list[str]]:
@@ -445,6 +515,9 @@ def portrait_view(
                 meta={"role": "backward-trajectory", "index": k},
             )
         )
+    for axis, state in (("xaxis", model.states[ix]), ("yaxis", model.states[iy])):
+        if not (state.meaning.strip() and state.unit.strip()):  # e.g. a typed model
+            fig.layout[axis].title.text = axis_title(state)
     fig.add_trace(click_grid_trace(box))
     fig.data = (fig.data[-1], *fig.data[:-1])  # under everything else
     fig.update_layout(clickmode="event", uirevision=f"{model.name}:{x}:{y}")
@@ -453,6 +526,17 @@ def portrait_view(
         bottom = fig.layout.margin.b or fig.layout.template.layout.margin.b or 125
         fig.update_layout(height=PORTRAIT_SIZE[1] + extra, margin={"b": bottom + extra})
     return fig, eqs, problems
+
+
+def axis_title(state: State) -> str:
+    """An axis title that reads well when the state has no meaning or unit (a model typed
+    in the equations panel): the name alone, or the meaning and symbol; the plot theme's
+    title (meaning, symbol, unit) otherwise."""
+    meaning, unit = state.meaning.strip(), state.unit.strip()
+    if meaning and unit:
+        return theme.axis_title(state)
+    label = f"{theme.state_label(state)} {theme.symbol_html(state)}" if meaning else state.name
+    return f"{label} ({unit})" if unit else label
 
 
 def equilibrium_rows(model: Model, eqs: dm.EquilibriumSet) -> tuple[list[dict[str, str]], str]:
@@ -528,6 +612,9 @@ def bifurcation_figure(
     fig.add_vline(
         x=current, line={"color": "#D55E00", "width": 2}, annotation_text=f"now {current:.3g}"
     )
+    state_rec = model.states[i]
+    if not (state_rec.meaning.strip() and state_rec.unit.strip()):
+        fig.layout.yaxis.title.text = axis_title(state_rec)
     fig.update_layout(
         width=PORTRAIT_SIZE[0],
         height=400,
@@ -597,7 +684,7 @@ def _simple_bifurcation_figure(bd: dm.BifurcationDiagram, i: int, param: str) ->
             "font": {"size": 14},
         },
         xaxis={"title": {"text": param}},
-        yaxis={"title": {"text": theme.axis_title(bd.params.model.states[i])}},
+        yaxis={"title": {"text": axis_title(bd.params.model.states[i])}},
         legend={"orientation": "h", "y": -0.25},
     )
     return fig

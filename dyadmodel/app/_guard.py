@@ -36,6 +36,7 @@ __all__ = [
     "expect_list",
     "expect_model_name",
     "expect_number_map",
+    "expect_panel_texts",
     "expect_starts",
     "expect_text",
     "guard_callbacks",
@@ -59,21 +60,30 @@ class ExplorerLimits:
         Largest callback request body (413 above).
     max_pulse_time : float
         Largest stress-pulse start, duration and intervention start typed in the page.
+    max_model_chars : int
+        Characters of a model typed in the equations panel (its three fields together);
+        longer text is refused with a message before it is read, and the address never
+        holds more.
+    parse_seconds : float
+        Wall-clock budget for reading a typed model and building it (parsing, the
+        symbolic Jacobian); past it the panel says "took too long".
     """
 
     deadline_seconds: float = 20.0
     exports_per_minute: int = 10
     max_request_bytes: int = 1_000_000
     max_pulse_time: float = 1000.0
+    max_model_chars: int = 8000
+    parse_seconds: float = 5.0
 
     def __post_init__(self) -> None:
         from dyadmodel.errors import InvalidInputError
 
-        for name in ("deadline_seconds", "max_pulse_time"):
+        for name in ("deadline_seconds", "max_pulse_time", "parse_seconds"):
             v = getattr(self, name)
             if not (isinstance(v, (int, float)) and math.isfinite(v) and v > 0):
                 raise InvalidInputError(f"ExplorerLimits.{name} = {v!r}; expected a number > 0")
-        for name in ("exports_per_minute", "max_request_bytes"):
+        for name in ("exports_per_minute", "max_request_bytes", "max_model_chars"):
             v = getattr(self, name)
             if not (isinstance(v, int) and not isinstance(v, bool) and v >= 1):
                 raise InvalidInputError(f"ExplorerLimits.{name} = {v!r}; expected an integer >= 1")
@@ -293,14 +303,31 @@ def expect_model_name(value: Any) -> str:
     return value
 
 
-def expect_text(value: Any, what: str, *, none: bool = True) -> Any:
-    """A text box or dropdown value: a string, a number, or None."""
+def expect_text(value: Any, what: str, *, none: bool = True, max_chars: int = 1000) -> Any:
+    """A text box or dropdown value: a string (at most ``max_chars``), a number, or None."""
     ok = (isinstance(value, (str, int, float)) and not isinstance(value, bool)) or (
         none and value is None
     )
-    if not ok or (isinstance(value, str) and len(value) > 1000):
+    if not ok or (isinstance(value, str) and len(value) > max_chars):
         raise BadCallbackRequest(f"{what}: expected a short text or a number")
     return value
+
+
+def expect_panel_texts(value: Any, max_chars: int) -> dict[str, str] | None:
+    """The equations panel's texts as stored by the page: None, or an object with the
+    string fields 'equations', 'parameters', 'ranges' (at most ``max_chars`` together)."""
+    if value is None:
+        return None
+    fields = ("equations", "parameters", "ranges")
+    if (
+        not isinstance(value, dict)
+        or set(value) - set(fields)
+        or not all(isinstance(value.get(f, ""), str) for f in fields)
+    ):
+        raise BadCallbackRequest("model text: expected an object of the panel's three texts")
+    if sum(len(value.get(f, "")) for f in fields) > max_chars:
+        raise BadCallbackRequest(f"model text: more than {max_chars} characters")
+    return {f: value.get(f, "") for f in fields}
 
 
 def expect_list(value: Any, what: str, item: type | tuple[type, ...] = object) -> list:

@@ -1,6 +1,7 @@
 """The explorer's callbacks as plain functions (no browser, no server)."""
 
 import json
+import time
 
 import dash
 import numpy as np
@@ -10,6 +11,7 @@ from dash.exceptions import PreventUpdate
 import dyadmodel as dm
 from dyadmodel.app import _app as A
 from dyadmodel.app import _compute as C
+from dyadmodel.app import _editor as E
 from dyadmodel.app import create_app
 
 MODEL = "pursuer-distancer-2d"
@@ -39,7 +41,7 @@ def test_create_app_has_the_controls_of_every_parameter():
 
 
 def test_create_app_rejects_unknown_model():
-    with pytest.raises(LookupError, match="registered models"):
+    with pytest.raises(LookupError, match="expected a model name"):
         create_app("no-such-model")
 
 
@@ -331,3 +333,128 @@ def test_view_toggles_round_trip_through_the_address():
     page = A._page(M, DEFAULTS, "pursuit_1", "distance_2", [], ["basins"])
     text = json.dumps(page.to_plotly_json(), default=lambda o: o.to_plotly_json())
     assert '"value": ["basins"]' in text
+
+
+# ---------------------------------------------------------------------------------------
+# the equations panel (issue 15 §4)
+
+VDP_TEXTS = {
+    "equations": "x' = y\ny' = mu*(1 - x**2)*y - x",
+    "parameters": "mu = 1 in [0, 10]",
+    "ranges": "x in [-3, 3]\ny in [-3, 3]",
+}
+
+
+def test_valid_typed_text_is_applied_and_unchanged_text_is_not():
+    messages, applied = A.check_model_text(VDP_TEXTS, M, None)
+    assert messages == ["", "", ""] and applied == {"texts": VDP_TEXTS}
+    # the text of the model shown (typed, or the base model's own) is not re-applied
+    assert A.check_model_text(VDP_TEXTS, M, VDP_TEXTS)[1] is dash.no_update
+    assert A.check_model_text(E.model_texts(M), M, None)[1] is dash.no_update
+    # typing the base model's own equations back shows the base model itself
+    assert A.check_model_text(E.model_texts(M), M, VDP_TEXTS)[1] == {"texts": None}
+
+
+def test_parse_error_message_is_beside_its_field_and_nothing_is_applied():
+    bad = {**VDP_TEXTS, "equations": "x' = y\ny' = mu*(1 - x**2*y - x"}
+    messages, applied = A.check_model_text(bad, M, VDP_TEXTS)
+    assert applied is dash.no_update
+    eq, par, rng = messages
+    assert eq.startswith("line 2: not a valid expression") and par == rng == ""
+    shown, caret = eq.split("\n")[-2:]
+    assert shown.strip() == "y' = mu*(1 - x**2*y - x" and shown[caret.index("^")] == "("
+
+
+def test_typed_text_beyond_the_limits_is_refused_with_a_message(monkeypatch):
+    limits = A.ExplorerLimits(max_model_chars=200)
+    long = {**VDP_TEXTS, "equations": VDP_TEXTS["equations"] + " + 0" * 60}
+    messages, applied = A.check_model_text(long, M, None, limits=limits)
+    assert applied is dash.no_update and "at most 200 are read" in messages[0]
+
+    def forever(*_args, **_kwargs):
+        while True:  # a pathological build
+            pass
+
+    monkeypatch.setattr(E, "typed_model", forever)
+    start = time.monotonic()
+    messages, applied = A.check_model_text(
+        VDP_TEXTS, M, None, limits=A.ExplorerLimits(parse_seconds=0.3)
+    )
+    assert time.monotonic() - start < 2.0 and applied is dash.no_update
+    assert messages[0].startswith("reading and building the model took too long (over 0.3 s)")
+
+
+def test_typed_model_round_trips_through_the_address():
+    typed = E.typed_model(VDP_TEXTS, M)
+    values = {"mu": 2.5}
+    q = C.query_string(typed, values, "x", "y", base_name=MODEL, texts=VDP_TEXTS)
+    assert q.startswith("?model=pursuer-distancer-2d&equations=") and "mu=2.5" in q
+    a = C.parse_address(q, "strogatz-linear")
+    assert a.base_name == MODEL and a.texts == VDP_TEXTS and a.problems == []
+    assert a.model.rhs_expr == typed.rhs_expr and a.values == values
+    # a bad text in the address falls back to the base model, saying why
+    broken = q.replace("equations=x", "equations=%28x")
+    a = C.parse_address(broken, "strogatz-linear")
+    assert a.texts is None and a.model is M
+    assert "the equations in the address were not used" in a.problems[0]
+
+
+def test_model_file_download_is_the_models_toml():
+    typed = E.typed_model(VDP_TEXTS, M)
+    sent = A.model_file_download(typed)
+    assert sent["content"] == typed.to_toml()
+    assert sent["filename"] == "pursuer-distancer-2d-edited.toml"
+    assert dm.models.loads(sent["content"]).rhs_expr == typed.rhs_expr
+
+
+def test_typed_van_der_pol_portrait_has_one_unstable_focus_and_plain_axis_titles():
+    typed = E.typed_model(VDP_TEXTS)
+    fig, rows, complete, msg = A.compute_portrait(
+        typed, {"mu": 1.0}, ["field", "nullclines", "backward"], "x", "y", [[0.1, 0.0]]
+    )
+    assert msg == "" and [(r["kind"], r["couple"]) for r in rows] == [("unstable focus", "—")]
+    assert complete.startswith("1 equilibria; Complete")
+    assert fig.layout.xaxis.title.text == "x" and fig.layout.yaxis.title.text == "y"
+    traj = next(t for t in fig.data if (t.meta or {}).get("role") == "trajectory")
+    r = np.hypot(np.asarray(traj.x), np.asarray(traj.y))
+    assert r[-200:].min() > 1.0  # from near the focus out to the limit cycle (radius ~2)
+
+
+def test_page_of_a_typed_three_state_model_and_of_one_without_parameters():
+    lorenz = {
+        "equations": "x' = s*(y - x)\ny' = x*(r - z) - y\nz' = x*y - b*z",
+        "parameters": "s = 10\nr = 0.5 in [0, 30]\nb = 2.6667",
+        "ranges": "x in [-3, 3]\ny in [-3, 3]\nz in [0, 5]",
+    }
+    m3 = E.typed_model(lorenz)
+    page = A._page(m3, m3.params().as_dict(), "x", "z", [], base_name=MODEL, texts=lorenz)
+    text = json.dumps(page.to_plotly_json(), default=lambda o: o.to_plotly_json())
+    assert '"id": "page-model-text"' in text and '"display": "flex"' in text  # plane choice
+    _fig, rows, _complete, msg = A.compute_portrait(m3, m3.params().as_dict(), [], "x", "z", [])
+    assert msg == "" and len(rows) == 1  # r < 1: only the origin
+    bare = E.typed_model({"equations": "x' = y\ny' = -x"})
+    A._page(bare, {}, "x", "y", [])  # no parameters: no bifurcation parameter to offer
+
+
+def test_explorer_opens_a_model_file(tmp_path):
+    app = create_app("examples/van_der_pol.toml")
+    render = next(k for k in app.callback_map if k.startswith("..page.children"))
+    client = app.server.test_client()
+    cb = app.callback_map[render]
+    deps = [*cb["inputs"], *cb["state"]]
+    values = ["/", None, "", None]
+    items = [{"id": d["id"], "property": d["property"], "value": v} for d, v in zip(deps, values)]
+    body = {
+        "output": render,
+        "outputs": [
+            {"id": o.rsplit(".", 1)[0], "property": o.rsplit(".", 1)[1]}
+            for o in render[2:-2].split("...")
+        ],
+        "inputs": items[:2],
+        "state": items[2:],
+        "changedPropIds": ["url.pathname"],
+    }
+    r = client.post("/_dash-update-component", json=body)
+    assert r.status_code == 200, r.data[:300]
+    assert r.get_json()["response"]["base-name"]["data"] == "van-der-pol"
+    assert "Van der Pol oscillator" in json.dumps(r.get_json())

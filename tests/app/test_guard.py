@@ -36,10 +36,12 @@ def client():
 
 def _body(app_or_client, output, values, changed=None):
     """A request as the renderer sends it: ``values`` for the callback's inputs and state,
-    in declaration order."""
+    in declaration order (trailing ones left out are None, e.g. the text of a typed
+    model, which a registered model does not have)."""
     app = app_or_client
     cb = app.callback_map[output]
     deps = [*cb["inputs"], *cb["state"]]
+    values = [*values, *[None] * (len(deps) - len(values))]
     items = [{"id": d["id"], "property": d["property"], "value": v} for d, v in zip(deps, values)]
     n_in = len(cb["inputs"])
     outs = output[2:-2].split("...") if output.startswith("..") else [output]
@@ -153,6 +155,7 @@ def test_wrong_shapes_for_the_pattern_matching_callback_get_400(client):
             each(texts, "id", texts),
             {"id": "params", "property": "data", "value": DEFAULTS},
             {"id": "model-name", "property": "data", "value": MODEL},
+            {"id": "page-model-text", "property": "data", "value": None},
         ],
         "changedPropIds": [
             json.dumps(texts[names.index("threshold_1")], separators=(",", ":")) + ".value"
