@@ -197,3 +197,81 @@ def test_missing_browser_fails_when_required(monkeypatch):
     monkeypatch.delenv("DYADMODEL_REQUIRE_BROWSER")
     with pytest.raises(pytest.skip.Exception):
         _need_browser()
+
+
+VDP = {
+    "equations": "x' = y\ny' = mu*(1 - x**2)*y - x",
+    "parameters": "mu = 1 in [0, 10]",
+    "ranges": "x in [-3, 3]\ny in [-3, 3]",
+}
+_KINDS = "rows => rows.map(r => r.cells[1].innerText).join('|')"
+
+
+def _click(pg, target, k):
+    """Click the plane at data point ``target``; wait for trajectory number ``k + 1``."""
+    pg.locator("#portrait").scroll_into_view_if_needed()
+    px = pg.evaluate(_TO_PIXELS, list(target))
+    pg.mouse.move(*px, steps=4)
+    pg.wait_for_timeout(250)  # plotly throttles hover events and clicks the hovered point
+    pg.mouse.click(*px)
+    pg.wait_for_function(
+        "document.querySelector('#portrait .js-plotly-plot').data"
+        f".filter(t => t.meta && t.meta.role === 'trajectory').length === {k + 1}"
+    )
+
+
+@pytest.mark.slow  # ~20 s: two page loads, a model applied, four trajectories
+def test_typed_van_der_pol_shows_the_focus_and_the_limit_cycle_and_keeps_it_on_a_typo(page):
+    pg = page()
+    pg.click("#editor summary")
+    for field, text in VDP.items():
+        pg.fill(f"#editor-{field}", text)
+    pg.wait_for_function(
+        "document.querySelectorAll('#eq-table tbody tr').length === 1 && "
+        "[...document.querySelectorAll('#eq-table tbody tr')].map(r => r.cells[1].innerText)"
+        ".join('|') === 'unstable focus'"
+    )
+    rows = _rows(pg)
+    assert rows[0][2] == "—" and rows[0][3] == "x = 0, y = 0"  # no couple label
+    assert "Complete" in pg.inner_text("#eq-complete")
+    assert "Partner" not in pg.inner_text("#portrait")  # axis titles of the typed states
+    pg.wait_for_function("window.location.search.includes('equations=')")
+
+    pg.check("#layers input[value=backward]")
+    pg.wait_for_timeout(500)
+    for k, start in enumerate(((0.2, 0.2), (2.8, 2.8))):  # inside and outside the cycle
+        _click(pg, start, k)
+    forward = pg.evaluate(_TRACES, "trajectory")
+    assert len(forward) == 2
+    spans = []
+    for traj in forward:
+        r = np.hypot(traj["x"], traj["y"])
+        tail = r[len(r) * 2 // 3 :]  # the last 20 time units, about three periods
+        spans.append((tail.min(), tail.max()))
+    # both settle on one closed orbit, bounded away from the origin (van der Pol, mu = 1:
+    # |x| reaches 2.0, |y| 2.7)
+    (lo_in, hi_in), (lo_out, hi_out) = spans
+    assert 1.0 < lo_in and hi_in < 3.0, spans
+    assert abs(lo_in - lo_out) < 0.05 and abs(hi_in - hi_out) < 0.05, spans
+    pg.wait_for_function(
+        "document.querySelector('#portrait .js-plotly-plot').data"
+        ".filter(t => t.meta && t.meta.role === 'backward-trajectory').length === 2"
+    )
+    inside_back = pg.evaluate(_TRACES, "backward-trajectory")[0]
+    assert np.hypot(inside_back["x"][-1], inside_back["y"][-1]) < 0.05  # to the focus
+
+    # a syntax error: the message (with a caret) beside the field; the portrait stays
+    pg.fill("#editor-equations", "x' = y\ny' = mu*(1 - x**2*y - x")
+    msg = pg.locator("#editor-equations-message")
+    msg.wait_for(state="visible")
+    text = msg.inner_text()
+    assert text.startswith("line 2: not a valid expression") and "^" in text
+    pg.wait_for_timeout(1000)
+    assert [r[1] for r in _rows(pg)] == ["unstable focus"]
+    assert len(pg.evaluate(_TRACES, "trajectory")) == 2
+
+    # the address reopens the typed model
+    link = pg.url
+    pg2 = page(link[len(link.split("?")[0]) :])
+    assert [r[1] for r in _rows(pg2)] == ["unstable focus"]
+    assert pg2.input_value("#editor-equations") == VDP["equations"]
