@@ -985,8 +985,10 @@ def export_view(
 
     Like the figure scripts (``scripts/_common.py``): ``plotly.min.js`` is written once
     beside the HTML files (no CDN), and the JSON records the model, the parameters, the
-    methods, the package versions and the address of the view. Returns the files written
-    and a note (why the PNG is missing, if it is).
+    methods, the package versions and the address of the view (and, for a model that is
+    not registered, e.g. one typed in the equations panel, its model file text under
+    ``model_file``). Returns the files written and a note (why the PNG is missing, if it
+    is).
     """
     out = Path(outdir)
     out.mkdir(parents=True, exist_ok=True)
@@ -1039,6 +1041,8 @@ def export_view(
         "files": [p.name for p in [*written, json_path]],
         "versions": _versions(),
     }
+    if model.name not in dm.models.names():  # typed or from a file: keep its definition
+        record["model_file"] = model.to_toml()
     json_path.write_text(
         json.dumps(record, indent=2, sort_keys=True, ensure_ascii=False, default=_json_default)
         + "\n",

@@ -458,3 +458,21 @@ def test_explorer_opens_a_model_file(tmp_path):
     assert r.status_code == 200, r.data[:300]
     assert r.get_json()["response"]["base-name"]["data"] == "van-der-pol"
     assert "Van der Pol oscillator" in json.dumps(r.get_json())
+
+
+def test_export_of_a_typed_model_records_its_model_file(tmp_path):
+    typed = E.typed_model(VDP_TEXTS, M)
+    fig, *_ = C.portrait_view(typed, {"mu": 1.0}, "x", "y", layers=[])
+    q = C.query_string(typed, {"mu": 1.0}, "x", "y", base_name=MODEL, texts=VDP_TEXTS)
+    files, _ = C.export_view(
+        fig, tmp_path, model=typed, values={"mu": 1.0}, query=q, view={}, png=False
+    )
+    record = json.loads(files[-1].read_text())
+    assert record["model_file"] == typed.to_toml()
+    assert dm.models.loads(record["model_file"]).rhs_expr == typed.rhs_expr
+    registered = json.loads(
+        C.export_view(fig, tmp_path, model=M, values=DEFAULTS, query="?", view={}, png=False)[0][
+            -1
+        ].read_text()
+    )
+    assert "model_file" not in registered

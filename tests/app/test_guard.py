@@ -334,3 +334,28 @@ def test_explore_on_a_network_address_prints_the_warning(monkeypatch, capsys, tm
     assert err.startswith("warning: serving on 0.0.0.0") and "write exports" in err
     assert _cli.main(["--port", "8999"]) == 0
     assert capsys.readouterr().err == ""  # loopback: no warning
+
+
+EDITOR = next(k for k in APP.callback_map if "applied-text.data" in k)
+
+
+@pytest.mark.parametrize(
+    ("typed", "base", "current"),
+    [
+        ("x' = y", MODEL, None),
+        ({"equations": 3}, MODEL, None),
+        ({"equations": "x' = y", "evil": "1"}, MODEL, None),
+        ({"equations": "x' = y\ny' = -x"}, ["pursuer-distancer-2d"], None),
+        ({"equations": "x' = y\ny' = -x"}, "no-such-model", None),
+        ({"equations": "x' = y\ny' = -x"}, MODEL, {"equations": "x' = (("}),
+        ({"equations": "x' = y\ny' = -x"}, MODEL, {"equations": "x" * 10_000}),
+        ({"equations": "x" * 10_000}, MODEL, None),
+    ],
+)
+def test_malformed_equations_panel_requests_get_400_or_a_message(client, typed, base, current):
+    r = _post(client, _body(APP, EDITOR, [typed, base, current]))
+    assert r.status_code in (200, 400), r.data[:300]
+    if r.status_code == 200:  # text the panel could have sent: a message, or applied
+        out = r.get_json()["response"]
+        message = out["editor-equations-message"]["children"]
+        assert bool(message) != ("applied-text" in out), out
