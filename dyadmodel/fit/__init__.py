@@ -53,11 +53,19 @@ from dyadmodel.fit._estimators import (
 )
 from dyadmodel.fit._glla import detrend, glla_derivatives, glla_embed, glla_weights
 from dyadmodel.fit._lm import LinearFit, least_squares
+from dyadmodel.fit._ml import (
+    PROFILE_THRESHOLD,
+    MLOptions,
+    Profile,
+    likelihood_ratio_test,
+    profile_likelihood,
+)
 from dyadmodel.fit._result import STATUS_OK, DyadFit, FitResult
 
 __all__ = [
     "COUPLED_OSCILLATOR_PARAMETERS",
     "INERTIA_COORDINATION_PARAMETERS",
+    "PROFILE_THRESHOLD",
     "STATISTICAL_MODELS",
     "STATUS_OK",
     "DyadFit",
@@ -66,13 +74,17 @@ __all__ = [
     "GLLAOptions",
     "InertiaCoordinationOptions",
     "LinearFit",
+    "MLOptions",
+    "Profile",
     "detrend",
     "fit",
     "glla_derivatives",
     "glla_embed",
     "glla_weights",
     "least_squares",
+    "likelihood_ratio_test",
     "methods",
+    "profile_likelihood",
     "register_method",
 ]
 

@@ -24,6 +24,7 @@ from dyadmodel.fit._estimators import (
     fit_coupled_oscillator,
     fit_inertia_coordination,
 )
+from dyadmodel.fit._ml import MLOptions, fit_dyad_ml, ml_parameter_names
 from dyadmodel.fit._result import DyadFit, FitResult, assemble
 
 __all__ = ["FitMethod", "fit", "methods", "register_method"]
@@ -247,5 +248,18 @@ register_method(
         parameter_names=lambda model, options: INERTIA_COORDINATION_PARAMETERS,
         models=("inertia-coordination",),
         default_for=("inertia-coordination",),
+    )
+)
+register_method(
+    FitMethod(
+        name="ml",
+        description=(
+            "maximum likelihood for any model: trajectory matching with exact forward "
+            "sensitivities, Gaussian measurement noise, profile-likelihood intervals"
+        ),
+        options=MLOptions,
+        fit_dyad=fit_dyad_ml,
+        parameter_names=ml_parameter_names,
+        models=None,
     )
 )

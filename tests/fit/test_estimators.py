@@ -101,8 +101,8 @@ def test_coupled_oscillator_parameters_are_recovered_over_50_dyads():
 
 def test_fit_dispatch_refuses_bad_requests_with_the_package_errors():
     data = as_data([(np.cos(np.arange(30.0)), np.sin(np.arange(30.0) * 0.7))], 1.0)
-    with pytest.raises(NotFoundError, match="unknown fit method 'ml'; the methods are"):
-        dm.fit("coupled-oscillator", data, method="ml")
+    with pytest.raises(NotFoundError, match="unknown fit method 'kalman'; the methods are"):
+        dm.fit("coupled-oscillator", data, method="kalman")
     with pytest.raises(InvalidInputError, match="method 'glla' fits 'coupled-oscillator'"):
         dm.fit("pursuer-distancer-2d", data, method="glla")
     with pytest.raises(NotFoundError, match="no default fit method for model"):

@@ -1,0 +1,253 @@
+"""method="ml": exact sensitivities, closed-form Fisher SEs, identifiability verdicts,
+parameter recovery with calibrated intervals, model comparison, budgets."""
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy.integrate import solve_ivp
+
+import dyadmodel as dm
+from dyadmodel.errors import DyadmodelError, InvalidInputError, InvalidTypeError
+from dyadmodel.fit import MLOptions, likelihood_ratio_test, profile_likelihood
+from dyadmodel.fit._sensitivity import sensitivity_system
+
+PD2 = "pursuer-distancer-2d"
+FREE = ("anxiety_gain_1", "avoidance_gain_2")
+
+
+def to_data(series, times, stress=None):
+    """DyadicData from {dyad: (2, T) array} (and an optional shared stress series)."""
+    parts = []
+    for dyad, values in series.items():
+        for k in range(2):
+            frame = {"dyad": dyad, "person": k + 1, "time": times, "value": values[k]}
+            if stress is not None:
+                frame["stress"] = stress
+            parts.append(pd.DataFrame(frame))
+    return dm.data.read_dyadic(
+        pd.concat(parts),
+        dyad="dyad",
+        person="person",
+        time="time",
+        value="value",
+        inputs=["stress"] if stress is not None else (),
+    )
+
+
+def simulate_pd2(params, x0, times, stress=None):
+    """The model's trajectory at ``times``, stress held constant between time points."""
+    model = params.model
+    out, y = [np.array(x0, float)], np.array(x0, float)
+    for k in range(len(times) - 1):
+        s = 0.0 if stress is None else stress[k]
+        sol = solve_ivp(
+            model.ode(params, {"stress": s}),
+            (times[k], times[k + 1]),
+            y,
+            method="DOP853",
+            rtol=1e-11,
+            atol=1e-12,
+        )
+        y = sol.y[:, -1]
+        out.append(y)
+    return np.array(out).T
+
+
+TIMES = np.arange(0.0, 30.0, 0.5)
+
+
+def pd2_couples(n_dyads, seed, sigma=0.05, times=TIMES):
+    model = dm.models.get(PD2)
+    truth = model.params(anxiety_gain_1=2.5, avoidance_gain_2=1.5)
+    rng = np.random.default_rng(seed)
+    stress = np.where((times >= 10) & (times < 15), 0.6, 0.0)
+    clean = simulate_pd2(truth, [0.2, 1.5], times, stress)
+    series = {d: clean + rng.normal(0.0, sigma, clean.shape) for d in range(n_dyads)}
+    return truth, to_data(series, times, stress)
+
+
+# -- sensitivities ---------------------------------------------------------------------
+
+
+def test_sensitivities_equal_finite_differences_of_the_trajectory():
+    model = dm.models.get(PD2)
+    p = model.params().as_array()
+    times = np.linspace(0.0, 12.0, 25)
+    inputs = np.zeros((25, 1))
+    inputs[8:14] = 0.5
+    free = np.array([1, 3, 6])
+    system = sensitivity_system(model)
+    code, states, sens = system.trajectory(np.array([0.3, 0.4]), p, free, times, inputs)
+    assert code == 0
+    eps = 1e-6
+    theta = np.concatenate([[0.3, 0.4], p[free]])
+    for j in range(theta.size):
+        shifted = theta.copy()
+        shifted[j] += eps
+        pp = p.copy()
+        pp[free] = shifted[2:]
+        _, moved, _ = system.trajectory(shifted[:2], pp, free, times, inputs)
+        np.testing.assert_allclose((moved - states) / eps, sens[:, :, j], atol=2e-5)
+
+
+# -- closed forms ------------------------------------------------------------------------
+
+
+#: One user model for both closed forms (compiled once): x' = a is a straight line;
+#: y' = b - c d y determines only the product c d.
+LINE_AND_PRODUCT = dm.Model.from_equations(
+    {"x": "a", "y": "b - c*d*y"},
+    parameters={
+        "a": 0.0,
+        "b": 0.0,
+        "c": {"default": 0.0, "bounds": (0.0, 100.0)},
+        "d": {"default": 1.0, "bounds": (0.01, 100.0)},
+    },
+    name="line-and-product",
+)
+
+
+@settings(max_examples=5, deadline=None)
+@given(
+    a=st.floats(-2.0, 2.0),
+    b=st.floats(-2.0, 2.0),
+    seed=st.integers(0, 2**31),
+)
+def test_linear_model_estimates_and_fisher_se_are_the_ols_closed_form(a, b, seed):
+    # with c = 0: x(t) = x0 + a t and y(t) = y0 + b t are straight lines, so ML is OLS
+    # and the Fisher SE of a slope is sigma_ml / sqrt(sum (t - mean t)^2), sigma_ml^2 = RSS/n
+    times = np.arange(0.0, 20.0)
+    rng = np.random.default_rng(seed)
+    values = np.array([1.0 + a * times, -0.5 + b * times]) + rng.normal(0, 0.3, (2, 20))
+    data = to_data({1: values}, times)
+    result = dm.fit(LINE_AND_PRODUCT, data, method="ml", free=("a", "b"), n_starts=1)
+    row = result.table.loc[1]
+    assert row.status == "ok"
+    sxx = np.sum((times - times.mean()) ** 2)
+    for k, name in enumerate(("a", "b")):
+        slope, intercept = np.polyfit(times, values[k], 1)
+        rss = np.sum((values[k] - (intercept + slope * times)) ** 2)
+        assert row[name] == pytest.approx(slope, abs=1e-7)
+        assert row[f"sigma_{k + 1}"] == pytest.approx(math.sqrt(rss / 20), rel=1e-6)
+        assert row[f"se_{name}"] == pytest.approx(math.sqrt(rss / 20 / sxx), rel=1e-5)
+    expected_loglik = sum(
+        -10 * (math.log(2 * math.pi * row[f"sigma_{k}"] ** 2) + 1) for k in (1, 2)
+    )
+    assert row.loglik == pytest.approx(expected_loglik, rel=1e-9)
+    assert row.aic == pytest.approx(2 * 6 - 2 * row.loglik)  # x0, y0, a, b, 2 SDs
+    assert row.bic == pytest.approx(6 * math.log(40) - 2 * row.loglik)
+
+
+def test_a_product_of_two_parameters_is_structurally_non_identifiable():
+    # y' = -c d y: only the product c d (true 0.8) is determined; a (x' = a) is.
+    times = np.linspace(0.0, 4.0, 30)
+    rng = np.random.default_rng(3)
+    values = np.array([1.0 + 0.5 * times, np.exp(-0.8 * times)])
+    values = values + rng.normal(0, 0.02, values.shape)
+    data = to_data({7: values}, times)
+    result = dm.fit(
+        LINE_AND_PRODUCT, data, method="ml", free=("a", "c", "d"), profile=True, n_starts=2
+    )
+    row = result.table.loc[7]
+    assert row.status == "singular information"
+    assert np.isnan(row.se_c) and np.isnan(row.se_d)
+    assert row.c * row.d == pytest.approx(0.8, rel=0.05)
+    assert row.identifiability_c == "structurally non-identifiable"
+    assert row.identifiability_d == "structurally non-identifiable"
+    assert row.identifiability_a == "identifiable"
+    assert row.ci_low_a < row.a < row.ci_high_a < row.ci_low_a + 0.1
+    # flat while d can compensate within its bounds (c d = 0.8 with d <= 100)
+    profiles = result.details["profiles"]
+    c = profiles[(profiles.parameter == "c") & (profiles.value > 0.009) & (profiles.value < 70)]
+    assert len(c) >= 4
+    assert c.delta_nll.abs().max() < 1e-6
+
+
+# -- recovery ------------------------------------------------------------------------------
+
+
+def _recovery(n_dyads, seed):
+    truth, data = pd2_couples(n_dyads, seed)
+    result = dm.fit(dm.models.get(PD2), data, method="ml", free=FREE, n_starts=2)
+    assert (result.status == "ok").all(), result.table.message.tolist()
+    return truth, result
+
+
+def test_recovery_quick_estimates_within_three_se_and_stress_is_used():
+    truth, result = _recovery(6, seed=11)
+    for name in FREE:
+        z = (result.table[name] - truth[name]) / result.table[f"se_{name}"]
+        assert (z.abs() < 3.5).all(), z.tolist()
+    # ignoring the stress pulse makes the fit clearly worse
+    _, data = pd2_couples(1, seed=11)
+    without = dm.data.read_dyadic(
+        data.to_dataframe().drop(columns="stress"),
+        dyad="dyad",
+        person="person",
+        time="time",
+        value="value",
+    )
+    worse = dm.fit(dm.models.get(PD2), without, method="ml", free=FREE, n_starts=2)
+    assert worse.table.loglik.iloc[0] < result.table.loglik.iloc[0] - 10
+
+
+def test_recovery_50_dyads_unbiased_with_calibrated_intervals():
+    truth, result = _recovery(60, seed=2024)
+    for name in FREE:
+        est, se = result.table[name], result.table[f"se_{name}"]
+        bias = est.mean() - truth[name]
+        assert abs(bias) < 0.25 * se.mean(), (name, bias, se.mean())
+        covered = ((est - 1.96 * se <= truth[name]) & (truth[name] <= est + 1.96 * se)).mean()
+        assert 0.90 <= covered <= 0.99, (name, covered)
+
+
+# -- comparison, profiles, budgets, refusals -------------------------------------------------
+
+
+def test_likelihood_ratio_test_of_nested_fits():
+    _, data = pd2_couples(3, seed=5)
+    model = dm.models.get(PD2)
+    full = dm.fit(model, data, method="ml", free=(*FREE, "approach_baseline_1"), n_starts=1)
+    wrong = model.params(anxiety_gain_1=1.0)
+    restricted = dm.fit(model, data, method="ml", free=("avoidance_gain_2",), params=wrong)
+    test = likelihood_ratio_test(restricted, full)
+    assert (test.df == 2).all()
+    np.testing.assert_allclose(test.statistic, 2 * (full.table.loglik - restricted.table.loglik))
+    assert (test.p_value < 1e-6).all()  # anxiety_gain_1 = 1 is far from the truth 2.5
+    with pytest.raises(InvalidInputError, match="more unknowns"):
+        likelihood_ratio_test(full, restricted)
+
+
+def test_profile_likelihood_returns_data_with_an_interval_around_the_estimate():
+    _, data = pd2_couples(1, seed=8)
+    profiles = profile_likelihood(PD2, data[0], ["anxiety_gain_1"], free=FREE, n_starts=1)
+    prof = profiles["anxiety_gain_1"]
+    assert prof.verdict == "identifiable"
+    assert prof.ci[0] < prof.estimate < prof.ci[1]
+    assert prof.delta_nll.min() == 0.0
+    assert np.all(np.diff(prof.values) >= 0)
+
+
+def test_budget_exceeded_is_a_status_not_an_exception():
+    _, data = pd2_couples(2, seed=1)
+    result = dm.fit(dm.models.get(PD2), data, method="ml", free=FREE, max_seconds=1e-9)
+    assert (result.status == "budget exceeded").all()
+
+
+def test_refusals_name_the_value():
+    _, data = pd2_couples(1, seed=1)
+    model = dm.models.get(PD2)
+    with pytest.raises(DyadmodelError, match="nonsense"):
+        dm.fit(model, data, method="ml", free=("nonsense",))
+    with pytest.raises(InvalidInputError, match="observed"):
+        dm.fit(dm.models.get("laura-petrarch"), data, method="ml")
+    with pytest.raises(InvalidInputError, match="max_seconds"):
+        MLOptions(max_seconds=-1.0)
+    with pytest.raises(InvalidTypeError, match="free"):
+        MLOptions(free="anxiety_gain_1")
+    with pytest.raises(InvalidTypeError, match="Model"):
+        dm.fit("inertia-coordination", data, method="ml")
