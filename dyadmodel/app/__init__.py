@@ -9,9 +9,15 @@ eigenvalues, certified) and says whether the list is complete; a bifurcation dia
 for a chosen parameter marks the current value; a stress pulse (start, duration, size)
 gives the time series of the response from the balanced state.
 
+The equations panel (`dyadmodel.app._editor`) shows the model as text -- equations,
+parameters with bounds, plotting ranges -- and lets the user edit it or start from a
+blank 2-state system; a valid text replaces the model of the page, a bad one gets its
+message beside the field. ``dyadmodel explore --model my_model.toml`` opens a model file.
+
 The address holds the view (``?model=...&<parameter>=<value>...``, only values that
-differ from the defaults), so a view can be shared; the export button writes it as
-offline HTML, PNG (when a Chrome/Chromium is installed) and a provenance JSON.
+differ from the defaults, and the typed model's texts), so a view can be shared; the
+export button writes it as offline HTML, PNG (when a Chrome/Chromium is installed) and a
+provenance JSON.
 
 Notes
 -----
