@@ -233,6 +233,40 @@ def hopf_curve(
     return out
 
 
+def _inside(v: float, span) -> bool:
+    return min(span) - 1e-12 <= v <= max(span) + 1e-12
+
+
+def _locate_bogdanov_takens(comp, pv, uvec, k1, k2, u_end, n, tol):
+    """The point with f(x, a, b) = 0 and a double zero eigenvalue (the two lowest
+    coefficients of the characteristic polynomial vanish), by Newton with a
+    finite-difference Jacobian from the end ``u_end`` of a Hopf curve; None on failure.
+    Returned in the curve's coordinates (x, l1, a, b, omega^2 = 0)."""
+    from scipy.optimize import root
+
+    p = np.array(pv, float)
+
+    def residual(z):
+        x, a, b = z[:n], z[n], z[n + 1]
+        p[k1], p[k2] = a, b
+        J = comp.jac(x, p, uvec)
+        c = np.poly(J)  # det(lambda I - J): [1, ..., c1, c0]
+        return np.concatenate([comp.rhs(x, p, uvec), [c[-1], c[-2]]])
+
+    z0 = np.concatenate([u_end[:n], u_end[2 * n : 2 * n + 2]])
+    with np.errstate(all="ignore"):
+        sol = root(residual, z0, method="hybr", options={"xtol": 1e-14})
+    if not sol.success or not np.all(np.isfinite(sol.x)):
+        return None
+    if np.max(np.abs(residual(sol.x))) > max(tol, 1e-10):
+        return None
+    if np.linalg.norm(sol.x - z0) > 0.5:  # another point, not the end of this curve
+        return None
+    out = np.array(u_end, float)
+    out[:n], out[2 * n : 2 * n + 2], out[2 * n + 2] = sol.x[:n], sol.x[n:], 0.0
+    return out
+
+
 def _hopf_curve(model, p, x_param, y_param, point, x_span, y_span, opts):
     comp = compiled(model)
     n = model.n_states
@@ -278,10 +312,21 @@ def _hopf_curve(model, p, x_param, y_param, point, x_span, y_span, opts):
     kappa = U[:, 2 * n + 2]
     scale = 1e-9 * max(1.0, float(np.max(np.abs(kappa))))
     points = []
+    located = {}
     for end in (0, len(U) - 1) if len(U) > 1 else (0,):
-        if status == "closed" or abs(kappa[end]) > scale:
+        if status == "closed":
             continue
         u = U[end]
+        if abs(kappa[end]) > scale:
+            # The Hopf system is singular at omega^2 = 0, so Newton may not land on that
+            # bound: when the curve ends with omega^2 falling towards 0 inside the spans,
+            # locate the Bogdanov-Takens point from the double-zero conditions instead.
+            if not 0 < kappa[end] < 0.05 * float(np.max(kappa)):
+                continue
+            u = _locate_bogdanov_takens(comp, pv, uvec, k1, k2, u, n, opts.newton_tol)
+            if u is None or not _inside(u[2 * n], x_span) or not _inside(u[2 * n + 1], y_span):
+                continue
+            located[end] = u
         xv, yv = float(u[2 * n]), float(u[2 * n + 1])
         points.append(
             CodimTwoPoint(
@@ -296,6 +341,9 @@ def _hopf_curve(model, p, x_param, y_param, point, x_span, y_span, opts):
                 params=p.replace(**{x_param: xv, y_param: yv}),
             )
         )
+    if located:  # the located end points close the curve
+        U = np.vstack([located[0]] * (0 in located) + [U] + [located[e] for e in located if e])
+        kappa = U[:, 2 * n + 2]
     curve = HopfCurve(
         x_param=x_param,
         y_param=y_param,

@@ -167,7 +167,15 @@ def test_rinaldi_linear_equilibrium_goes_through_infinity():
     alpha2 gamma1 A2 + beta1 gamma2 A1 = 1 + beta1 all along it."""
     opts = ContinuationOptions(max_state_norm=300, ds_max=0.5)
     d = continuation(RINALDI, None, "beta1", (0.0, 4.0), opts)
-    (branch,) = d.branches  # the far side (beta1 > 2) lies outside the state domain
+    # both sides: equilibria are searched on all of R^2 (the domain of validity), so the
+    # far side (beta1 > 2, x* < 0, a saddle) is a branch of its own, diverging to -inf
+    near, far = sorted(d.branches, key=lambda b: b.values[0])
+    assert far.status == "diverged" and 2.0 < far.values.min() < 2.03
+    assert np.all(far.states[:, 0] < 0) and np.all(far.n_unstable == 1)
+    det_far = np.array([np.prod(lam).real for lam in far.eigenvalues])
+    assert np.all(det_far < 0)  # a saddle on the far side
+    assert np.allclose(far.states[:, 0] * det_far, 1.0 + far.values, rtol=1e-8)
+    branch = near
     assert branch.status == "diverged" and "max_state_norm" in branch.message
     det = np.array([np.prod(lam).real for lam in branch.eigenvalues])
     assert np.all(np.diff(det) < 0) and 0 < det[-1] < 0.012

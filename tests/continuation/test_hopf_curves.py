@@ -49,9 +49,12 @@ def synergic_curve():
     return h, hopf_curve(SYNERGIC, None, d, "alpha2", (0.15, 0.25))
 
 
-def _critical_real_part(p):
-    """Real part of the complex pair at the (single) equilibrium, from dm.equilibria."""
-    (e,) = dm.equilibria(SYNERGIC, p, options=UNCERTIFIED)
+def _critical_real_part(p, near):
+    """Real part of the complex pair at the equilibrium nearest ``near``, from
+    dm.equilibria (which also finds, for small alpha2, a node and a saddle far outside
+    the plotting range, at x2 ~ 30-40)."""
+    eqs = dm.equilibria(SYNERGIC, p, options=UNCERTIFIED)
+    e = min(eqs, key=lambda f: np.linalg.norm(f.state - near))
     lam = e.eigenvalues[e.eigenvalues.imag > 0]
     assert len(lam) == 1
     return e, lam[0]
@@ -72,7 +75,7 @@ def test_synergic_hopf_curve_is_a_curve_of_purely_imaginary_pairs():
     assert min(c.y_values) < 0.17 and max(c.y_values) > 0.2
     for j in np.linspace(2, len(c) - 3, 3).astype(int):
         a1, a2 = c.x_values[j], c.y_values[j]
-        e, lam = _critical_real_part(SYNERGIC.params(alpha1=a1, alpha2=a2))
+        e, lam = _critical_real_part(SYNERGIC.params(alpha1=a1, alpha2=a2), c.states[j])
         assert np.allclose(e.state, c.states[j], atol=1e-8)
         assert abs(lam.real) < 1e-7 and lam.imag > 0
         assert abs(lam.imag - c.frequencies[j]) < 1e-7
@@ -81,7 +84,8 @@ def test_synergic_hopf_curve_is_a_curve_of_purely_imaginary_pairs():
         eps = 1e-3
         sides = [
             _critical_real_part(
-                SYNERGIC.params(alpha1=a1 + s * eps * nx, alpha2=a2 + s * eps * ny)
+                SYNERGIC.params(alpha1=a1 + s * eps * nx, alpha2=a2 + s * eps * ny),
+                c.states[j],
             )[1]
             for s in (-1, 1)
         ]
