@@ -45,6 +45,7 @@ import sys
 import types
 
 from dyadmodel.fit._api import STATISTICAL_MODELS, FitMethod, fit, methods, register_method
+from dyadmodel.fit._couple import couples_in_state_space
 from dyadmodel.fit._estimators import (
     COUPLED_OSCILLATOR_PARAMETERS,
     INERTIA_COORDINATION_PARAMETERS,
@@ -76,6 +77,7 @@ __all__ = [
     "LinearFit",
     "MLOptions",
     "Profile",
+    "couples_in_state_space",
     "detrend",
     "fit",
     "glla_derivatives",

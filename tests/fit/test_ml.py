@@ -251,3 +251,28 @@ def test_refusals_name_the_value():
         MLOptions(free="anxiety_gain_1")
     with pytest.raises(InvalidTypeError, match="Model"):
         dm.fit("inertia-coordination", data, method="ml")
+
+
+def test_a_fitted_couple_is_placed_in_the_state_space_with_its_distance_to_tipping():
+    truth, data = pd2_couples(1, seed=3)
+    model = dm.models.get(PD2)
+    result = dm.fit(model, data, method="ml", free=FREE, n_starts=1)
+    placed = dm.fit.couples_in_state_space(result, "anxiety_gain_1", n_draws=4)
+    row = placed.loc[0]
+    assert row.status == "ok" and row.draws == 4
+    assert row.regime == "bistable" and row.n_equilibria == 3
+    # the truth's nearest fold (continuation at the true parameters): 2.1405 - 2.5
+    folds = dm.continuation(model, truth, "anxiety_gain_1", (0.0, 20.0)).folds
+    true_distance = min((f.value - 2.5 for f in folds), key=abs)
+    assert row.tipping_kind == "fold"
+    se = result.table.se_anxiety_gain_1.iloc[0]
+    assert abs(row.distance - true_distance) < 3 * se
+    assert row.distance_low <= row.distance_high
+    assert row.p_bistable == 1.0
+    with pytest.raises(InvalidTypeError, match="method 'ml'"):
+        dm.fit.couples_in_state_space(dm.fit("coupled-oscillator", _oscillator()), "eta_x")
+
+
+def _oscillator():
+    t = np.arange(40.0)
+    return to_data({1: np.array([np.cos(0.5 * t), np.sin(0.4 * t)])}, t)
