@@ -1,7 +1,10 @@
 """dyadmodel: the pursuer-distancer (demand-withdraw) pattern as a dynamical system.
 
 The public surface is exactly what this module re-exports; ``dyadmodel.plot`` (plotly
-figures) is imported on first use.
+figures) is imported on first use. The helpers for writing a model (`Model`, `State`,
+`Parameter`, `Input`, `Reference`, `Preset`, `symbols`, `hill`, `hill_repressor`) are
+here too. Every result has ``to_dataframe()`` (pandas) or ``to_xarray()`` (gridded data)
+and shows as a table in a notebook.
 
 Note that the functions ``dm.simulate`` and ``dm.continuation`` share their names with
 the subpackages that define them; import submodules with ``from dyadmodel.simulate
@@ -63,6 +66,9 @@ from dyadmodel.model import (
     Preset,
     Reference,
     State,
+    hill,
+    hill_repressor,
+    symbols,
 )
 from dyadmodel.simulate import (
     BasinMap,
@@ -133,6 +139,8 @@ __all__ = [
     "events",
     "fit",
     "fold_curve",
+    "hill",
+    "hill_repressor",
     "hopf_curve",
     "hysteresis_sweep",
     "intervention",
@@ -154,6 +162,7 @@ __all__ = [
     "stress",
     "sweep",
     "sweeps",
+    "symbols",
     "tipping_statistics",
     "vector_field",
 ]

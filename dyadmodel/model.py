@@ -966,6 +966,62 @@ class Model:
                 lines.append(f"  [{r.key}] {r.text}")
         return "\n".join(lines)
 
+    def _repr_html_(self) -> str:
+        """Notebook display: the equations as LaTeX (``$$...$$``, typeset by the
+        notebook's MathJax/KaTeX), the states, the parameters with default, bounds and
+        meaning, the inputs, and the sources (`references`)."""
+        from html import escape as esc
+
+        from dyadmodel._display import html_table
+
+        parts = [f"<p><b>{esc(self.name)}</b>: {esc(self.title)}</p>"]
+        parts.append(f"<p>$${esc(self.latex())}$$</p>")
+        parts.append(
+            html_table(
+                ["state", "meaning", "unit", "plotting range", "domain of validity"],
+                [
+                    [
+                        s.name,
+                        s.meaning,
+                        s.unit,
+                        f"[{s.domain[0]:g}, {s.domain[1]:g}]",
+                        ("(" if math.isinf(s.validity[0]) else "[")
+                        + f"{_fmt_bound(s.validity[0])}, {_fmt_bound(s.validity[1])}"
+                        + (")" if math.isinf(s.validity[1]) else "]"),
+                    ]
+                    for s in self.states
+                ],
+                max_rows=len(self.states),
+            )
+        )
+        parts.append(
+            html_table(
+                ["parameter", "default", "bounds", "unit", "meaning"],
+                [
+                    [p.name, p.default, p.interval_text(), p.unit, p.meaning]
+                    for p in self.parameters
+                ],
+                max_rows=len(self.parameters),
+            )
+        )
+        if self.inputs:
+            parts.append(
+                html_table(
+                    ["input", "default", "bounds", "meaning"],
+                    [[u.name, u.default, u.interval_text(), u.meaning] for u in self.inputs],
+                    max_rows=len(self.inputs),
+                )
+            )
+        if self.references:
+            items = "".join(
+                f"<li>[{esc(r.key)}] {esc(r.text)}"
+                + (f" doi:{esc(r.doi)}" if r.doi else "")
+                + "</li>"
+                for r in self.references
+            )
+            parts.append(f"<p>Sources:</p><ul>{items}</ul>")
+        return "\n".join(parts)
+
     def __repr__(self) -> str:
         return (
             f"Model({self.name!r}, states={list(self.state_names)}, "

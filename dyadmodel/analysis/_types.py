@@ -80,6 +80,19 @@ class Equilibrium:
     def is_saddle(self) -> bool:
         return self.n_stable > 0 and self.n_unstable > 0
 
+    @property
+    def certified(self) -> bool:
+        """True when a box proved to hold exactly this equilibrium is known (``enclosure``)."""
+        return self.enclosure is not None
+
+    def to_dataframe(self):
+        """This equilibrium as a one-row `pandas.DataFrame` (columns as
+        `EquilibriumSet.to_dataframe`)."""
+        return _equilibria_frame((self,), self.params.model.state_names)
+
+    def _repr_html_(self) -> str:
+        return _equilibria_html((self,), self.params.model.state_names, "Equilibrium")
+
     def __repr__(self) -> str:
         st = ", ".join(f"{v:.6g}" for v in self.state)
         ev = ", ".join(_fmt_complex(v) for v in self.eigenvalues)
@@ -191,6 +204,35 @@ class EquilibriumSet(Sequence[Equilibrium]):
     def saddles(self) -> tuple[Equilibrium, ...]:
         return tuple(e for e in self.equilibria if e.is_saddle)
 
+    def to_dataframe(self):
+        """One row per equilibrium, as a `pandas.DataFrame` (pandas imported here).
+
+        Columns: one per state (named after it), ``kind``, ``label``, ``stable`` (True,
+        False or None), ``eigenvalue_1`` ... ``eigenvalue_n`` (complex, by decreasing
+        real part), ``certified`` (an enclosing box was proved), ``in_plot_range``,
+        ``residual``. ``attrs`` holds the model, the parameters and ``completeness``.
+
+        Examples
+        --------
+        >>> import dyadmodel as dm
+        >>> m = dm.models.get("pursuer-distancer-2d")
+        >>> df = dm.equilibria(m, m.preset("anxious-avoidant")).to_dataframe()
+        >>> list(df.columns[:4]), len(df)
+        (['pursuit_1', 'distance_2', 'kind', 'label'], 3)
+        """
+        df = _equilibria_frame(self.equilibria, self._state_names())
+        df.attrs.update(completeness=self.completeness, method=self.method)
+        return df
+
+    def _state_names(self) -> tuple[str, ...]:
+        return self.state_names or self.params.model.state_names
+
+    def _repr_html_(self) -> str:
+        head = f"{self.model_name}: {len(self)} equilibria, {self.completeness}"
+        if self.degenerate:
+            head += f" (degenerate: {self.degenerate})"
+        return _equilibria_html(self.equilibria, self._state_names(), head)
+
     def __repr__(self) -> str:
         head = (
             f"EquilibriumSet({self.model_name!r}, {len(self)} equilibria, "
@@ -200,3 +242,45 @@ class EquilibriumSet(Sequence[Equilibrium]):
             head += f", degenerate={self.degenerate!r}"
         body = "".join(f"\n  {e!r}" for e in self.equilibria)
         return head + ")" + body
+
+
+def _equilibria_frame(eqs: Sequence[Equilibrium], names: Sequence[str]):
+    from dyadmodel._display import eigenvalue_columns, optional_module, state_columns
+
+    pd = optional_module("pandas", "to_dataframe()")
+    n = len(names)
+    states = np.array([e.state for e in eqs], dtype=float).reshape(len(eqs), n)
+    eigen = np.array([e.eigenvalues for e in eqs], dtype=complex).reshape(len(eqs), n)
+    columns = {
+        **state_columns(states, names),
+        "kind": [e.kind for e in eqs],
+        "label": [e.label for e in eqs],
+        "stable": pd.Series([e.stable for e in eqs], dtype=object),
+        **eigenvalue_columns(eigen),
+        "certified": np.array([e.certified for e in eqs], dtype=bool),
+        "in_plot_range": np.array([e.in_plot_range for e in eqs], dtype=bool),
+        "residual": np.array([e.residual for e in eqs], dtype=float),
+    }
+    df = pd.DataFrame(columns)
+    if eqs:
+        df.attrs.update(model=eqs[0].model_name, params=eqs[0].params.as_dict())
+        df.attrs["inputs"] = dict(eqs[0].inputs)
+    return df
+
+
+def _equilibria_html(eqs: Sequence[Equilibrium], names: Sequence[str], caption: str) -> str:
+    from dyadmodel._display import html_table
+
+    header = [*names, "kind", "label", "eigenvalues", "certified", "in plotting range"]
+    rows = [
+        [
+            *(float(v) for v in e.state),
+            e.kind,
+            e.label,
+            ", ".join(_fmt_complex(v) for v in e.eigenvalues),
+            e.certified,
+            e.in_plot_range,
+        ]
+        for e in eqs
+    ]
+    return html_table(header, rows, caption=caption)

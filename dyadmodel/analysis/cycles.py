@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import numbers
+import warnings
 from collections.abc import Mapping
 from typing import Any
 
@@ -161,6 +162,24 @@ class LimitCycle:
     params: ParameterSet
     inputs: tuple[tuple[str, float], ...] = ()
 
+    def to_dataframe(self):
+        """One period of the orbit as a `pandas.DataFrame` indexed by ``t`` (0 to
+        ``period``), one column per state (pandas imported here)."""
+        from dyadmodel._display import optional_module, state_columns
+
+        pd = optional_module("pandas", "to_dataframe()")
+        df = pd.DataFrame(
+            state_columns(self.state.T, self.params.model.state_names),
+            index=pd.Index(np.asarray(self.t, dtype=float).copy(), name="t"),
+        )
+        df.attrs.update(
+            model=self.model_name,
+            params=self.params.as_dict(),
+            period=self.period,
+            stable=self.stable,
+        )
+        return df
+
     def __repr__(self) -> str:
         mults = ", ".join(f"{abs(m):.6g}" for m in self.nontrivial_multipliers)
         amp = ", ".join(f"{a:.6g}" for a in self.amplitude)
@@ -286,33 +305,58 @@ class TrajectoryOutcome:
 # limit cycles
 
 
+_NOT_GIVEN: Any = object()
+
+
+def _renamed_start(x0: Any, old: Any, old_name: str, function: str) -> Any:
+    """``x0``, or the value passed under its deprecated name (with a warning)."""
+    if old is _NOT_GIVEN:
+        if x0 is _NOT_GIVEN:
+            raise InvalidTypeError(f"{function}() needs the start state x0 (array of n_states)")
+        return x0
+    if x0 is not _NOT_GIVEN:
+        raise InvalidTypeError(
+            f"{function}() got both x0 and its deprecated name {old_name}; pass x0 only"
+        )
+    warnings.warn(
+        f"{function}({old_name}=...) is deprecated; the start state is called x0 everywhere "
+        f"in dyadmodel: pass x0=... (or positionally)",
+        DeprecationWarning,
+        stacklevel=3,
+    )
+    return old
+
+
 def limit_cycle(
     model: Model,
     params: ParameterSet | Mapping[str, Any] | None,
-    guess: Any,
+    x0: Any = _NOT_GIVEN,
     *,
     inputs: Mapping[str, float] | float | None = None,
     period_guess: float | None = None,
     options: LimitCycleOptions | None = None,
+    guess: Any = _NOT_GIVEN,
 ) -> LimitCycle:
-    """Find a periodic orbit near ``guess`` by single shooting.
+    """Find a periodic orbit near ``x0`` by single shooting.
 
     Parameters
     ----------
     model : Model
     params : ParameterSet or mapping or None
-    guess : array_like, shape (n_states,)
-        A point on or near the cycle. Without ``period_guess`` the trajectory from
-        ``guess`` is followed for ``options.search_time``; its end point starts the
+    x0 : array_like, shape (n_states,)
+        A start state on or near the cycle. Without ``period_guess`` the trajectory
+        from ``x0`` is followed for ``options.search_time``; its end point starts the
         shooting, and the period is estimated from the returns of the second half of
         the run to the hyperplane through that end point normal to the flow. So any
         point in a stable cycle's basin works, given enough search time.
     inputs : mapping or float, optional
         Constant inputs.
     period_guess : float, optional
-        Approximate period. With it, shooting starts at ``guess`` directly: needed for
+        Approximate period. With it, shooting starts at ``x0`` directly: needed for
         unstable cycles, which a forward trajectory does not approach.
     options : LimitCycleOptions, optional
+    guess : array_like, optional
+        Deprecated name of ``x0`` (a `DeprecationWarning`); will be removed.
 
     Returns
     -------
@@ -365,7 +409,7 @@ def limit_cycle(
     pset = model.parameter_set(params)
     inp = model.constant_inputs(inputs, "a periodic-orbit search")
     n = model.n_states
-    x_guess = _state_vector(model, guess, "guess")
+    x_guess = _state_vector(model, _renamed_start(x0, guess, "guess", "limit_cycle"), "x0")
     scale = _scale(model)
     fn = model.ode(pset, inp)
     jac_fn = model.ode_jacobian(pset, inp)

@@ -396,6 +396,61 @@ class RegimeMap:
         names, counts = np.unique(self.regimes.astype(str), return_counts=True)
         return dict(zip(names.tolist(), counts.tolist()))
 
+    def to_xarray(self):
+        """The grid as an `xarray.Dataset` over (``y_param``, ``x_param``) (xarray
+        imported here).
+
+        Variables: ``regime`` (str), ``n_equilibria``, ``n_stable``, ``complete``. The
+        fold and Hopf curves are not gridded; they stay in ``fold_curves`` and
+        ``hopf_curves``.
+        """
+        from dyadmodel._display import optional_module
+
+        xr = optional_module("xarray", "to_xarray()")
+        dims = (self.y_param, self.x_param)
+        return xr.Dataset(
+            {
+                "regime": (dims, self.regimes.astype(str)),
+                "n_equilibria": (dims, self.n_equilibria.copy()),
+                "n_stable": (dims, self.n_stable.copy()),
+                "complete": (dims, self.complete.copy()),
+            },
+            coords={self.x_param: self.x_values.copy(), self.y_param: self.y_values.copy()},
+            attrs={"model": self.model_name, "notes": list(self.notes)},
+        )
+
+    def to_dataframe(self):
+        """One row per grid point, as a `pandas.DataFrame` with columns ``x_param``,
+        ``y_param``, ``regime``, ``n_equilibria``, ``n_stable``, ``complete`` (see
+        `to_xarray` for the gridded form)."""
+        from dyadmodel._display import optional_module
+
+        pd = optional_module("pandas", "to_dataframe()")
+        gx, gy = np.meshgrid(self.x_values, self.y_values)
+        df = pd.DataFrame(
+            {
+                self.x_param: gx.ravel(),
+                self.y_param: gy.ravel(),
+                "regime": self.regimes.astype(str).ravel(),
+                "n_equilibria": self.n_equilibria.ravel(),
+                "n_stable": self.n_stable.ravel(),
+                "complete": self.complete.ravel(),
+            }
+        )
+        df.attrs.update(model=self.model_name, params=self.params.as_dict())
+        return df
+
+    def _repr_html_(self) -> str:
+        from dyadmodel._display import html_table
+
+        caption = (
+            f"{self.model_name}: regimes of {self.x_param} x {self.y_param} on a "
+            f"{len(self.x_values)} x {len(self.y_values)} grid, {len(self.fold_curves)} fold "
+            f"curves, {len(self.cusps)} cusps, {len(self.hopf_curves)} Hopf curves"
+        )
+        rows = [[k, v] for k, v in self.regime_counts().items()]
+        return html_table(["regime", "grid points"], rows, caption=caption)
+
     def __repr__(self) -> str:
         return (
             f"RegimeMap({self.model_name!r}, {self.x_param} x {self.y_param}, "

@@ -249,6 +249,15 @@ class Branch:
     def __len__(self) -> int:
         return len(self.values)
 
+    def to_dataframe(self):
+        """The branch's points in order along it, as a `pandas.DataFrame` (pandas
+        imported here).
+
+        Columns: the parameter (named after it), one per state, ``n_unstable``,
+        ``stable``, ``arclength``, ``eigenvalue_1`` ... (complex).
+        """
+        return _branches_frame((self,), self.params.model.state_names, with_branch=False)
+
     def __repr__(self) -> str:
         return (
             f"Branch({self.param} from {self.values[0]:.6g} to {self.values[-1]:.6g}, "
@@ -312,6 +321,77 @@ class BifurcationDiagram:
         """True when every branch ended normally ('completed' or 'closed')."""
         return all(b.status in ("completed", "closed") for b in self.branches)
 
+    def to_dataframe(self):
+        """Every branch's points, as one `pandas.DataFrame` (pandas imported here).
+
+        Columns: ``branch`` (index into ``branches``), ``point`` (index along it), the
+        parameter (named after it), one per state, ``n_unstable``, ``stable``,
+        ``arclength``, ``eigenvalue_1`` ... (complex). The special points are in
+        `special_points_dataframe`.
+
+        Examples
+        --------
+        >>> import dyadmodel as dm
+        >>> m = dm.models.get("pursuer-distancer-2d")
+        >>> d = dm.continuation(m, None, "anxiety_gain_1", (0.0, 4.0))
+        >>> list(d.to_dataframe().columns[:5])
+        ['branch', 'point', 'anxiety_gain_1', 'pursuit_1', 'distance_2']
+        >>> d.special_points_dataframe()[["kind", "anxiety_gain_1"]].round(4).values.tolist()
+        [['fold', 1.6004], ['fold', 3.3666]]
+        """
+        df = _branches_frame(self.branches, self.params.model.state_names, with_branch=True)
+        df.attrs.update(span=tuple(self.span))
+        return df
+
+    def special_points_dataframe(self):
+        """The special points, one row each, as a `pandas.DataFrame` (pandas imported
+        here), sorted by parameter value as ``special_points``.
+
+        Columns: ``kind``, the parameter (named after it), one per state,
+        ``n_unstable_before``, ``n_unstable_after``, ``verified``, ``refined``,
+        ``branch``, ``frequency`` (Hopf points; NaN otherwise), ``meaning``,
+        ``eigenvalue_1`` ... (complex).
+        """
+        from dyadmodel._display import eigenvalue_columns, optional_module, state_columns
+
+        pd = optional_module("pandas", "special_points_dataframe()")
+        names = self.params.model.state_names
+        pts = self.special_points
+        n = len(names)
+        columns = {
+            "kind": [s.kind for s in pts],
+            self.param: np.array([s.value for s in pts], dtype=float),
+            **state_columns(np.array([s.state for s in pts]).reshape(len(pts), n), names),
+            "n_unstable_before": np.array([s.n_unstable_before for s in pts], dtype=int),
+            "n_unstable_after": np.array([s.n_unstable_after for s in pts], dtype=int),
+            "verified": np.array([s.verified for s in pts], dtype=bool),
+            "refined": np.array([s.refined for s in pts], dtype=bool),
+            "branch": np.array([s.branch for s in pts], dtype=int),
+            "frequency": np.array([s.frequency for s in pts], dtype=float),
+            "meaning": [s.meaning for s in pts],
+            **eigenvalue_columns(np.array([s.eigenvalues for s in pts]).reshape(len(pts), n)),
+        }
+        df = pd.DataFrame(columns)
+        df.attrs.update(model=self.model_name, params=self.params.as_dict(), param=self.param)
+        return df
+
+    def _repr_html_(self) -> str:
+        from dyadmodel._display import html_table
+
+        names = self.params.model.state_names
+        caption = (
+            f"{self.model_name}: {self.param} in [{self.span[0]:g}, {self.span[1]:g}], "
+            f"{len(self.branches)} branches, {len(self.special_points)} special points"
+        )
+        rows = [
+            [s.kind, f"{s.value:.10g}", *(float(v) for v in s.state), s.verified]
+            for s in self.special_points
+        ]
+        note = "; ".join(self.notes)
+        return html_table(
+            ["kind", self.param, *names, "verified"], rows, caption=caption, note=note
+        )
+
     def table(self) -> str:
         """The special points as a plain-text table."""
         head = ["kind", self.param, "state", "eigenvalues", "n_unstable", "verified"]
@@ -345,3 +425,36 @@ class BifurcationDiagram:
             f"{len(self.special_points)} special points)"
         )
         return head + "".join(f"\n  {s!r}" for s in self.special_points)
+
+
+def _branches_frame(branches: tuple[Branch, ...], names: tuple[str, ...], *, with_branch: bool):
+    from dyadmodel._display import eigenvalue_columns, optional_module, state_columns
+
+    pd = optional_module("pandas", "to_dataframe()")
+    n = len(names)
+    frames = []
+    for b, br in enumerate(branches):
+        m = len(br)
+        columns = {"branch": np.full(m, b), "point": np.arange(m)} if with_branch else {}
+        columns.update(
+            {
+                br.param: br.values.copy(),
+                **state_columns(br.states.reshape(m, n), names),
+                "n_unstable": br.n_unstable.copy(),
+                "stable": br.stable.copy(),
+                "arclength": br.arclength.copy(),
+                **eigenvalue_columns(br.eigenvalues.reshape(m, n)),
+            }
+        )
+        frames.append(pd.DataFrame(columns))
+    if frames:
+        df = pd.concat(frames, ignore_index=True)
+    else:
+        df = pd.DataFrame(columns={"branch": [], "point": []} if with_branch else {})
+    if branches:
+        df.attrs.update(
+            model=branches[0].model_name,
+            params=branches[0].params.as_dict(),
+            param=branches[0].param,
+        )
+    return df

@@ -16,6 +16,7 @@ from dyadmodel.analysis.nullclines import Nullclines
 from dyadmodel.errors import InvalidInputError, InvalidTypeError
 from dyadmodel.model import Model, ParameterSet
 from dyadmodel.plot import theme
+from dyadmodel.plot._results import curves, equilibrium_list, manifold_list
 from dyadmodel.plot._traces import apply_theme, arclength_points, arrowheads, join_polylines
 
 __all__ = ["phase_portrait", "stability_class"]
@@ -64,11 +65,11 @@ def phase_portrait(
     slice_values: Mapping[str, float] | None = None,
     field: str | _flow.Streamlines | _flow.VectorField | None = "streamlines",
     nullclines: bool | Nullclines = True,
-    separatrices: bool | Iterable[SaddleManifolds] = True,
-    trajectories: Iterable[Any] = (),
+    separatrices: bool | SaddleManifolds | Iterable[SaddleManifolds] = True,
+    trajectories: Any = (),
     trajectory_colors: Sequence[str] | None = None,
     basins: Any = False,
-    equilibria: bool | Iterable[Equilibrium] | None = None,
+    equilibria: bool | Equilibrium | Iterable[Equilibrium] | None = None,
     title: str | None = None,
     label_equilibria: bool = True,
     field_density: int | tuple[int, int] | None = None,
@@ -106,28 +107,32 @@ def phase_portrait(
         Draw every branch of both nullclines (`dyadmodel.nullclines`), or the given ones.
         The x-nullcline (where x′ = 0) and the y-nullcline are told apart by colour and
         dash.
-    separatrices : bool or iterable of SaddleManifolds
+    separatrices : bool, SaddleManifolds or iterable of SaddleManifolds
         Draw the manifolds of every saddle (`dyadmodel.separatrices`), or the given
         ones: stable manifolds bold (the separatrix; in the couple models the tipping
         threshold), unstable manifolds thin and dotted. Only one-dimensional manifolds
         are drawn.
-    trajectories : iterable of array_like (n_states, k) or (str, array_like) pairs
+    trajectories : iterable of trajectories, or one result
         Solutions to draw, each with its start marked by a small open circle and arrow
-        heads showing the direction of time; a pair names the trajectory in the legend.
-        Trajectories with the same name share a colour and one legend entry; unnamed
-        ones get a colour each and share the entry "trajectory".
+        heads showing the direction of time. Each is an array of shape (n_states, k), a
+        result that holds one (`Simulation`, `LimitCycle`, a manifold branch, a
+        continuation `Branch`) or several (`SDESimulation`, an `EnsembleResult` with
+        ``t_samples``: one curve per trajectory, in one colour), or a ``(name, array or
+        result)`` pair that names it in the legend. Trajectories with the same name
+        share a colour and one legend entry; unnamed ones get a colour each and share
+        the entry "trajectory".
     trajectory_colors : sequence of str, optional
         Colours given to trajectories in turn; default `theme.TRAJECTORY_COLORS`.
     basins : bool or BasinMap
         Shade the basins of attraction: True computes them with
         `dyadmodel.simulate.basins` on a 161 x 161 grid of the domain; a `BasinMap`
         is drawn as given. Diverged and undecided starts are grey and white.
-    equilibria : None, bool or iterable of Equilibrium
+    equilibria : None, bool, Equilibrium or iterable of Equilibrium
         None or True: all equilibria from `dyadmodel.equilibria`; False: none; or the
-        given ones (e.g. an `EquilibriumSet`). Markers: filled circle = stable, white
-        circle = unstable, diamond with a cross = saddle, circle with a dot =
-        non-hyperbolic (e.g. a centre). Hovering shows the state, the kind, the couple
-        label and the eigenvalues.
+        given ones (an `EquilibriumSet`, one `Equilibrium`, or any iterable of them).
+        Markers: filled circle = stable, white circle = unstable, diamond with a cross =
+        saddle, circle with a dot = non-hyperbolic (e.g. a centre). Hovering shows the
+        state, the kind, the couple label and the eigenvalues.
     title : str, optional
         Default: the model's title, with the inputs when they are not zero.
     label_equilibria : bool
@@ -263,7 +268,7 @@ def phase_portrait(
     elif equilibria is False:
         eqs = ()
     else:
-        eqs = tuple(equilibria)
+        eqs = equilibrium_list(equilibria)
         for e in eqs:
             _check_result(e, Equilibrium, "equilibria", model, pset, inp)
 
@@ -278,7 +283,7 @@ def phase_portrait(
                 else ()
             )
         else:
-            sms = tuple(separatrices)
+            sms = manifold_list(separatrices)
             for sm in sms:
                 _check_result(sm, SaddleManifolds, "separatrices", model, pset, inp)
         _add_manifolds(fig, sms, (ix, iy))
@@ -460,7 +465,7 @@ def _add_manifolds(fig: go.Figure, sms: Sequence[SaddleManifolds], plane: tuple[
 
 def _add_trajectories(
     fig: go.Figure,
-    trajectories: Iterable[Any],
+    trajectories: Any,
     plane: tuple[int, int],
     model: Model,
     colors: Sequence[str] | None,
@@ -468,21 +473,11 @@ def _add_trajectories(
     palette = tuple(colors) if colors else theme.TRAJECTORY_COLORS
     shown: set[str] = set()
     color_of: dict[str, str] = {}
-    for k, item in enumerate(trajectories):
-        label = None
-        if isinstance(item, tuple) and len(item) == 2 and isinstance(item[0], str):
-            label, item = item
-        arr = np.asarray(item, dtype=float)
-        if arr.ndim != 2 or arr.shape[0] != model.n_states or arr.shape[1] < 2:
-            raise InvalidInputError(
-                f"trajectory {k}: expected an array of shape (n_states={model.n_states}, k >= 2), "
-                f"got shape {arr.shape}"
-            )
+    for k, (label, key, arr) in enumerate(curves(trajectories, model)):
         line = arr[list(plane)].astype(np.float32)  # a drawing: float32 keeps the HTML small
         # Trajectories sharing a label share a colour and one legend entry; unnamed ones
         # get a colour each and share the entry "trajectory".
         name = label or "trajectory"
-        key = label if label else f"#{k}"
         if key not in color_of:
             color_of[key] = palette[len(color_of) % len(palette)]
         color = color_of[key]

@@ -12,6 +12,7 @@ from plotly.subplots import make_subplots
 from dyadmodel.errors import InvalidInputError
 from dyadmodel.model import Model
 from dyadmodel.plot import theme
+from dyadmodel.plot._results import time_series_data
 from dyadmodel.plot._traces import apply_theme
 
 __all__ = ["time_series"]
@@ -19,8 +20,8 @@ __all__ = ["time_series"]
 
 def time_series(
     t: Any,
-    y: Any,
-    model: Model,
+    y: Any = None,
+    model: Model | None = None,
     *,
     states: Sequence[str] | None = None,
     stress: Any = None,
@@ -35,17 +36,23 @@ def time_series(
 
     Parameters
     ----------
-    t : array_like, shape (k,)
+    t : array_like, shape (k,), or Simulation or LimitCycle
+        The times; or a result holding times and states (`dyadmodel.simulate`,
+        `dyadmodel.limit_cycle`), given alone: ``time_series(run)`` draws the same as
+        ``time_series(run.t, run.y, model)``.
     y : array_like, shape (n_states, k)
-        The solution, in the model's state order (e.g. ``sol.y`` of `solve_ivp`).
+        The solution, in the model's state order (e.g. ``sol.y`` of `solve_ivp`); omit
+        it with a result.
     model : Model
-        Gives the states' names, meanings, symbols and units.
+        Gives the states' names, meanings, symbols and units; with a result it defaults
+        to the result's model.
     states : sequence of str, optional
         The states to show (default: all), e.g. two of a model whose third state has
         another scale.
-    stress : array_like (k,) or callable, optional
+    stress : array_like (k,), callable, True or str, optional
         The input over time, drawn in a panel below (shared time axis): values at ``t``,
-        or a function of time evaluated at ``t``.
+        or a function of time evaluated at ``t``; with a `Simulation`, True draws its
+        first input and a name draws that input (as recorded by the run).
     stress_name : str, optional
         Title of the input panel; default: the model's first input (e.g. "stress s").
     title : str, optional
@@ -74,7 +81,11 @@ def time_series(
     >>> fig = time_series(t, np.vstack([t, 2 * t]), m, stress=np.zeros(5))
     >>> [tr.meta["role"] for tr in fig.data]
     ['state', 'state', 'stress']
+    >>> run = dm.simulate(m, None, [0.1, 0.1], (0, 5))
+    >>> [tr.meta["role"] for tr in time_series(run, stress=True).data]
+    ['state', 'state', 'stress']
     """
+    t, y, model, stress = time_series_data(t, y, model, stress)
     t = np.asarray(t, dtype=float)
     y = np.asarray(y, dtype=float)
     if t.ndim != 1 or t.size < 2:

@@ -180,6 +180,70 @@ class BasinMap:
                 f"no attractor named {name!r}; this map has {', '.join(self.names)}"
             ) from None
 
+    @property
+    def basin_names(self) -> np.ndarray:
+        """The attractor name of each start, shape (ny, nx): an entry of ``names``,
+        'diverged' or 'undecided'."""
+        table = np.array([*self.names, "diverged", "undecided"], dtype=object)
+        k = len(self.names)
+        codes = np.where(self.labels >= 0, self.labels, np.where(self.labels == -1, k, k + 1))
+        return table[codes]
+
+    def to_xarray(self):
+        """The map as an `xarray.Dataset` over (``y_name``, ``x_name``) (xarray imported
+        here).
+
+        Variables: ``label`` (int, as ``labels``) and ``basin`` (the attractor's name,
+        'diverged' or 'undecided'); ``attrs`` holds the names in label order, the
+        fractions, the model and the slice values.
+        """
+        from dyadmodel._display import optional_module
+
+        xr = optional_module("xarray", "to_xarray()")
+        dims = (self.y_name, self.x_name)
+        return xr.Dataset(
+            {
+                "label": (dims, np.asarray(self.labels).copy()),
+                "basin": (dims, self.basin_names.astype(str)),
+            },
+            coords={self.x_name: np.asarray(self.x, float), self.y_name: np.asarray(self.y, float)},
+            attrs={
+                "model": self.model_name,
+                "names": list(self.names),
+                "fractions": dict(self.fractions),
+                "slice_state": [float(v) for v in self.slice_state],
+                "t_max": float(self.t_max),
+            },
+        )
+
+    def to_dataframe(self):
+        """One row per start, as a `pandas.DataFrame` with columns ``x_name``,
+        ``y_name``, ``label`` and ``basin`` (see `to_xarray` for the gridded form)."""
+        from dyadmodel._display import optional_module
+
+        pd = optional_module("pandas", "to_dataframe()")
+        gx, gy = np.meshgrid(np.asarray(self.x, float), np.asarray(self.y, float))
+        df = pd.DataFrame(
+            {
+                self.x_name: gx.ravel(),
+                self.y_name: gy.ravel(),
+                "label": np.asarray(self.labels).ravel(),
+                "basin": self.basin_names.astype(str).ravel(),
+            }
+        )
+        df.attrs.update(model=self.model_name, fractions=dict(self.fractions))
+        return df
+
+    def _repr_html_(self) -> str:
+        from dyadmodel._display import html_table
+
+        ny, nx = self.labels.shape
+        caption = (
+            f"{self.model_name}: basins on a {nx} x {ny} grid of ({self.x_name}, {self.y_name})"
+        )
+        rows = [[name, share] for name, share in self.fractions.items()]
+        return html_table(["basin", "share of the grid"], rows, caption=caption)
+
     def __repr__(self) -> str:
         shares = ", ".join(f"{k}: {v:.3f}" for k, v in self.fractions.items() if v)
         ny, nx = self.labels.shape

@@ -198,6 +198,77 @@ class EnsembleResult:
                 )
         return "\n".join(lines)
 
+    def _varying(self) -> dict[str, np.ndarray]:
+        """Parameters and inputs given per trajectory (arrays of length N)."""
+        out: dict[str, np.ndarray] = {}
+        if not isinstance(self.params, ParameterSet):
+            out.update({k: np.asarray(v, dtype=float) for k, v in self.params.items()})
+        for k, v in self.inputs.items():
+            if np.ndim(v):
+                out[k] = np.asarray(v, dtype=float)
+        return {k: np.broadcast_to(v, (self.n,)).copy() for k, v in out.items()}
+
+    def to_dataframe(self):
+        """One row per trajectory, as a `pandas.DataFrame` (pandas imported here).
+
+        Columns: the final state (one column per state), ``status`` (its name),
+        ``n_steps``, ``n_rejected``, then every parameter when they were given per
+        trajectory, and each input given per trajectory. The samples at ``t_samples``
+        are gridded: see `to_xarray`.
+        """
+        from dyadmodel._display import optional_module, state_columns
+
+        pd = optional_module("pandas", "to_dataframe()")
+        columns = {
+            **state_columns(self.final.T, self.state_names),
+            "status": self.status_names.astype(str),
+            "n_steps": np.asarray(self.n_steps).copy(),
+            "n_rejected": np.asarray(self.n_rejected).copy(),
+            **self._varying(),
+        }
+        df = pd.DataFrame(columns, index=pd.RangeIndex(self.n, name="trajectory"))
+        df.attrs.update(model=self.model_name, t=tuple(self.t), backend=self.backend)
+        return df
+
+    def to_xarray(self):
+        """The samples as an `xarray.Dataset` with dimensions (trajectory, t).
+
+        One variable per state (``samples`` at ``t_samples``; NaN after a trajectory
+        failed), plus ``status`` and the parameters and inputs given per trajectory,
+        along ``trajectory``. Without ``t_samples`` the states are the
+        final ones and there is no ``t`` dimension.
+        """
+        from dyadmodel._display import optional_module
+
+        xr = optional_module("xarray", "to_xarray()")
+        traj = np.arange(self.n)
+        if self.samples is not None:
+            data = {
+                n: (("trajectory", "t"), np.asarray(self.samples[i]))
+                for i, n in enumerate(self.state_names)
+            }
+            coords = {"trajectory": traj, "t": np.asarray(self.t_samples, dtype=float)}
+        else:
+            data = {n: ("trajectory", self.final[i]) for i, n in enumerate(self.state_names)}
+            coords = {"trajectory": traj}
+        data["status"] = ("trajectory", self.status_names.astype(str))
+        data.update({k: ("trajectory", v) for k, v in self._varying().items()})
+        return xr.Dataset(
+            data, coords=coords, attrs={"model": self.model_name, "backend": self.backend}
+        )
+
+    def _repr_html_(self) -> str:
+        from dyadmodel._display import html_table
+
+        rows = [
+            ["model", self.model_name],
+            ["trajectories", self.n],
+            ["t", f"{self.t[0]:g} to {self.t[1]:g}"],
+            *([f"status {k}", v] for k, v in self.counts().items()),
+            ["backend", self.backend],
+        ]
+        return html_table(["EnsembleResult", ""], rows, note=self.message)
+
     def __repr__(self) -> str:
         counts = ", ".join(f"{k}={v}" for k, v in self.counts().items() if v) or "empty"
         return (

@@ -160,6 +160,60 @@ class Simulation:
         names = self._forcing.model.parameter_names
         return tuple(names[k] for k in self._forcing.varied)
 
+    def to_dataframe(self):
+        """The trajectory as a `pandas.DataFrame` indexed by ``t`` (pandas imported here).
+
+        Columns: one per state (named after it), then each input at ``t`` (e.g.
+        ``stress``), then each parameter that an intervention varies in this run (its
+        value at ``t``). ``attrs`` holds the model, the base parameters, ``status`` and
+        ``message``.
+
+        Examples
+        --------
+        >>> import dyadmodel as dm
+        >>> m = dm.models.get("pursuer-distancer-2d")
+        >>> run = dm.simulate(m, None, [0.1, 0.1], (0, 5), t_eval=[0, 5])
+        >>> list(run.to_dataframe().columns)
+        ['pursuit_1', 'distance_2', 'stress']
+        """
+        from dyadmodel._display import optional_module, state_columns
+
+        pd = optional_module("pandas", "to_dataframe()")
+        model = self._forcing.model
+        columns = state_columns(self.y.T, model.state_names)
+        for name, values in self.inputs.items():
+            columns[name] = np.broadcast_to(np.asarray(values, dtype=float), self.t.shape).copy()
+        for name in self.varied_parameters:
+            columns[name] = self.parameter_values(name)
+        df = pd.DataFrame(columns, index=pd.Index(self.t.copy(), name="t"))
+        df.attrs.update(
+            model=self.model_name,
+            params=self.params.as_dict(),
+            status=self.status,
+            message=self.message,
+        )
+        return df
+
+    def _repr_html_(self) -> str:
+        from dyadmodel._display import html_table
+
+        names = self._forcing.model.state_names
+        rows = [
+            ["model", self.model_name],
+            ["t", f"{self.t_span[0]:g} to {self.t[-1]:g} (asked: {self.t_span[1]:g})"],
+            ["points", self.t.size],
+            ["status", f"{self.status} ({'success' if self.success else 'failed'})"],
+            ["message", self.message],
+            ["method", self.method],
+        ]
+        if self.y.size:
+            rows += [
+                [f"{n} at start, end", f"{self.y[i, 0]:.6g}, {self.y[i, -1]:.6g}"]
+                for i, n in enumerate(names)
+            ]
+        rows += [["note", n] for n in self.notes]
+        return html_table(["Simulation", ""], rows, note="to_dataframe() gives every point")
+
     def __repr__(self) -> str:
         end = ", ".join(f"{v:.6g}" for v in self.y[:, -1]) if self.y.size else ""
         return (
