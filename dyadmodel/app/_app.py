@@ -728,6 +728,15 @@ _DEBOUNCE_JS = """function(equations, parameters, ranges) {
 }""".replace("DEBOUNCE_MS", str(EDITOR_DEBOUNCE_MS))
 
 
+def _panel_message(message: str) -> Any:
+    """A field's message: the reason wraps; the quoted line and its caret do not (so the
+    caret stays under the offending part)."""
+    reason, sep, quoted = message.partition("\n")
+    if not sep:
+        return message
+    return [html.Div(reason), html.Pre(quoted, style={"margin": "0", "overflowX": "auto"})]
+
+
 def _editor_panel(limits: ExplorerLimits) -> html.Details:
     """The equations panel: three texts, their messages, and its buttons."""
     small = {"fontSize": "12px", "color": "#555"}
@@ -986,7 +995,7 @@ def create_app(
             raise G.BadCallbackRequest("model text: expected an object of the panel's texts")
         messages, applied = check_model_text(typed, base, current, limits=limits)
         styles = [{**EDITOR_ALERT} if m else _HIDDEN for m in messages]
-        return (*messages, *styles, applied)
+        return (*(_panel_message(m) for m in messages), *styles, applied)
 
     @app.callback(
         Output("editor-toml", "data"),

@@ -378,6 +378,8 @@ def typed_model(
         The model the text was edited from: states and parameters that keep their names
         keep its meaning, unit, symbol and domain of validity (and plotting range when
         the ranges field gives none); its inputs used by the equations are declared.
+        The result is called ``<base>-edited`` when a state keeps its name, else
+        ``typed``.
     limits : PanelLimits
 
     Raises
@@ -427,9 +429,9 @@ def typed_model(
             if old.latex:
                 spec["latex"] = old.latex
         param_specs[name] = spec
-    if base is not None:
+    if any(n in base_states for n in equations):  # edited from the base model
         name, title = f"{base.name}-edited", f"{base.title} (edited)"
-    else:
+    else:  # a system of its own
         name, title = "typed", "typed model"
     try:
         model = Model.from_equations(

@@ -403,7 +403,7 @@ def test_model_file_download_is_the_models_toml():
     typed = E.typed_model(VDP_TEXTS, M)
     sent = A.model_file_download(typed)
     assert sent["content"] == typed.to_toml()
-    assert sent["filename"] == "pursuer-distancer-2d-edited.toml"
+    assert sent["filename"] == "typed.toml"  # no state of the base model kept
     assert dm.models.loads(sent["content"]).rhs_expr == typed.rhs_expr
 
 

@@ -127,6 +127,8 @@ def test_edited_model_keeps_meanings_validity_and_the_inputs_it_uses():
     renamed = texts["equations"].replace("pursuit_1", "p")
     m3 = E.typed_model({"equations": renamed, "parameters": texts["parameters"]}, PD)
     assert m3.states[0].name == "p" and m3.states[0].meaning == ""
+    assert m3.name == "pursuer-distancer-2d-edited"  # distance_2 kept its name
+    assert E.typed_model(E.BLANK_TEXTS, PD).name == "typed"  # nothing of the base kept
     assert m3.states[0].domain == (-5.0, 5.0)
 
 
