@@ -308,6 +308,7 @@ def test_limit_cycle_takes_x0_and_guess_is_deprecated(vdp):
     np.testing.assert_array_equal(df.index.to_numpy(), c.t)
     np.testing.assert_array_equal(df[["x", "y"]].to_numpy(), c.state.T)
     assert df.attrs["period"] == c.period
+    assert f"{c.period:.10g}" in c._repr_html_() and "stable" in c._repr_html_()
 
 
 # ---------------------------------------------------------------------------------------

@@ -180,6 +180,26 @@ class LimitCycle:
         )
         return df
 
+    def _repr_html_(self) -> str:
+        from dyadmodel._display import html_table
+
+        word = {True: "stable", False: "unstable", None: "inconclusive"}[self.stable]
+        rows = [
+            ["model", self.model_name],
+            ["period", f"{self.period:.10g}"],
+            ["stability", word],
+            [
+                "|nontrivial multipliers|",
+                ", ".join(f"{abs(m):.6g}" for m in self.nontrivial_multipliers),
+            ],
+            *(
+                [f"{n} range", f"{lo:.6g} to {hi:.6g}"]
+                for n, lo, hi in zip(self.params.model.state_names, self.minimum, self.maximum)
+            ),
+            ["converged", self.converged],
+        ]
+        return html_table(["LimitCycle", ""], rows, note=self.message)
+
     def __repr__(self) -> str:
         mults = ", ".join(f"{abs(m):.6g}" for m in self.nontrivial_multipliers)
         amp = ", ".join(f"{a:.6g}" for a in self.amplitude)
