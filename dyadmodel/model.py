@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 import sympy as sp
 
-from dyadmodel.errors import InvalidInputError, NotFoundError
+from dyadmodel.errors import InvalidInputError, InvalidTypeError, NotFoundError
 
 __all__ = [
     "Input",
@@ -86,12 +86,30 @@ def hill_repressor(z: sp.Expr, threshold: sp.Expr, exponent: int) -> sp.Expr:
     return threshold**exponent / (threshold**exponent + z**exponent)
 
 
+#: Hill exponents above this are refused (the equilibrium polynomials' degree grows with it).
+MAX_HILL_EXPONENT = 64
+
+
 def _check_exponent(exponent: int) -> None:
-    if isinstance(exponent, bool) or not isinstance(exponent, numbers.Integral) or exponent < 1:
+    if (
+        isinstance(exponent, bool)
+        or not isinstance(exponent, numbers.Integral)
+        or not 1 <= exponent <= MAX_HILL_EXPONENT
+    ):
         raise ModelDefinitionError(
-            f"Hill exponent = {exponent!r} must be a positive integer (it is structural: "
-            "equilibria stay polynomial only for integer exponents)"
+            f"Hill exponent = {_short(exponent)} must be an integer in [1, "
+            f"{MAX_HILL_EXPONENT}] (it is structural: equilibria stay polynomial only for "
+            "integer exponents, and their degree grows with it)"
         )
+
+
+def _short(value: object, limit: int = 60) -> str:
+    """``repr(value)`` cut to ``limit`` characters (huge integers, long strings)."""
+    try:
+        text = repr(value)
+    except ValueError:  # an integer beyond Python's str conversion limit
+        return f"<{type(value).__name__} too large to print>"
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 @dataclasses.dataclass(frozen=True)
@@ -196,10 +214,13 @@ class Parameter:
         expected = f"a finite real number in {self.interval_text()}"
         if isinstance(value, bool) or not isinstance(value, numbers.Real):
             raise ParameterError(
-                f"parameter {self.name!r} = {value!r} is a {type(value).__name__}; "
+                f"parameter {self.name!r} = {_short(value)} is a {type(value).__name__}; "
                 f"expected {expected}"
             )
-        v = float(value)
+        try:
+            v = float(value)
+        except OverflowError:  # an integer beyond the float range
+            v = math.inf if value > 0 else -math.inf
         if not math.isfinite(v):
             raise ParameterError(
                 f"parameter {self.name!r} = {v} is not finite; expected {expected}"
@@ -281,7 +302,7 @@ class Input:
         expected = f"a finite real number in {self.interval_text()}"
         if isinstance(value, bool) or not isinstance(value, numbers.Real):
             raise InvalidInputError(
-                f"input {self.name!r}{at} = {value!r:.60} is a {type(value).__name__}; "
+                f"input {self.name!r}{at} = {_short(value)} is a {type(value).__name__}; "
                 f"expected {expected}"
             )
         try:
@@ -560,6 +581,11 @@ class Model:
 
     def parameter(self, name: str) -> Parameter:
         """The `Parameter` record called ``name``."""
+        if not isinstance(name, str):
+            raise InvalidTypeError(
+                f"parameter name {_short(name)} is a {type(name).__name__}; expected a str, "
+                f"one of: {', '.join(self.parameter_names)}"
+            )
         try:
             return self.parameters[self._param_index[name]]
         except KeyError:
@@ -672,10 +698,15 @@ class Model:
             not a real number, NaN or infinite, or outside the parameter's bounds (the
             message names the parameter, the value and the bound).
         """
+        if values is not None and not isinstance(values, Mapping):
+            raise InvalidTypeError(
+                f"parameter values {_short(values)} are a {type(values).__name__}; expected a "
+                f"mapping of names to numbers (or a ParameterSet) for model {self.name!r}"
+            )
         given = dict(values or {})
         given.update(overrides)
         for name in given:
-            if name not in self._param_index:
+            if not isinstance(name, str) or name not in self._param_index:
                 raise ParameterError(self._unknown_parameter_message(name))
         out = tuple(
             p.check(given[p.name]) if p.name in given else float(p.default) for p in self.parameters
@@ -686,18 +717,18 @@ class Model:
         """The named parameter region ``name`` (see ``presets``), with optional overrides."""
         try:
             values = self.presets[name].values
-        except KeyError:
+        except (KeyError, TypeError):
             raise ParameterError(
-                f"unknown preset {name!r} for model {self.name!r}; available: "
+                f"unknown preset {_short(name)} for model {self.name!r}; available: "
                 f"{', '.join(self.presets) or '(none)'}"
             ) from None
         return self.params(values, **overrides)
 
     def _unknown_parameter_message(self, name: object) -> str:
-        close = difflib.get_close_matches(str(name), self.parameter_names, n=1)
+        close = difflib.get_close_matches(_short(name), self.parameter_names, n=1)
         hint = f" (did you mean {close[0]!r}?)" if close else ""
         return (
-            f"unknown parameter {name!r} for model {self.name!r}{hint}; valid names: "
+            f"unknown parameter {_short(name)} for model {self.name!r}{hint}; valid names: "
             f"{', '.join(self.parameter_names)}"
         )
 
@@ -737,12 +768,17 @@ class Model:
         if inputs is None:
             return [u.default for u in self.inputs]
         if not isinstance(inputs, Mapping):
+            if isinstance(inputs, str | bytes):
+                raise InvalidTypeError(
+                    f"inputs = {_short(inputs)} is a {type(inputs).__name__}; expected a number "
+                    f"or a mapping {{name: value}} of the inputs {self.input_names}"
+                )
             if len(self.inputs) != 1:
                 raise InvalidInputError(
                     f"model {self.name!r} has inputs {self.input_names}; pass them as a mapping"
                 )
             inputs = {self.inputs[0].name: inputs}
-        unknown = set(inputs) - set(self.input_names)
+        unknown = [k for k in inputs if not isinstance(k, str) or k not in self.input_names]
         if unknown:
             raise NotFoundError(
                 f"unknown input(s) {sorted(unknown, key=repr)} for model {self.name!r}; "

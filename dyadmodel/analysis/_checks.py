@@ -17,7 +17,7 @@ import numpy as np
 from dyadmodel.errors import InvalidInputError, InvalidTypeError
 from dyadmodel.model import Model
 
-__all__ = ["check_model", "check_name", "float_array", "show"]
+__all__ = ["check_model", "check_name", "check_options", "float_array", "show"]
 
 
 def show(value: Any, limit: int = 120) -> str:
@@ -83,3 +83,17 @@ def positive_real(what: str, value: Any) -> float:
     if not math.isfinite(v) or v <= 0:
         raise InvalidInputError(f"{what} = {show(value)}; expected a positive finite number")
     return v
+
+
+def check_options(value: Any, cls: type, what: str = "options"):
+    """``value`` if it is a ``cls`` instance, ``cls()`` (the defaults) for None; anything
+    else is refused with `InvalidTypeError` (``options or Defaults()`` would call numpy's
+    truth value on an array, or silently use the defaults for ``0`` or ``""``)."""
+    if value is None:
+        return cls()
+    if not isinstance(value, cls):
+        raise InvalidTypeError(
+            f"{what} = {show(value)} is a {type(value).__name__}; expected a {cls.__name__} "
+            f"(or None for the defaults: {cls()!r})"
+        )
+    return value

@@ -46,6 +46,7 @@ import sympy as sp
 from mpmath import iv
 
 from dyadmodel.analysis._algebra import ExactTimeout, NotRationalOverQ, solve_rational_system
+from dyadmodel.analysis._checks import check_options
 from dyadmodel.analysis._interval import (
     INTERVAL_FUNCTIONS,
     IntervalFunction,
@@ -183,11 +184,7 @@ def equilibria(
     Parameter values are treated as the exact rationals of their shortest decimal form
     (0.1 is 1/10); completeness is proved for that system.
     """
-    opts = options or EquilibriumOptions()
-    if not isinstance(opts, EquilibriumOptions):
-        raise InvalidTypeError(
-            f"options = {opts!r} is a {type(opts).__name__}; expected EquilibriumOptions"
-        )
+    opts = check_options(options, EquilibriumOptions)
     deadline = time.monotonic() + opts.max_seconds
     p = model.parameter_set(params)
     validity = np.array(model.validity, dtype=float)

@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 import sympy as sp
 
-from dyadmodel.analysis._checks import check_model, check_name
+from dyadmodel.analysis._checks import check_model, check_name, check_options
 from dyadmodel.analysis.equilibria import equilibria
 from dyadmodel.continuation._detect import detect, n_unstable, sorted_eigenvalues
 from dyadmodel.continuation._engine import Box, correct, null_tangent, trace
@@ -200,7 +200,7 @@ def continuation(
     Kuznetsov (2004), Elements of Applied Bifurcation Theory, ch. 10;
     Allgower & Georg (1990), Numerical Continuation Methods.
     """
-    opts = options or ContinuationOptions()
+    opts = check_options(options, ContinuationOptions)
     if not isinstance(opts, ContinuationOptions):
         raise InvalidTypeError(f"options is a {type(opts).__name__}; expected ContinuationOptions")
     p = model.parameter_set(params)

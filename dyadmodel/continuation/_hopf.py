@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 
+from dyadmodel.analysis._checks import check_options
 from dyadmodel.continuation._branch import Compiled, _check_span, _trace_both, compiled
 from dyadmodel.continuation._detect import sorted_eigenvalues
 from dyadmodel.continuation._engine import Box, correct
@@ -218,7 +219,7 @@ def hopf_curve(
     ('completed', 0, 0.409)
     """
     point, dspan = _as_hopf_point(hopf)
-    opts = options or ContinuationOptions()
+    opts = check_options(options, ContinuationOptions)
     x_param = point.param
     if second_param == x_param:
         raise InvalidInputError(f"second_param is {x_param!r}, the Hopf point's own parameter")

@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 from scipy.optimize import brentq
 
+from dyadmodel.analysis._checks import check_options
 from dyadmodel.analysis.equilibria import equilibria
 from dyadmodel.continuation._branch import (
     Compiled,
@@ -228,7 +229,7 @@ def fold_curve(
     """
     if fold.kind != "fold":
         raise InvalidInputError(f"fold_curve needs a fold, got a {fold.kind!r} point")
-    opts = options or ContinuationOptions()
+    opts = check_options(options, ContinuationOptions)
     out, _, _ = _fold_curve(model, fold.params, fold.param, y_param, fold, x_span, y_span, opts)
     return out
 
@@ -514,7 +515,7 @@ def regime_map(
     curve crossing none of the seeding lines is missed, and only the grid shows the
     regime change there.
     """
-    opts = options or ContinuationOptions()
+    opts = check_options(options, ContinuationOptions)
     p = model.parameter_set(params)
     (xn, xs), (yn, ys) = x, y
     if xn == yn:

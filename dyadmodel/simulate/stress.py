@@ -29,11 +29,12 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
 
+from dyadmodel.errors import InvalidTypeError
 from dyadmodel.simulate._checks import SpecError, check_real
 
 __all__ = [
@@ -407,7 +408,16 @@ def periodic(period: float, duration: float, size: float, start: float = 0.0) ->
 
 def piecewise_linear(times: Sequence[float], values: Sequence[float]) -> PiecewiseLinear:
     """Stress from data: linear between ``(times[k], values[k])``, held beyond the ends."""
-    return PiecewiseLinear(
-        tuple(times) if not isinstance(times, tuple) else times,
-        tuple(values) if not isinstance(values, tuple) else values,
-    )
+    return PiecewiseLinear(_as_tuple("times", times), _as_tuple("values", values))
+
+
+def _as_tuple(what: str, seq: Any) -> tuple:
+    """A sequence as a tuple (its entries are checked by `PiecewiseLinear`)."""
+    if isinstance(seq, tuple):
+        return seq
+    if isinstance(seq, str | bytes | Mapping) or not isinstance(seq, Iterable):
+        raise InvalidTypeError(
+            f"piecewise_linear {what} = {seq!r:.80} is a {type(seq).__name__}; expected a "
+            "sequence of numbers"
+        )
+    return tuple(seq)
