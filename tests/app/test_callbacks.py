@@ -476,3 +476,17 @@ def test_export_of_a_typed_model_records_its_model_file(tmp_path):
         ].read_text()
     )
     assert "model_file" not in registered
+
+
+def test_a_typed_model_whose_portrait_runs_long_says_so_at_the_deadline():
+    wild = {
+        "equations": "x' = sin(40*x)*cos(40*y) - y + x**3\ny' = sin(40*y)*cos(37*x) + x - y**3",
+        "parameters": "",
+    }
+    typed = E.typed_model(wild)  # ~6 s of interval search without a deadline
+    start = time.monotonic()
+    fig, rows, _complete, msg = A.compute_portrait(
+        typed, {}, list(C.DEFAULT_VIEW), "x", "y", [], seconds=0.5
+    )
+    assert time.monotonic() - start < 2.0 and fig is dash.no_update and rows is dash.no_update
+    assert msg.startswith("the portrait took too long (over 0.5 s) — try")
