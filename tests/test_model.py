@@ -60,8 +60,27 @@ def test_definition_errors_are_caught_at_definition_time():
         Model("t", "t", [State("x", "x")], [], [x, y])
     with pytest.raises(ModelDefinitionError, match="names used twice"):
         Model("t", "t", [State("x", "x")], [Parameter("x", 1.0, "dup")], [x])
-    with pytest.raises(ModelDefinitionError, match="positive integer"):
+    with pytest.raises(ModelDefinitionError, match=r"an integer in \[1, 64\]"):
         hill(x, a, 1.5)
+    with pytest.raises(ModelDefinitionError, match=r"an integer in \[1, 64\]"):
+        hill(x, a, 10**400)  # was OverflowError-prone downstream; refused at once
+
+
+def test_typed_garbage_gets_the_package_errors():
+    m = dm.models.get("pursuer-distancer-2d")
+    for bad in ("x", True, 2.5e16, [1, 2]):
+        with pytest.raises(dm.InvalidTypeError, match="expected a mapping"):
+            m.params(bad)
+    with pytest.raises(dm.InvalidTypeError, match="expected a str"):
+        m.parameter([])
+    with pytest.raises(dm.ParameterError, match="unknown preset"):
+        m.preset([])
+    with pytest.raises(dm.ParameterError, match="not finite"):
+        m.params(anxiety_gain_1=10**400)
+    with pytest.raises(dm.InvalidTypeError, match="inputs = 'a'"):
+        m.rhs([1.0, 1.0], inputs="a")
+    with pytest.raises(dm.NotFoundError, match=r"unknown input\(s\) \[3\]"):
+        m.rhs([1.0, 1.0], inputs={3: 1.0})
 
 
 def test_parameter_set_is_immutable_hashable_and_ordered():
