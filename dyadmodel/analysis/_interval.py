@@ -34,6 +34,7 @@ __all__ = [
     "INTERVAL_FUNCTIONS",
     "IntervalFunction",
     "KrawczykResult",
+    "UndefinedOnBox",
     "krawczyk_image",
     "krawczyk_search",
     "to_rational",

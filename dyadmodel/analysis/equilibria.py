@@ -50,6 +50,7 @@ from dyadmodel.analysis._checks import check_options
 from dyadmodel.analysis._interval import (
     INTERVAL_FUNCTIONS,
     IntervalFunction,
+    UndefinedOnBox,
     krawczyk_image,
     krawczyk_search,
     to_rational,
@@ -365,6 +366,8 @@ def _bounded_region(model: Model, p: ParameterSet, subs: dict, region: np.ndarra
         out = np.column_stack(
             [np.maximum(box[:, 0], region[:, 0]), np.minimum(box[:, 1], region[:, 1])]
         )
+        if np.any(out[:, 0] > out[:, 1]):
+            return out  # empty: no equilibrium in the domain of validity
         if np.all(np.isfinite(out)):
             return _contract(model, subs, out)  # often tighter than the declared box
     return _contract(model, subs, region)
@@ -570,7 +573,10 @@ def _certify(model, certifier, x, subs, f_point, jac_point):
         except np.linalg.LinAlgError:
             return None
         M = [iv.mpf(v) for v in m]
-        K = krawczyk_image(f_iv([*M, *pvals]), j_iv([*X, *pvals]), X, M, Y)
+        try:
+            K = krawczyk_image(f_iv([*M, *pvals]), j_iv([*X, *pvals]), X, M, Y)
+        except UndefinedOnBox:  # e.g. x**1.5 at a point a rounding error below 0
+            return None
         inside = all(k.a > lo and k.b < hi for k, (lo, hi) in zip(K, box))
         if inside:
             return box
@@ -607,6 +613,7 @@ class _Unclassified:
 def _make_equilibrium(model, p, x, input_values, opts, certifier, subs):
     inputs = dict(zip(model.input_names, input_values))
     x = _newton_polish(model, p, inputs, np.asarray(x, dtype=float))
+    x = _clip(x, np.array(model.validity, dtype=float))  # a polish step may cross 0 by 1e-33
     fx = model.rhs(x, p, inputs or None)
     J = model.jacobian(x, p, inputs or None)
     n = model.n_states

@@ -272,3 +272,19 @@ def test_abs_sqrt_log_and_real_powers_are_searched_where_they_are_defined():
         eqs = dm.equilibria(dm.Model.from_equations(equations))
         assert eqs.complete
         np.testing.assert_allclose([e.state for e in eqs], expected, atol=1e-12)
+
+
+def test_empty_proved_boxes_and_edge_points_found_by_the_exhaustive_run():
+    # negative appeals: the proved box is empty (no equilibrium with R, S >= 0); the
+    # interval library refused the reversed box ("endpoints must be properly ordered")
+    m = dm.models.get("gone-with-the-wind")
+    eqs = dm.equilibria(m, m.params(A_S=0.0, A_R=-1.0, k=1.0))
+    assert eqs.complete and len(eqs) == 0
+    check_nothing_missing(m, m.params(A_S=0.0, A_R=-1.0, k=1.0))
+    # an equilibrium on x1 = 0 whose certification box reached below 0 (x**1 as a real
+    # power there): reported, on the edge, never below it
+    s = dm.models.get("rinaldi-synergic")
+    p = s.params(alpha1=0.333, alpha2=1.132, beta1=0.0, gamma1=0.0, gamma2=2.374, A1=0.771)
+    p = p.replace(bA1=0.0, bA2=0.0, A2=0.0, k2=2.039)
+    (e,) = dm.equilibria(s, p)
+    assert e.state[0] == 0.0 and e.stable
