@@ -42,6 +42,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--delta", type=float, help="GLLA: time between rows (default 1)")
     p.add_argument("--uncoupled", action="store_true", help="GLLA: fit without coupling")
     p.add_argument("--lag", type=int, help="inertia-coordination: lag in rows (default 1)")
+    p.add_argument("--free", action="append", metavar="PARAM", help="ml: a parameter to estimate")
+    p.add_argument(
+        "--observed",
+        action="append",
+        metavar="STATE",
+        help="ml: partner 1's observed state, then partner 2's (give twice)",
+    )
+    p.add_argument("--profile", action="store_true", help="ml: profile-likelihood intervals")
     p.add_argument(
         "--out",
         help=(
@@ -104,6 +112,11 @@ def cli_fit(argv: Sequence[str]) -> int:
         overrides["coupled"] = False
     if args.lag is not None:
         overrides["lag"] = args.lag
+    for option in ("free", "observed"):
+        if getattr(args, option) is not None:
+            overrides[option] = tuple(getattr(args, option))
+    if args.profile:
+        overrides["profile"] = True
     result = fit(args.model, data, args.method, **overrides)
     table = result.to_dataframe()
     if args.out is None:

@@ -276,3 +276,19 @@ def test_a_fitted_couple_is_placed_in_the_state_space_with_its_distance_to_tippi
 def _oscillator():
     t = np.arange(40.0)
     return to_data({1: np.array([np.cos(0.5 * t), np.sin(0.4 * t)])}, t)
+
+
+def test_command_line_fits_by_ml(tmp_path):
+    from dyadmodel.cli import main
+
+    _, data = pd2_couples(2, seed=4)
+    csv = tmp_path / "couples.csv"
+    data.to_dataframe().to_csv(csv, index=False)
+    out = tmp_path / "fits.csv"
+    argv = ["fit", str(csv), "--model", PD2, "--method", "ml", "--dyad", "dyad"]
+    argv += ["--person", "person", "--time", "time", "--value", "value", "--input", "stress"]
+    argv += ["--free", "anxiety_gain_1", "--free", "avoidance_gain_2", "--out", str(out)]
+    assert main(argv) == 0
+    table = pd.read_csv(out)
+    assert list(table.status) == ["ok", "ok"]
+    assert np.allclose(table.anxiety_gain_1, 2.5, atol=0.1)
