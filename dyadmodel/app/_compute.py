@@ -342,9 +342,15 @@ def parse_view(search: str | None) -> tuple[list[str], list[str]]:
 # the phase portrait
 
 
-@functools.lru_cache(maxsize=64)
 def _equilibria(pset: ParameterSet) -> dm.EquilibriumSet:
-    return dm.equilibria(pset.model, pset)
+    # Keyed by the model too: parameter sets compare by the model's *name*, and every
+    # model typed in the equations panel may be called 'typed' or '<base>-edited'.
+    return _equilibria_of(pset.model, pset)
+
+
+@functools.lru_cache(maxsize=64)
+def _equilibria_of(model: Model, pset: ParameterSet) -> dm.EquilibriumSet:
+    return dm.equilibria(model, pset)
 
 
 def slice_state(model: Model, pset: ParameterSet) -> np.ndarray:
@@ -573,11 +579,17 @@ def _fmt_eig(z: complex) -> str:
 # bifurcation diagram and stress response
 
 
-@functools.lru_cache(maxsize=32)
 def _continuation(
     pset: ParameterSet, param: str, span: tuple[float, float]
 ) -> dm.BifurcationDiagram:
-    return dm.continuation(pset.model, pset, param, span)
+    return _continuation_of(pset.model, pset, param, span)  # keyed by the model: see above
+
+
+@functools.lru_cache(maxsize=32)
+def _continuation_of(
+    model: Model, pset: ParameterSet, param: str, span: tuple[float, float]
+) -> dm.BifurcationDiagram:
+    return dm.continuation(model, pset, param, span)
 
 
 def bifurcation_figure(

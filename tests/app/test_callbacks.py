@@ -490,3 +490,16 @@ def test_a_typed_model_whose_portrait_runs_long_says_so_at_the_deadline():
     )
     assert time.monotonic() - start < 2.0 and fig is dash.no_update and rows is dash.no_update
     assert msg.startswith("the portrait took too long (over 0.5 s) — try")
+
+
+def test_two_typed_models_with_one_name_never_share_cached_results():
+    # parameter sets compare by model name: the caches must tell the models apart
+    centre = E.typed_model({"equations": "x' = y\ny' = -x", "parameters": "a = 1"})
+    saddle = E.typed_model({"equations": "x' = y\ny' = x", "parameters": "a = 1"})
+    assert centre.name == saddle.name and centre.params() == saddle.params()
+    kinds = []
+    for m in (centre, saddle):
+        _fig, rows, *_ = A.compute_portrait(m, {"a": 1.0}, [], "x", "y", [])
+        kinds.append(rows[0]["kind"])
+        A.compute_bifurcation(m, {"a": 1.0}, "a", "x")
+    assert kinds == ["centre", "saddle"]
