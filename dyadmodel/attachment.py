@@ -12,7 +12,8 @@ Three layers, each usable on its own:
    and fearful. Each style has a prototypical score pair for figures and tables.
 3. **Mapping** (`AttachmentMapping`, `couple_params`, `couple_params_from`): the two
    partners' scores become a validated `ParameterSet` of a pursuer-distancer model.
-   The mapping is a MODELLING ASSUMPTION (DESIGN.md, phenomenon 9), not an empirical
+   The mapping is a MODELLING ASSUMPTION (phenomenon 9 of the paper: paper/paper.md,
+   "Phenomena and model design"), not an empirical
    result: it is linear, transparent and every coefficient can be overridden.
 
 Nothing here parses text: a response given as a string is rejected, never converted.
@@ -645,8 +646,10 @@ class AttachmentMapping:
     """How attachment scores set model parameters. A MODELLING ASSUMPTION.
 
     This is a hypothesis of the model, **not an empirical result**: no study has
-    estimated these coefficients. It encodes the qualitative claim of the source texts
-    that anxiety drives pursuit and avoidance drives distance (DESIGN.md, phenomenon 9),
+    estimated these coefficients. It encodes the qualitative claim of attachment theory
+    (Mikulincer & Shaver 2007) and of the clinical descriptions of the pattern that
+    anxiety drives pursuit and avoidance drives distance (phenomenon 9 of the paper:
+    paper/paper.md, "Phenomena and model design"),
     in the simplest transparent form, and every coefficient can be overridden.
 
     For partner ``i`` with scores on the scale ``[lo, hi]`` (ECR-R: 1-7)::

@@ -1,7 +1,7 @@
 """Figure 1: balanced vs entrenched: a secure and an anxious–avoidant couple side by side.
 
-Paper section: "Entrenchment is bistability" (headline figure; DESIGN.md phenomena 3
-and 9).
+Paper section: "Entrenchment is bistability" (headline figure; phenomena 3 and 9 of
+paper/paper.md, "Phenomena and model design").
 
 Phase portraits of the reduced pursuer–distancer model (``pursuer-distancer-2d``): on
 the left the 'secure' preset (low anxiety and avoidance gains), whose one balanced

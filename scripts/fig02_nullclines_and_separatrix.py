@@ -1,7 +1,7 @@
 """Figure 2: nullclines, the saddle's manifolds, and what sustained stress does to them.
 
 Paper section: "Stress triggers the dance; entrenchment has a tipping threshold"
-(DESIGN.md phenomena 2 and 3).
+(phenomena 2 and 3 of paper/paper.md, "Phenomena and model design").
 
 Left: the anxious–avoidant couple of ``pursuer-distancer-2d`` without stress, in
 detail: both nullclines, the three equilibria (hover for state, kind, label,

@@ -1,7 +1,7 @@
 """Figure 4: a stress pulse tips the balanced couple into entrenchment, for good.
 
 Paper section: "Stress triggers the dance; entrenchment has a tipping threshold"
-(DESIGN.md phenomena 2 and 3).
+(phenomena 2 and 3 of paper/paper.md, "Phenomena and model design").
 
 The anxious–avoidant couple of ``pursuer-distancer-2d`` (its default parameters) starts
 in its balanced state. A stress episode of 5 time units is applied at t = 10. The

@@ -1,7 +1,7 @@
 """Figure 5: bifurcation diagram in partner 1's attachment anxiety, with the hysteresis loop.
 
 Paper section: "Hysteresis: why undoing the trigger does not undo the pattern"
-(DESIGN.md phenomenon 4).
+(phenomenon 3 of paper/paper.md, "Phenomena and model design").
 
 The equilibria of ``pursuer-distancer-2d`` (anxious–avoidant defaults, partner 2's
 avoidance gain 2) as partner 1's anxiety gain runs from 0 to 4, traced by

@@ -1,7 +1,7 @@
 """Figure 6: regimes over attachment anxiety x avoidance, and the 16 attachment pairings.
 
 Paper section: "Who gets stuck: attachment anxiety, avoidance and the regime map"
-(DESIGN.md phenomena 1 and 8).
+(phenomena 3 and 9 of paper/paper.md, "Phenomena and model design").
 
 Left: the regime of ``pursuer-distancer-2d`` (other parameters at the anxious–avoidant
 defaults) over partner 1's anxiety gain and partner 2's avoidance gain, each from 0 to

@@ -1,7 +1,7 @@
 """Figure 7: interventions compared, from the entrenched default couple of the full model.
 
-Paper section: "Getting unstuck: interventions as parameter changes" (DESIGN.md
-phenomena 7 and 8).
+Paper section: "Getting unstuck: interventions as parameter changes" (phenomena 7
+and 8 of paper/paper.md, "Phenomena and model design").
 
 The full six-state ``pursuer-distancer`` model at its default couple
 (``entrenched-bistable``) starts in its entrenched state (partner 1 pursues, partner 2

@@ -1,7 +1,7 @@
 """Figure 8: pursue–withdraw cycles and role reversal in the full model.
 
-Paper section: "Beyond two states: cycles, exhaustion and role reversal" (DESIGN.md
-phenomena 5 and 6).
+Paper section: "Beyond two states: cycles, exhaustion and role reversal" (phenomena 5
+and 6 of paper/paper.md, "Phenomena and model design").
 
 Left (``pursue-withdraw-cycles`` preset of the six-state ``pursuer-distancer``
 model: a very anxious pursuer who exhausts): the only equilibrium is unstable; from

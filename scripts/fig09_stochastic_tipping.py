@@ -1,7 +1,7 @@
 """Figure 9: stochastic tipping: probability of entrenchment vs the level of daily stress.
 
-Paper section: "Daily stress: noise-induced tipping" (DESIGN.md phenomenon 3,
-stochastic version).
+Paper section: "Daily stress: noise-induced tipping" (phenomenon 3 of
+paper/paper.md, "Phenomena and model design", stochastic version).
 
 The anxious–avoidant couple of ``pursuer-distancer-2d`` starts balanced and lives with
 fluctuating daily stress: an Ornstein–Uhlenbeck input with correlation time 1, mean 0

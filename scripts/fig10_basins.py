@@ -1,7 +1,8 @@
 """Figure 10: basins of attraction of balance and entrenchment.
 
 Paper section: "Stress triggers the dance; entrenchment has a tipping threshold"
-(DESIGN.md phenomena 2 and 3: how far a couple can be pushed and still come back).
+(phenomena 2 and 3 of paper/paper.md, "Phenomena and model design": how far a couple
+can be pushed and still come back).
 
 Left: the anxious–avoidant couple of ``pursuer-distancer-2d``: every start of a
 201 x 201 grid of (pursuit, distance) in [0, 2]^2 is integrated until it settles

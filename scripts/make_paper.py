@@ -10,7 +10,8 @@ Writes into ``paper/generated/``:
 - ``attachment_pairings.md``: the 16 pairings of attachment styles for the 2D model
   (``dyadmodel.continuation.attachment_regime_table``);
 - ``paper.bib``: the package, every registered model's references and every method's
-  references (``dyadmodel.citation``), plus the software compared in the paper.
+  references (``dyadmodel.citation``), plus the software compared in the paper and the
+  evidence of its "Phenomena and model design" section.
 
 and then:
 
@@ -103,6 +104,65 @@ SOFTWARE_BIBTEX = (
     "  title = {Early-warning signals for critical transitions},\n"
     "  journal = {Nature},\n  volume = {461},\n  pages = {53--59},\n  year = {2009},\n"
     "  doi = {10.1038/nature08227}\n}",
+)
+
+# The evidence of the paper's "Phenomena and model design" section: the empirical
+# demand-withdraw and attachment literature, and the public blog posts whose
+# descriptions of the pursuer-distancer pattern the flagship models paraphrase (their
+# docstrings quote them). Details were checked against the publishers' or authors' pages
+# where they could be read; a DOI is given only where it was confirmed there.
+RATIONALE_BIBTEX = (
+    "@incollection{eldridge2002demand,\n"
+    "  author = {Eldridge, Kathleen A. and Christensen, Andrew},\n"
+    "  title = {Demand-withdraw communication during couple conflict: a review and "
+    "analysis},\n"
+    "  booktitle = {Understanding Marriage: Developments in the Study of Couple "
+    "Interaction},\n"
+    "  editor = {Noller, Patricia and Feeney, Judith A.},\n"
+    "  publisher = {Cambridge University Press},\n  address = {Cambridge},\n"
+    "  pages = {289--322},\n  year = {2002}\n}",
+    "@article{schrodt2014meta,\n"
+    "  author = {Schrodt, Paul and Witt, Paul L. and Shimkowski, Jenna R.},\n"
+    "  title = {A meta-analytical review of the demand/withdraw pattern of interaction "
+    "and its associations with individual, relational, and communicative outcomes},\n"
+    "  journal = {Communication Monographs},\n  volume = {81},\n  number = {1},\n"
+    "  pages = {28--58},\n  year = {2014}\n}",
+    "@article{papp2009demand,\n"
+    "  author = {Papp, Lauren M. and Kouros, Chrystyna D. and Cummings, E. Mark},\n"
+    "  title = {Demand-withdraw patterns in marital conflict in the home},\n"
+    "  journal = {Personal Relationships},\n  volume = {16},\n  number = {2},\n"
+    "  pages = {285--300},\n  year = {2009},\n"
+    "  doi = {10.1111/j.1475-6811.2009.01223.x}\n}",
+    "@article{baucom2015interpersonal,\n"
+    "  author = {Baucom, Brian R. and Dickenson, Janna A. and Atkins, David C. and "
+    "Baucom, Donald H. and Fischer, Melanie S. and Weusthoff, Sarah and Hahlweg, Kurt "
+    "and Zimmermann, Tanja},\n"
+    "  title = {The interpersonal process model of demand/withdraw behavior},\n"
+    "  journal = {Journal of Family Psychology},\n  volume = {29},\n  number = {1},\n"
+    "  pages = {80--90},\n  year = {2015}\n}",
+    "@book{mikulincer2007attachment,\n"
+    "  author = {Mikulincer, Mario and Shaver, Phillip R.},\n"
+    "  title = {Attachment in Adulthood: Structure, Dynamics, and Change},\n"
+    "  publisher = {Guilford Press},\n  address = {New York},\n  year = {2007}\n}",
+    "@misc{rrc_pursuer_distancer,\n"
+    "  author = {{Reflective Resilience Counseling}},\n"
+    "  title = {I Pursue. You Distance. Understanding the Pursuer-Distancer Dynamic in "
+    "Counseling: Navigating Relationship Patterns},\n"
+    "  howpublished = {Blog post, Reflective Resilience Counseling},\n"
+    "  url = {https://reflectiveresiliencecounseling.com/blog/i-persue-you-distance},\n"
+    "  note = {Undated; the address spells the title ``persue''}\n}",
+    "@misc{webster_missing_each_other,\n"
+    "  author = {Webster, Steven},\n"
+    "  title = {Why Couples Keep Missing Each Other},\n"
+    "  howpublished = {Blog post, stevenwebster-therapist.co.uk},\n"
+    "  url = {https://www.stevenwebster-therapist.co.uk/post/"
+    "why-couples-keep-missing-each-other},\n"
+    "  note = {Dated 25 January; the year is not shown on the page}\n}",
+    "@misc{pdr_relationships_post,\n"
+    "  title = {The Pursuer-Distancer Dynamic in Relationships},\n"
+    "  howpublished = {Blog post},\n"
+    "  note = {Quoted in the model's docstrings; its author and address were not "
+    "recorded with the quotes and could not be located again}\n}",
 )
 
 
@@ -201,7 +261,7 @@ def bibliography() -> str:
 
     for ref in ATTACHMENT_REFERENCES:
         entries.setdefault(ref.key, ref.bibtex)
-    for bib in SOFTWARE_BIBTEX:
+    for bib in SOFTWARE_BIBTEX + RATIONALE_BIBTEX:
         key = re.match(r"@\w+\{([^,]+),", bib).group(1)
         if key in entries:
             raise ValueError(f"BibTeX key {key!r} is defined twice")

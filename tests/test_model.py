@@ -137,7 +137,7 @@ def test_state_shape_errors_name_the_expected_shape():
 
 @given(st.floats(0.0, 3.0), st.floats(0.0, 3.0))
 def test_2d_flagship_rhs_matches_its_closed_form(x, y):
-    """DESIGN.md: tau1 x' = b1 + a1 H(y + s) - x, tau2 y' = b2 + a2 H(x + s) - y."""
+    """The paper's form: tau1 x' = b1 + a1 H(y + s) - x, tau2 y' = b2 + a2 H(x + s) - y."""
     m = dm.models.get("pursuer-distancer-2d")
     p = m.params(
         approach_baseline_1=0.2,

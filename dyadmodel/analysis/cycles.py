@@ -4,7 +4,7 @@
 map, with the monodromy matrix from the variational equations (exact derivatives from
 the model's symbolic Jacobian), and reports the Floquet multipliers that decide the
 cycle's stability. In the pursuer–distancer family, cycles are the pursue–withdraw
-oscillations of phenomenon 5 (DESIGN.md).
+oscillations of phenomenon 5 (paper/paper.md, "Phenomena and model design").
 
 `classify_trajectory` integrates one trajectory and says whether it settled on an
 equilibrium (which one), on a periodic orbit (with a period from Poincaré-section

@@ -1,7 +1,8 @@
 """Stable and unstable manifolds of saddles: separatrices and the connections they make.
 
 In the pursuer–distancer model the stable manifold of the saddle is the tipping
-threshold between the balanced and the entrenched basins (DESIGN.md, phenomenon 3), and
+threshold between the balanced and the entrenched basins (phenomenon 3 of the paper:
+paper/paper.md, "Phenomena and model design"), and
 the unstable manifold shows the two ways a couple leaves the threshold.
 
 Each one-dimensional manifold is traced from the saddle's eigenvector: a point a small

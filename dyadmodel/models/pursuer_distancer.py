@@ -15,12 +15,16 @@ Each model carries documented parameter regions (``presets``) named for the phen
 they show: e.g. ``entrenched-bistable``, ``pursue-withdraw-cycles``,
 ``mutual-withdrawal``, ``role-reversal`` and ``secure`` for the full model.
 
-Every term is traced to a sentence of the source texts (``shared/seeds`` in the
-project's design notes; Lerner, "Are you a pursuer or a distancer?", Psychology Today
-2009, is the main one) or to a cited paper; see the model descriptions below.
+Every term is traced to a sentence of a published description of the pattern (Lerner,
+"Are You a Pursuer or a Distancer?", Psychology Today 2012, is the main one) or to a
+cited paper; see the model descriptions below. The phenomena the models reproduce
+(numbered 1-9), the term that carries each and its evidence, including the empirical
+demand-withdraw literature, are in the section "Phenomena and model design" of the
+paper (paper/paper.md).
 
 The nonlinearities are rational Hill functions ``H(z) = z^n / (K^n + z^n)`` so that the
-equilibrium equations are polynomial after clearing denominators (DESIGN.md); the
+equilibrium equations are polynomial after clearing denominators (paper/paper.md,
+"Phenomena and model design"); the
 integer exponent ``n`` is a structural option of the factories, not a parameter.
 """
 
@@ -48,11 +52,17 @@ INF = math.inf
 
 LERNER = Reference(
     key="lerner2009pursuer",
-    text="Lerner, H. (2009). Are you a pursuer or a distancer? Psychology Today, "
-    "The Dance of Connection blog.",
+    # The key keeps its old year so that existing citations resolve; the post's address
+    # dates it October 2012.
+    text="Lerner, H. (2012). Are you a pursuer or a distancer? Psychology Today, "
+    "The Dance of Connection blog. "
+    "https://www.psychologytoday.com/blog/the-dance-connection/201210/"
+    "are-you-pursuer-or-distancer",
     bibtex="@misc{lerner2009pursuer,\n  author = {Lerner, Harriet},\n"
-    "  title = {Are You a Pursuer or a Distancer?},\n  year = {2009},\n"
-    "  howpublished = {Psychology Today, The Dance of Connection}\n}",
+    "  title = {Are You a Pursuer or a Distancer?},\n  year = {2012},\n"
+    "  howpublished = {Psychology Today, The Dance of Connection blog},\n"
+    "  url = {https://www.psychologytoday.com/blog/the-dance-connection/201210/"
+    "are-you-pursuer-or-distancer}\n}",
 )
 CHRISTENSEN = Reference(
     key="christensen1990gender",
@@ -140,7 +150,9 @@ def pursuer_distancer_2d(*, hill_exponent: int = 2) -> Model:
 
     with ``H_i(z) = z^n / (K_i^n + z^n)``, ``x`` = ``pursuit_1``, ``y`` = ``distance_2``.
 
-    Terms and their sources (Lerner 2009 unless noted):
+    Terms and their sources (Lerner 2012, "Are You a Pursuer or a Distancer?", unless
+    noted; the phenomena are numbered as in paper/paper.md, "Phenomena and model
+    design"):
 
     - ``a_1 H_1(y + s)``: "He withdraws which only raises her anxiety so she pursues
       more"; pursuers "pursue harder when a partner seeks distance". The gain a_1 is
@@ -285,10 +297,16 @@ def pursuer_distancer(*, hill_exponent: int = 2) -> Model:
     ``W_i`` avoidance (withdrawal, distance, shutdown), ``F_i`` frustration (a slow
     memory of pursuit that the partner's distance provoked and left unanswered).
 
-    Terms and their sources (Lerner 2009, "Are you a pursuer or a distancer?", unless
-    a seed text is named: [001] "Understanding the Pursuer-Distancer Dynamic in
-    Counseling"; [003] "The Pursuer-Distancer Dynamic in Relationships"; [004] "Why
-    Couples Keep Missing Each Other"; see ``shared/seeds`` in the design notes):
+    Terms and their sources (Lerner 2012, "Are You a Pursuer or a Distancer?",
+    https://www.psychologytoday.com/blog/the-dance-connection/201210/are-you-pursuer-or-distancer,
+    unless another blog post is named: [001] Reflective Resilience Counseling, "I
+    Pursue. You Distance. Understanding the Pursuer-Distancer Dynamic in Counseling",
+    https://reflectiveresiliencecounseling.com/blog/i-persue-you-distance; [003] "The
+    Pursuer-Distancer Dynamic in Relationships" (author and address not recorded); see
+    also S. Webster, "Why Couples Keep Missing Each Other",
+    https://www.stevenwebster-therapist.co.uk/post/why-couples-keep-missing-each-other.
+    The phenomena are numbered as in paper/paper.md, "Phenomena and model design", which
+    also cites the empirical demand-withdraw literature):
 
     - ``P_i = a_i H_i(W_j + s)/(1 + lambda_i A_j)``, the pursuit: pursuers "pursue harder
       when a partner seeks distance", "he withdraws which only raises her anxiety so she

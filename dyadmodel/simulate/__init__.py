@@ -8,7 +8,8 @@ Fast ensembles (`ensemble`, compiled from the model's sympy rhs with numba), bas
 attraction (`basins`) and resilience to stress pulses (`resilience`).
 
 Public modules: `stress` (stress inputs), `interventions` (parameter schedules and the
-named interventions of DESIGN.md), `events` (separation, tipping threshold).
+named interventions of phenomenon 8 in paper/paper.md, "Phenomena and model design"),
+`events` (separation, tipping threshold).
 """
 
 from dyadmodel.simulate import events, interventions, stress

@@ -2,10 +2,10 @@
 
 In a planar model with two stable equilibria and one saddle between them, the saddle's
 stable manifold (traced by `dyadmodel.separatrices`) is the boundary between the two
-basins (DESIGN.md phenomenon 3: "The separatrix (stable manifold of the saddle) is the
-'tipping threshold'"). `Separatrix` turns the traced curve into a signed distance,
-positive on the side of the entrenched equilibrium, so that "which basin" is a sign and
-"crossing the threshold" is a zero of a continuous function, which solvers can locate.
+basins: the tipping threshold of phenomenon 3 (paper/paper.md, "Phenomena and model
+design"). `Separatrix` turns the traced curve into a signed distance, positive on the
+side of the entrenched equilibrium, so that "which basin" is a sign and "crossing the
+threshold" is a zero of a continuous function, which solvers can locate.
 """
 
 from __future__ import annotations

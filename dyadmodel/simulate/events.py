@@ -153,12 +153,13 @@ def separation(
     """The couple separates: a partner's distance reaches ``threshold``.
 
     "Many women, exhausted by years of pursuing and feeling unheard, leave the marriage
-    suddenly" (Lerner 2009); the exhausted pursuer's "cold withdrawal when their efforts
-    fail". Here leaving is the moment the larger of the partners' avoidance (distance)
-    states rises through ``threshold``: ``g = max_i x_i - threshold``, rising. By default
-    the states are those whose name starts with ``avoidance`` or ``distance`` (the full
-    model's ``avoidance_1``, ``avoidance_2``; the reduced model's ``distance_2``);
-    ``states`` chooses others. Terminal by default: the run ends at separation.
+    suddenly" (Lerner 2012, Psychology Today); the exhausted pursuer's "cold withdrawal
+    when their efforts fail". Here leaving is the moment the larger of the partners'
+    avoidance (distance) states rises through ``threshold``: ``g = max_i x_i -
+    threshold``, rising. By default the states are those whose name starts with
+    ``avoidance`` or ``distance`` (the full model's ``avoidance_1``, ``avoidance_2``;
+    the reduced model's ``distance_2``); ``states`` chooses others. Terminal by default:
+    the run ends at separation.
 
     A threshold is a modelling choice, not a result: pick it above every stable
     equilibrium's avoidance (e.g. 2.5 for the full model's default couple, whose
@@ -211,11 +212,12 @@ def crossing_tipping_threshold(
     """The state crosses the tipping threshold between the balanced and entrenched basins.
 
     For a planar model with two stable equilibria and one saddle (the reduced
-    ``pursuer-distancer-2d`` in its bistable region), the threshold is the saddle's stable
-    manifold, traced by `dyadmodel.separatrices` at ``params`` and constant ``inputs``
-    (DESIGN.md phenomenon 3). The event function is the signed distance to that curve,
-    positive on the entrenched side, so ``direction=1`` catches tipping into
-    entrenchment and ``direction=-1`` the return to the balanced side.
+    ``pursuer-distancer-2d`` in its bistable region), the threshold is the saddle's
+    stable manifold, traced by `dyadmodel.separatrices` at ``params`` and constant
+    ``inputs`` (phenomenon 3 of paper/paper.md, "Phenomena and model design"). The event
+    function is the signed distance to that curve, positive on the entrenched side, so
+    ``direction=1`` catches tipping into entrenchment and ``direction=-1`` the return to
+    the balanced side.
 
     Notes
     -----

@@ -1,10 +1,13 @@
 """Interventions: parameter changes scheduled in time.
 
 An intervention changes model parameters from some time on, abruptly or along a linear
-ramp, for good or until an end time (DESIGN.md phenomenon 8: "Interventions, each a
-parameter change or a time-varying input"). The generic constructor is `intervention`;
-the named ones encode the interventions of the seed texts, each as an explicit,
-documented choice of parameters:
+ramp, for good or until an end time (phenomenon 8 of the paper, paper/paper.md,
+"Phenomena and model design": interventions as parameter changes or time-varying
+inputs). The generic constructor is `intervention`; the named ones encode the
+interventions that the cited descriptions of the pattern recommend (Lerner 2012,
+Psychology Today; Reflective Resilience Counseling, "I Pursue. You Distance.",
+https://reflectiveresiliencecounseling.com/blog/i-persue-you-distance, cited below as
+[RRC]), each as an explicit, documented choice of parameters:
 
 ================================  =========================================================
 constructor                       what changes (flagship parameter names)
@@ -19,11 +22,11 @@ constructor                       what changes (flagship parameter names)
                                   ``approach_baseline_i`` ("Schedule Check-ins -
                                   Regularly scheduled times for emotional ... check-ins")
 `regulation_skills`               recovery rates scaled up and/or reaction gains scaled
-                                  down (DESIGN.md: "regulation skills (faster recovery /
-                                  damping)")
+                                  down (regulation skills as faster recovery or
+                                  damping; phenomenon 8 of the paper)
 `naming_the_cycle`                every anxiety and avoidance gain scaled by a factor
                                   below 1 ("we need to identify the cycle and take steps
-                                  to change it"; DESIGN.md: "weaker coupling")
+                                  to change it": weaker coupling)
 ================================  =========================================================
 
 Each constructor returns an `Intervention`: a name and a tuple of parameter schedules
@@ -525,10 +528,11 @@ def self_soothing(
     """The pursuer calls off the pursuit: ``anxiety_gain_<partner>`` is lowered.
 
     "Pursuer: Practice Self-Soothing - Instead of escalating efforts to connect when
-    feeling anxious, practice self-soothing techniques" (seed 001); "helping the pursuer
-    call off the pursuit" (Lerner 2009). In the models the anxiety gain is how much the
+    feeling anxious, practice self-soothing techniques" [RRC]; "helping the pursuer
+    call off the pursuit" (Lerner 2012). In the models the anxiety gain is how much the
     partner's distance can add to one's pursuit, so self-soothing lowers it
-    (DESIGN.md phenomena 7 and 8). Give ``to`` (the new gain) or ``factor`` (< 1).
+    (phenomena 7 and 8 of paper/paper.md, "Phenomena and model design"). Give ``to``
+    (the new gain) or ``factor`` (< 1).
 
     In the full model's default couple (``entrenched-bistable``), ``to`` below about 1.75
     removes the entrenched state, so the couple returns to balanced by partner 1's
@@ -560,8 +564,9 @@ def emotional_availability(
 
     "Distancer: Practice Emotional Availability ... Small gestures of connection, like a
     text or a short conversation, can reassure the pursuer without overwhelming you"
-    (seed 001); DESIGN.md: "distancer emotional availability (lower avoidance gain /
-    small regular approach)". Any of the new values can be given (at least one):
+    [RRC]; in the model, distancer emotional availability is a lower avoidance gain or a
+    small regular approach (phenomenon 8 of the paper). Any of the new values can be
+    given (at least one):
 
     - ``avoidance_gain``: the new ``avoidance_gain_<partner>`` (how much the partner's
       approach adds to one's distance);
@@ -613,8 +618,8 @@ def scheduled_checkins(
 
     "Schedule Check-ins - Regularly scheduled times for emotional or practical check-ins
     can help meet both partners' needs. The pursuer can feel reassured by the
-    predictability of connection, and the distancer can prepare mentally" (seed 001);
-    DESIGN.md: "scheduled check-ins (periodic connection pulses)".
+    predictability of connection, and the distancer can prepare mentally" [RRC]; in the
+    model, scheduled check-ins are periodic connection pulses (phenomenon 8 of the paper).
 
     Modelled as a periodic schedule on ``approach_baseline_<partner>`` (default partner
     2, the distancer): ``+ size`` during ``duration`` every ``period``. The pursuer is
@@ -651,7 +656,8 @@ def regulation_skills(
 ) -> Intervention:
     """Emotion-regulation skills: faster recovery and/or damped reactions.
 
-    DESIGN.md: "regulation skills (faster recovery / damping)". For ``partner`` (1, 2 or
+    Regulation skills as faster recovery or damping (phenomenon 8 of paper/paper.md,
+    "Phenomena and model design"). For ``partner`` (1, 2 or
     None for both): ``recovery_rate_i`` is multiplied by ``recovery_factor`` (>= 1
     speeds recovery) and the partner's reaction gains (``anxiety_gain_i``,
     ``avoidance_gain_i``, those the model has) by ``gain_factor`` (<= 1 damps them).
@@ -710,10 +716,10 @@ def naming_the_cycle(
     """Both partners see the cycle: every anxiety and avoidance gain is scaled by ``factor``.
 
     "In order to truly connect with a distant or distancing partner, we need to identify
-    the cycle and take steps to change it" (Lerner 2009); "A counselor helps both
-    partners recognize the pattern" (seed 001). DESIGN.md: "naming the cycle (weaker
-    coupling)". ``0 <= factor < 1``; gains the model does not have are skipped. In the
-    full model's default couple a factor below 0.87 removes the entrenched state.
+    the cycle and take steps to change it" (Lerner 2012); "A counselor helps both
+    partners recognize the pattern" [RRC]. Naming the cycle is weaker coupling
+    (phenomenon 8 of the paper). ``0 <= factor < 1``; gains the model does not have are
+    skipped. In the full model's default couple a factor below 0.87 removes the entrenched state.
     """
     owner = "naming_the_cycle"
     f = check_real(owner, "factor", factor, low=0, high=1, what="a ratio below 1")

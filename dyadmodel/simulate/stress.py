@@ -2,8 +2,9 @@
 
 Stress ``s(t)`` is the input through which life outside the couple reaches it ("stress
 hits (say, a problem with a child), and she moves toward him ... he withdraws", Lerner
-2009; DESIGN.md phenomenon 2). In the flagship models it adds to what each partner
-perceives of the other. Every stress input here is a frozen dataclass that
+2012; phenomenon 2 of paper/paper.md, "Phenomena and model design"). In the flagship
+models it adds to what each partner perceives of the other. Every stress input here is a
+frozen dataclass that
 
 - returns ``s(t)`` when called with a time or an array of times (``__call__``);
 - lists the times where ``s`` or its slope jumps (``breakpoints``), so that

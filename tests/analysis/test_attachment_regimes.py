@@ -1,7 +1,7 @@
-"""DESIGN.md phenomenon 9 through the certified equilibria of both flagship models:
-secure/secure couples have one globally stable balanced state; anxious/avoidant
-pairings have an entrenched state (bistable or entrenched-only), with the anxious
-partner pursuing."""
+"""Phenomenon 9 (paper/paper.md, "Phenomena and model design") through the certified
+equilibria of both flagship models: secure/secure couples have one globally stable
+balanced state; anxious/avoidant pairings have an entrenched state (bistable or
+entrenched-only), with the anxious partner pursuing."""
 
 import pytest
 

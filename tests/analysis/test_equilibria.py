@@ -24,7 +24,7 @@ def invariant_box(p):
 
 
 def test_flagship_defaults_have_the_design_equilibria_in_closed_form():
-    """DESIGN.md: balanced (0.1367, 0.1367), saddle (0.5, 0.5), entrenched (1.4633, 1.4633).
+    """The paper's balanced (0.1367, 0.1367), saddle (0.5, 0.5), entrenched (1.4633, 1.4633).
 
     On the diagonal x = 0.1 + 2x^2/(1 + x^2), i.e. x^3 - 2.1x^2 + x - 0.1 =
     (x - 1/2)(x^2 - 8x/5 + 1/5) = 0, so x = 1/2 and x = 4/5 -+ sqrt(11)/5.
@@ -299,8 +299,8 @@ def test_full_flagship_no_missed_attractors(p):
 
 
 def test_distancer_opens_up_when_not_pushed():
-    """DESIGN.md phenomenon 7, 'distancers open up most freely when they aren't being
-    pushed' (Lerner 2009): at the balanced equilibrium of the default couple, lowering
+    """Phenomenon 7 of the paper, 'distancers open up most freely when they aren't being
+    pushed' (Lerner 2012): at the balanced equilibrium of the default couple, lowering
     partner 1's pursuit gain raises partner 2's approach (comparative statics), and it
     also lowers partner 2's distance."""
     p = PD6.params()

@@ -153,7 +153,7 @@ def attachment_map():
 
 
 def test_attachment_regime_map_corners():
-    """DESIGN.md phenomenon 9: a secure couple (anxiety 2, avoidance 2) is balanced
+    """Phenomenon 9 of the paper: a secure couple (anxiety 2, avoidance 2) is balanced
     only; an anxious pursuer with an avoidant partner (6, 6) is bistable."""
     r = attachment_map()
     assert (r.x_param, r.y_param) == ("anxiety_1", "avoidance_2")

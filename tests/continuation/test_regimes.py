@@ -115,7 +115,7 @@ def test_cusp_where_two_folds_merge():
 
 
 def test_attachment_regime_table():
-    """DESIGN.md phenomenon 9 through the attachment mapping: all 16 pairings of the four
+    """Phenomenon 9 of the paper through the attachment mapping: all 16 pairings of the four
     styles have a regime; secure/secure is balanced only, anxious/avoidant is bistable or
     entrenched only (the anxious partner 1 pursues the avoidant partner 2)."""
     table = attachment_regime_table(FLAGSHIP)

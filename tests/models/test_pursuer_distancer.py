@@ -1,8 +1,9 @@
-"""The flagship models: reduction, exact equilibria, symmetry, invariance, phenomena 1-8.
+"""The flagship models: reduction, exact equilibria, symmetry, invariance, phenomena 1-9.
 
-Each phenomenon of DESIGN.md is tested in the parameter region (preset) that the model
-documents for it, with quantitative, falsifiable facts: numbers of equilibria and their
-stability from eigenvalues, thresholds, periods, lags, switch times.
+Each phenomenon of the paper (paper/paper.md, "Phenomena and model design") is tested in
+the parameter region (preset) that the model documents for it, with quantitative,
+falsifiable facts: numbers of equilibria and their stability from eigenvalues,
+thresholds, periods, lags, switch times.
 
 Equilibria of the full model are found here by Newton iteration (`scipy.optimize.root`)
 from a grid of starts; that finds every equilibrium of these presets (it agrees with
@@ -162,7 +163,7 @@ def test_reduced_2d_preset_embeds_the_2d_equilibria():
     assert [n_unstable(ev) for _, ev in eqs] == [0, 1, 0]
 
 
-# -- the 2-D model's equilibria (DESIGN.md), exactly ---------------------------------------
+# -- the 2-D model's equilibria (as in the paper), exactly ---------------------------------
 
 
 def _two_d_equilibrium_polynomial(a, c):

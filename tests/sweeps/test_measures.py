@@ -12,7 +12,7 @@ from dyadmodel.continuation._twoparam import REGIMES, classify_regime
 from dyadmodel.sweeps import MEASURES, Measure, Output, register_measure
 
 MODEL = "pursuer-distancer-2d"
-LOWER_FOLD = 1.6003601393486708  # anxiety_gain_1 at the saddle-nodes (DESIGN.md)
+LOWER_FOLD = 1.6003601393486708  # anxiety_gain_1 at the saddle-nodes (closed form)
 UPPER_FOLD = 3.366562935958733
 A1 = [1.5, 2.0, 2.6, 3.5]  # with A2: balanced only, bistable, entrenched only
 A2 = [1.8, 2.4]
@@ -159,7 +159,7 @@ def test_outputs_carry_their_attributes():
     assert ds.regime.dtype == np.int8 and ds.n_stable.dtype == np.int16
 
 
-# -- closed form (DESIGN.md) ----------------------------------------------------------------
+# -- closed form ----------------------------------------------------------------------------
 def test_flagship_defaults_are_bistable_with_the_closed_form_equilibria():
     ds = dm.sweep(MODEL, over={"threshold_1": [1.0]}, measure=["regime", "n_stable"], n_workers=1)
     assert int(ds.n_stable[0]) == 2 and int(ds.n_equilibria[0]) == 3
