@@ -156,10 +156,13 @@ def _cmd_models(args) -> int:
     return 0
 
 
-def _get_model(name: str):
+def _get_model(source: str):
+    """The model named on the command line: a registered or plugin name, a model file
+    (``my_model.toml``), ``file.py:factory`` or ``module:factory`` (`dyadmodel.models.load`;
+    a Python reference runs that code, as running the script would)."""
     from dyadmodel import models
 
-    return models.get(name)
+    return models.load(source)
 
 
 def _cmd_describe(args) -> int:
@@ -265,6 +268,12 @@ def _cmd_fit(args) -> int:
     return cli_fit(args.rest)
 
 
+_MODEL_HELP = (
+    "a registered model name (dyadmodel models), a model file (my_model.toml), "
+    "'file.py:factory' or 'module:factory' (runs that Python code)"
+)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = OneLineArgumentParser(
         prog="dyadmodel",
@@ -273,10 +282,10 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("models", help="list the registered models").set_defaults(func=_cmd_models)
     d = sub.add_parser("describe", help="equations, states and parameters of a model")
-    d.add_argument("model")
+    d.add_argument("model", help=_MODEL_HELP)
     d.set_defaults(func=_cmd_describe)
     a = sub.add_parser("analyze", help="all equilibria of a model, classified and certified")
-    a.add_argument("model")
+    a.add_argument("model", help=_MODEL_HELP)
     a.add_argument("--param", "-p", action="append", default=[], metavar="NAME=VALUE")
     a.add_argument("--input", "-u", action="append", default=[], metavar="NAME=VALUE")
     a.add_argument("--preset", help="start from a named parameter region of the model")

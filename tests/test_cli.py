@@ -290,3 +290,61 @@ def test_fuzzed_command_lines_with_the_real_computations(argv):
 def test_zz_report_fuzz_counts():
     print(f"CLI fuzz: {FUZZ}")  # shown with -s; the counts of the runs above
     assert FUZZ["failures"] == 0
+
+
+# -- a model file wherever a model name goes ----------------------------------------------------
+PITCHFORK = """
+[model]
+name = "pitchfork"
+[parameters.a]
+default = 1.5
+bounds = [-2.0, 4.0]
+[equations]
+x = "a*x - x**3 - y"
+y = "x - y"
+"""
+
+
+def test_a_model_file_works_in_describe_analyze_and_bifurcation(capsys, tmp_path, monkeypatch):
+    model_file = tmp_path / "pitchfork.toml"
+    model_file.write_text(PITCHFORK)
+    monkeypatch.chdir(tmp_path)
+    assert main(["describe", "pitchfork.toml"]) == 0
+    assert "dx/dt = a*x - x**3 - y" in capsys.readouterr().out
+    # x = y, (a - 1) x = x^3: the origin and x = y = +-sqrt(a - 1) = +-0.707107
+    assert main(["analyze", str(model_file)]) == 0
+    out = capsys.readouterr().out
+    rows = [line.split() for line in out.splitlines() if line[:1].isdigit()]
+    assert [r[1:3] for r in rows] == [["-0.707107"] * 2, ["0", "0"], ["0.707107"] * 2]
+    assert "complete in the domain of validity" in out
+    xpp = tmp_path / "pitchfork.ode"
+    argv = ["bifurcation", "pitchfork.toml", "--param", "a", "--span", "0", "2", "--xpp", str(xpp)]
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    assert any(line.startswith("branch point  1 ") for line in out.splitlines())
+    # --xpp writes the continuation parameter first, at the start of the span
+    assert "par a=0.0" in xpp.read_text() and "parmin=0.0, parmax=2.0" in xpp.read_text()
+
+
+@pytest.mark.parametrize("command", ["describe", "analyze", "bifurcation"])
+@pytest.mark.parametrize(
+    ("source", "message"),
+    [
+        ("missing.toml", "model file 'missing.toml' does not exist"),
+        ("broken.toml", "broken.toml: equations.y:"),
+        ("garbage.toml", "garbage.toml: not valid TOML"),
+        ("nofile.py:factory", "no Python file 'nofile.py'"),
+        ("no_such_module_xyz:factory", "no module named 'no_such_module_xyz'"),
+    ],
+)
+def test_a_bad_model_file_is_one_line_and_exit_2(
+    capsys, tmp_path, monkeypatch, command, source, message
+):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "broken.toml").write_text(PITCHFORK.replace("x - y", "x - y +"))
+    (tmp_path / "garbage.toml").write_text("[equations\n")
+    extra = ["--param", "a", "--span", "0", "1"] if command == "bifurcation" else []
+    assert main([command, source, *extra]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and message in err, err
+    assert err.startswith(f"dyadmodel {command}: error:")

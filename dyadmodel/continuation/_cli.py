@@ -11,6 +11,7 @@ import sys
 from collections.abc import Sequence
 
 from dyadmodel.cli import (
+    _MODEL_HELP,
     EXIT_INTERRUPTED,
     EXIT_USAGE,
     OneLineArgumentParser,
@@ -57,7 +58,7 @@ def bifurcation_parser(parser: argparse.ArgumentParser | None = None) -> argpars
         description="Continue every equilibrium branch in one parameter and print the "
         "folds, Hopf points and branch points with the stability change across each.",
     )
-    p.add_argument("model")
+    p.add_argument("model", help=_MODEL_HELP)
     p.add_argument("--param", required=True, help="the continuation parameter")
     p.add_argument("--span", required=True, nargs=2, metavar=("A", "B"))
     p.add_argument("--set", "-p", action="append", default=[], metavar="NAME=VALUE",
@@ -110,7 +111,7 @@ def _run(args) -> int:
     from dyadmodel.continuation._export import auto_files, xppaut_ode
     from dyadmodel.continuation._types import ContinuationOptions
 
-    model = models.get(args.model)
+    model = models.load(args.model)
     values = _cli_assignments(args.set, "set")
     inputs = _check_inputs(model, _cli_assignments(args.input, "input", finite=True))
     span = tuple(_cli_number(v, "--span value") for v in args.span)
@@ -138,7 +139,7 @@ def _run(args) -> int:
     for note in d.notes:
         print(f"note: {note}")
     if args.xpp:
-        xppaut_ode(model, p, inputs=inputs or None, path=args.xpp)
+        xppaut_ode(model, p, inputs=inputs or None, param=args.param, span=span, path=args.xpp)
         print(f"wrote {args.xpp}")
     if args.auto:
         files = auto_files(model, p, args.param, span, inputs=inputs or None, directory=args.auto)

@@ -83,16 +83,22 @@ from dyadmodel.model import Model, ModelDefinitionError, Preset, Reference
 from dyadmodel.models._text import EquationError, equations_model, expression_text
 
 __all__ = [
+    "MAX_DEPTH",
     "MAX_FILE_BYTES",
     "ModelFileError",
+    "check_plain",
     "load_model_file",
     "loads_model",
     "model_to_toml",
+    "parse_toml_text",
     "read_toml_file",
 ]
 
-#: Largest model file read (bytes); a model needs a few kB.
+#: Largest TOML file read (bytes); a model, scenario or sweep spec needs a few kB.
 MAX_FILE_BYTES = 1_000_000
+#: Deepest nesting of tables and arrays read; the package's files need at most 5.
+MAX_DEPTH = 16
+_MAX_INT = 2**63  # TOML integers are 64-bit; larger ones are refused, not converted
 
 
 class ModelFileError(SpecFileError, ModelDefinitionError):
@@ -121,13 +127,15 @@ def read_toml_file(
     error: type[Exception] = SpecFileError,
     what: str = "TOML file",
     max_bytes: int = MAX_FILE_BYTES,
+    max_depth: int = MAX_DEPTH,
 ) -> dict[str, Any]:
     """The tables of a TOML file, or one ``error`` naming the file and what is wrong.
 
-    Refuses unreadable paths, files above ``max_bytes``, text that is not UTF-8, invalid
-    TOML, and values nested too deeply or integers too long to parse (tomllib would raise
-    RecursionError / ValueError). A candidate for the shared reader of scenario and sweep
-    spec files.
+    The one reader of every TOML file the package reads (model files, scenario files,
+    sweep specs). Refuses unreadable paths, files above ``max_bytes``, text that is not
+    UTF-8, invalid TOML, tables or arrays nested deeper than ``max_depth`` levels and
+    integers beyond 64 bits (TOML's own integers; tomllib would otherwise hand on huge
+    ones or raise RecursionError / ValueError).
     """
     p = Path(path)
     try:
@@ -138,7 +146,9 @@ def read_toml_file(
     except OSError as err:
         reason = err.strerror or type(err).__name__
         raise error(f"{p}: cannot read the {what}: {reason}") from None
-    return parse_toml_text(raw, source=str(p), error=error, what=what, max_bytes=max_bytes)
+    return parse_toml_text(
+        raw, source=str(p), error=error, what=what, max_bytes=max_bytes, max_depth=max_depth
+    )
 
 
 def parse_toml_text(
@@ -148,6 +158,7 @@ def parse_toml_text(
     error: type[Exception] = SpecFileError,
     what: str = "TOML file",
     max_bytes: int = MAX_FILE_BYTES,
+    max_depth: int = MAX_DEPTH,
 ) -> dict[str, Any]:
     """Like `read_toml_file`, for text already in memory (``source`` names it)."""
     if isinstance(raw, bytes):
@@ -162,13 +173,45 @@ def parse_toml_text(
     if len(raw) > max_bytes:
         raise error(f"{source}: the {what} has {len(raw)} characters; at most {max_bytes} are read")
     try:
-        return tomllib.loads(raw)
+        data = tomllib.loads(raw)
     except tomllib.TOMLDecodeError as err:
         raise error(f"{source}: not valid TOML: {err}") from None
     except RecursionError:
         raise error(f"{source}: arrays or tables nested too deeply to read") from None
     except (ValueError, OverflowError, MemoryError) as err:  # e.g. an integer of 5000 digits
         raise error(f"{source}: a value cannot be read: {str(err)[:120]}") from None
+    check_plain(data, source=source, error=error, what=what, max_depth=max_depth)
+    return data
+
+
+def check_plain(
+    data: Any,
+    *,
+    source: str = "<string>",
+    error: type[Exception] = SpecFileError,
+    what: str = "TOML file",
+    max_depth: int = MAX_DEPTH,
+) -> None:
+    """Refuse what no file of the package holds and later checks could choke on: tables
+    or arrays nested deeper than ``max_depth`` and integers beyond 64 bits (walked
+    without recursion; the message names the key)."""
+    stack: list[tuple[str, Any, int]] = [("", data, 0)]
+    while stack:
+        key, v, depth = stack.pop()
+        if depth > max_depth:
+            raise error(
+                f"{source}: {key.split('[')[0] or '(top level)'}: tables or arrays nested "
+                f"more than {max_depth} levels deep (nested too deeply for a {what})"
+            )
+        if isinstance(v, dict):
+            stack.extend((f"{key}.{k}" if key else str(k), x, depth + 1) for k, x in v.items())
+        elif isinstance(v, list):
+            stack.extend((f"{key}[{i}]", x, depth + 1) for i, x in enumerate(v))
+        elif isinstance(v, int) and not isinstance(v, bool) and not -_MAX_INT <= v < _MAX_INT:
+            raise error(
+                f"{source}: {key}: an integer of {v.bit_length()} bits; expected a 64-bit "
+                "integer (TOML integers are 64-bit)"
+            )
 
 
 # -- reading ---------------------------------------------------------------------------

@@ -185,10 +185,18 @@ def state_label(state: State) -> str:
     >>> from dyadmodel.model import State
     >>> state_label(State("x", "partner 1's pursuit: bids for connection"))
     "Partner 1's pursuit"
+    >>> state_label(State("x", ""))  # a typed model's state without a meaning: its name
+    'x'
     """
     head = re.split(r"[:;,(]", state.meaning, maxsplit=1)[0].strip()
-    head = head or state.name
+    if not head:
+        return state.name
     return head[0].upper() + head[1:]
+
+
+def _named_only(item: Any) -> bool:
+    """Whether `symbol_html` would only repeat ``item``'s multi-letter name (no symbol)."""
+    return getattr(item, "latex", None) is None and symbol_html(item) == item.name
 
 
 def axis_title(state: State) -> str:
@@ -199,12 +207,28 @@ def axis_title(state: State) -> str:
     >>> from dyadmodel.model import State
     >>> axis_title(State("pursuit_1", "partner 1's pursuit: bids", latex="x"))
     "Partner 1's pursuit <i>x</i> (intensity, arbitrary units)"
+
+    A state without a meaning, symbol or unit (a model typed as equations) is named
+    once, without empty parts:
+
+    >>> axis_title(State("x", "", unit=""))
+    '<i>x</i>'
+    >>> axis_title(State("pursuit_1", "partner 1's pursuit", unit=""))
+    "Partner 1's pursuit"
     """
     unit = state.unit.strip()
     # "intensity (arbitrary units)" reads better in one parenthesis.
     m = re.match(r"^(.*?)\s*\((.*)\)$", unit)
     unit_text = f"{m.group(1)}, {m.group(2)}" if m and m.group(1) else unit
-    return f"{state_label(state)} {symbol_html(state)} ({unit_text})"
+    if not state.meaning.strip():
+        parts = [symbol_html(state)]
+    elif _named_only(state):  # the name again after its meaning says nothing new
+        parts = [state_label(state)]
+    else:
+        parts = [state_label(state), symbol_html(state)]
+    if unit_text:
+        parts.append(f"({unit_text})")
+    return " ".join(parts)
 
 
 def parameter_title(param: Any) -> str:
@@ -223,8 +247,14 @@ def parameter_title(param: Any) -> str:
     words = f"partner {m.group(2)}'s {m.group(1)}" if m else param.name
     words = words.replace("_", " ")
     unit = str(getattr(param, "unit", "1")).strip()
-    unit_text = "dimensionless" if unit in ("", "1") else unit
-    return f"{words[0].upper()}{words[1:]} {symbol_html(param)} ({unit_text})"
+    # "1" is declared dimensionless; "" (a typed model) is an unknown unit: left out
+    unit_text = " (dimensionless)" if unit == "1" else f" ({unit})" if unit else ""
+    symbol = symbol_html(param)
+    if re.sub(r"<[^>]+>", "", symbol) == param.name and len(param.name) == 1:
+        return symbol + unit_text  # "a", not "A a"
+    if _named_only(param):
+        return f"{words[0].upper()}{words[1:]}{unit_text}"
+    return f"{words[0].upper()}{words[1:]} {symbol}{unit_text}"
 
 
 def fmt_number(v: float, digits: int = 4) -> str:

@@ -2,7 +2,8 @@
 
 A scenario file names a model and its parameters (or the partners' ECR-R attachment
 scores), an initial state, a time span, stress inputs, interventions, events, solver
-settings and outputs. It is parsed with `tomllib` and checked key by key; nothing in it is
+settings and outputs. It is read by the package's one TOML reader
+(`dyadmodel.models._toml.read_toml_file`) and checked key by key; nothing in it is
 evaluated. A malformed file raises ONE `ScenarioError` naming the file, the key path
 (``stress[1].duration``, 0-based list positions), the bad value and what was expected;
 unknown keys are errors with a did-you-mean.
@@ -13,7 +14,10 @@ File layout (every table but ``[model]`` and ``[time]`` optional)::
     description = "..."
 
     [model]
-    name = "pursuer-distancer-2d"        # a registered model
+    name = "pursuer-distancer-2d"        # a registered model, a model file
+                                         # ("my_model.toml", relative to this file) or
+                                         # "file.py:factory" (runs that code); the short
+                                         # form model = "my_model.toml" is the same
     preset = "anxious-avoidant"          # optional documented parameter region
 
     [attachment]                         # optional: ECR-R scores (1-7) mapped by
@@ -69,7 +73,6 @@ import importlib
 import math
 import re
 import sys
-import tomllib
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from types import MappingProxyType
@@ -81,6 +84,7 @@ from dyadmodel import models as _models
 from dyadmodel.analysis import equilibria as _equilibria
 from dyadmodel.errors import DyadmodelError, InvalidInputError, SpecFileError, ToleranceError
 from dyadmodel.model import Model, ParameterError, ParameterSet
+from dyadmodel.models._toml import read_toml_file
 from dyadmodel.simulate import events as _events
 from dyadmodel.simulate import interventions as _iv
 from dyadmodel.simulate import stress as _stress
@@ -539,21 +543,7 @@ def load_scenario(path: str | Path) -> Scenario:
     """
     p = Path(path)
     r = _Reader(str(p))
-    try:
-        raw = p.read_bytes()
-    except OSError as err:
-        raise ScenarioError(f"{p}: cannot read the scenario file: {err.strerror}") from None
-    try:
-        data = tomllib.loads(raw.decode("utf-8"))
-    except UnicodeDecodeError:
-        raise ScenarioError(f"{p}: not a UTF-8 text file (TOML must be UTF-8)") from None
-    except tomllib.TOMLDecodeError as err:
-        raise ScenarioError(f"{p}: not valid TOML: {err}") from None
-    except RecursionError:
-        raise ScenarioError(
-            f"{p}: arrays or tables nested too deeply to read; a scenario needs at most "
-            "three levels"
-        ) from None
+    data = read_toml_file(p, error=ScenarioError, what="scenario file")
     try:
         return _build(r, data, p)
     except RecursionError:
@@ -561,6 +551,7 @@ def load_scenario(path: str | Path) -> Scenario:
 
 
 def _build(r: _Reader, data: dict[str, Any], path: Path | None) -> Scenario:
+    data = model_shorthand(data)
     for k in data:
         if k not in _TOP:
             raise r.unknown(k, list(_TOP), "at the top level")
@@ -574,7 +565,7 @@ def _build(r: _Reader, data: dict[str, Any], path: Path | None) -> Scenario:
     name = _string_or(r, data, "name", path.stem if path is not None else "scenario")
     description = _string_or(r, data, "description", "")
     # parameters: preset, then attachment mapping, then explicit values
-    model, values = read_model(r, data)
+    model, values = read_model(r, data, path.parent if path is not None else None)
     if "attachment" in data:
         scores = r.fields(data["attachment"], _ATTACHMENT, "attachment")
         from dyadmodel.attachment import DEFAULT_MAPPING, AttachmentInputError, couple_params
@@ -631,18 +622,39 @@ def _build(r: _Reader, data: dict[str, Any], path: Path | None) -> Scenario:
     )
 
 
-def read_model(r: _Reader, data: dict[str, Any]) -> tuple[Model, dict[str, Any]]:
-    """The ``[model]`` table: the registered model and its preset's values (if any).
+def model_shorthand(data: dict[str, Any]) -> dict[str, Any]:
+    """``data`` with a top-level ``model = "SOURCE"`` written as ``[model] name = "SOURCE"``
+    (shared by scenario and sweep spec files)."""
+    if isinstance(data.get("model"), str):
+        return {**data, "model": {"name": data["model"]}}
+    return data
 
-    Shared by scenario and sweep spec files.
+
+def read_model(
+    r: _Reader, data: dict[str, Any], base_dir: Path | None = None
+) -> tuple[Model, dict[str, Any]]:
+    """The ``[model]`` table: the model and its preset's values (if any).
+
+    ``name`` is anything `dyadmodel.models.load` takes: a registered or plugin model
+    name, a model file (``"my_model.toml"``), ``"file.py:factory"`` or
+    ``"module:factory"``; relative paths are resolved against ``base_dir`` (the folder of
+    the spec file). Shared by scenario and sweep spec files.
     """
     if "model" not in data:
         raise r.message("model", 'missing; the table [model] with name = "..." is required')
     mspec = r.fields(data["model"], _MODEL, "model")
     try:
-        model = _models.get(mspec["name"])
+        model = _models.load(mspec["name"], base_dir=base_dir)
     except _models.ModelNotFoundError as err:
-        raise r.fail("model.name", mspec["name"], f"a registered model; {err}") from None
+        raise r.fail(
+            "model.name",
+            mspec["name"],
+            f"a registered model name, a model file (.toml) or 'file.py:factory'; {err}",
+        ) from None
+    except DyadmodelError as err:  # a model file or factory that cannot be used
+        raise r.message(
+            "model.name", f"the model {mspec['name']!r} cannot be used: {err}"
+        ) from None
     values: dict[str, Any] = {}
     if "preset" in mspec:
         if mspec["preset"] not in model.presets:
@@ -934,7 +946,9 @@ def cli_simulate(argv: Sequence[str] | None = None) -> int:
     try:
         result = run_scenario(args.scenario, args.outdir)
     except ScenarioError as err:
-        print(f"error: {err}", file=sys.stderr)
+        from dyadmodel.cli import error_line  # one line (a model file's caret included)
+
+        print(f"dyadmodel simulate: error: {error_line(err)}", file=sys.stderr)
         return 2
     for f in result.files:
         print(f"wrote {f}")

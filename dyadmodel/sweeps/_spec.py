@@ -2,8 +2,9 @@
 
 A sweep spec names a model and its base parameters, what varies (a grid, or a seeded
 sample of a box), the measures to compute at every point, and where the zarr store goes.
-It is parsed with `tomllib` and checked key by key before anything runs; nothing in it is
-evaluated. A malformed file raises ONE `SweepSpecFileError` naming the file, the key path
+It is read by the package's one TOML reader (`dyadmodel.models._toml.read_toml_file`) and
+checked key by key before anything runs; nothing in it is evaluated. A malformed file
+raises ONE `SweepSpecFileError` naming the file, the key path
 (``over.values.anxiety_gain_1.num``), the bad value and what was expected; unknown keys
 are errors with a did-you-mean.
 
@@ -13,7 +14,10 @@ File layout (every table but ``[model]``, ``[over]`` and ``[measures]`` optional
     description = "..."
 
     [model]
-    name = "pursuer-distancer-2d"        # a registered model
+    name = "pursuer-distancer-2d"        # a registered model, a model file
+                                         # ("my_model.toml", relative to this file) or
+                                         # "file.py:factory" (runs that code); the short
+                                         # form model = "my_model.toml" is the same
     preset = "anxious-avoidant"          # optional documented parameter region
 
     [parameters]                         # base values on top of the preset
@@ -75,7 +79,6 @@ import math
 import os
 import re
 import sys
-import tomllib
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from types import MappingProxyType
@@ -85,6 +88,7 @@ import numpy as np
 
 from dyadmodel.errors import SpecFileError
 from dyadmodel.model import Model, ParameterError, ParameterSet
+from dyadmodel.models._toml import read_toml_file
 from dyadmodel.simulate._checks import show
 from dyadmodel.simulate._scenario import (
     _Bad,
@@ -93,6 +97,7 @@ from dyadmodel.simulate._scenario import (
     _Reader,
     _string,
     _string_or,
+    model_shorthand,
     read_model,
     read_parameters,
 )
@@ -202,8 +207,6 @@ _SAMPLE = {
     "seed": (_nonneg_int, False),
 }
 _RUN = {"chunk_size": (_count, False), "max_points": (_count, False)}
-_MAX_DEPTH = 16  # nesting of tables and arrays; a sweep spec needs 4
-_MAX_INT = 2**63  # TOML integers are 64-bit; larger ones are refused, not converted
 _OUTPUT = {"path": (_path, False)}
 _SENSITIVITY = {
     "outcome": (_string, True),
@@ -406,53 +409,14 @@ def load_sweep_spec(path: str | Path, max_points: int | None = None) -> SweepSpe
     """
     p = Path(path)
     r = _SpecReader(str(p))
-    try:
-        raw = p.read_bytes()
-    except OSError as err:
-        raise SweepSpecFileError(f"{p}: cannot read the sweep spec file: {err.strerror}") from None
-    try:
-        data = tomllib.loads(raw.decode("utf-8"))
-    except UnicodeDecodeError:
-        raise SweepSpecFileError(f"{p}: not a UTF-8 text file (TOML must be UTF-8)") from None
-    except tomllib.TOMLDecodeError as err:
-        raise SweepSpecFileError(f"{p}: not valid TOML: {err}") from None
-    except ValueError as err:  # e.g. an integer of more than 4300 digits
-        raise SweepSpecFileError(f"{p}: not valid for a sweep spec: {err}") from None
-    except RecursionError:
-        raise SweepSpecFileError(
-            f"{p}: not valid for a sweep spec: arrays or inline tables nested too deeply"
-        ) from None
-    _plain(r, data)
+    data = read_toml_file(p, error=SweepSpecFileError, what="sweep spec file")
     return _build(r, data, p, max_points)
-
-
-def _plain(r: _SpecReader, data: dict[str, Any]) -> None:
-    """Refuse what no sweep spec holds and later checks could choke on: nesting deeper
-    than `_MAX_DEPTH` and integers beyond 64 bits (walked without recursion)."""
-    stack: list[tuple[str, Any, int]] = [("", data, 0)]
-    while stack:
-        key, v, depth = stack.pop()
-        if depth > _MAX_DEPTH:
-            raise r.message(
-                key.split("[")[0] or "(top level)",
-                f"tables or arrays nested more than {_MAX_DEPTH} levels deep; a sweep spec "
-                "needs at most 4",
-            )
-        if isinstance(v, dict):
-            stack.extend((f"{key}.{k}" if key else str(k), x, depth + 1) for k, x in v.items())
-        elif isinstance(v, list):
-            stack.extend((f"{key}[{i}]", x, depth + 1) for i, x in enumerate(v))
-        elif isinstance(v, int) and not isinstance(v, bool) and not -_MAX_INT <= v < _MAX_INT:
-            raise r.message(
-                key,
-                f"an integer of {v.bit_length()} bits; expected a 64-bit integer (TOML "
-                "integers are 64-bit)",
-            )
 
 
 def _build(
     r: _SpecReader, data: dict[str, Any], path: Path, max_points: int | None = None
 ) -> SweepSpec:
+    data = model_shorthand(data)
     for k in data:
         if k not in _TOP:
             raise r.unknown(k, list(_TOP), "at the top level")
@@ -462,7 +426,7 @@ def _build(
     description = _string_or(r, data, "description", "")
 
     # the model and its base parameters
-    model, values = read_model(r, data)
+    model, values = read_model(r, data, path.parent)
     params = read_parameters(r, data, model, values)
 
     inputs = _inputs(r, data.get("inputs", {}), model)
@@ -882,8 +846,9 @@ def cli_sweep(argv: Sequence[str] | None = None) -> int:
 
 
 def _fail(err: BaseException) -> int:
-    text = str(err).replace("\n", " ")
-    print(f"dyadmodel sweep: {text}", file=sys.stderr)
+    from dyadmodel.cli import error_line  # one line, whatever breaks lines in the message
+
+    print(f"dyadmodel sweep: {error_line(err)}", file=sys.stderr)
     return 2
 
 

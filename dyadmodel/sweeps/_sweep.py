@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import difflib
+import functools
 import hashlib
 import json
 import math
@@ -32,7 +33,13 @@ from typing import Any
 import numpy as np
 
 from dyadmodel._version import __version__
-from dyadmodel.errors import BudgetExceededError, ComputationError, InvalidInputError
+from dyadmodel.errors import (
+    BudgetExceededError,
+    ComputationError,
+    DyadmodelError,
+    InvalidInputError,
+    InvalidTypeError,
+)
 from dyadmodel.model import Model, ParameterError, ParameterSet
 from dyadmodel.sweeps._design import Grid, Sample
 from dyadmodel.sweeps._measures import Batch, BoundMeasure, Measure, bind
@@ -77,11 +84,34 @@ class SweepTooLargeError(BudgetExceededError, InvalidInputError):
 
 # -- the task a worker runs -----------------------------------------------------------------
 @dataclasses.dataclass(frozen=True)
+class ModelText:
+    """A model that is not registered (from a model file, from `Model.from_equations`),
+    sent to the workers as the text of its model file and rebuilt there with
+    `dyadmodel.models.loads`: workers need no shared files and no installed model."""
+
+    text: str
+
+    def build(self) -> Model:
+        return _model_from_text(self.text)
+
+
+@functools.lru_cache(maxsize=8)
+def _model_from_text(text: str) -> Model:
+    # once per worker process and model: every chunk of the sweep reuses the build
+    from dyadmodel import models
+
+    return models.loads(text)
+
+
+@dataclasses.dataclass(frozen=True)
 class ChunkTask:
     """Everything a worker needs for one chunk (small: values, not designs)."""
 
     index: int
-    model: Model | str  # a registered model travels by name (its compiled code does not pickle)
+    # a registered model travels by name, an unregistered one as its model file's text
+    # (`ModelText`); only a model whose definition a file cannot hold (Python callables:
+    # a labeler, a proved equilibrium box) travels as the object itself
+    model: Model | str | ModelText
     base: Mapping[str, float]
     base_inputs: Mapping[str, float]
     values: Mapping[str, np.ndarray]
@@ -173,25 +203,49 @@ def _main_script_unguarded() -> str | None:
 
 
 # -- argument checks --------------------------------------------------------------------
-def _model(model: Model | str) -> Model:
+def _model(model: Model | str | ModelText) -> Model:
     if isinstance(model, Model):
         return model
+    if isinstance(model, ModelText):
+        return model.build()
     from dyadmodel import models
 
     if isinstance(model, str):
-        return models.get(model)
-    raise TypeError(f"model = {model!r}; expected a Model or a registered model name")
+        return models.load(model)
+    raise InvalidTypeError(
+        f"model = {model!r:.80}; expected a Model, a registered model name, a model file "
+        "(.toml) or 'file.py:factory'"
+    )
 
 
-def _model_ref(model: Model) -> Model | str:
+def _registered(model: Model) -> bool:
     from dyadmodel import models
 
     try:
-        if models.get(model.name) is model:
-            return model.name
-    except Exception:  # an unregistered model: ship the object (before it compiles anything)
-        pass
-    return model
+        return models.get(model.name) is model
+    except Exception:  # not a registered name
+        return False
+
+
+def model_definition(model: Model) -> str | None:
+    """The model file text that rebuilds ``model`` exactly, or None when a file cannot
+    hold its definition (Python callables: a labeler or a proved equilibrium box, or a
+    function the text format does not know)."""
+    if model.labeler is not None or model._equilibrium_box is not None:
+        return None
+    try:
+        return model.to_toml()
+    except DyadmodelError:
+        return None
+
+
+def _model_ref(model: Model) -> Model | str | ModelText:
+    """What a task carries to name ``model`` on a worker: its name when it is registered
+    (workers build it from the registry), else its model file text, else the object."""
+    if _registered(model):
+        return model.name
+    text = model_definition(model)
+    return ModelText(text) if text is not None else model
 
 
 def _design(over: Any) -> Grid | Sample:
@@ -303,12 +357,22 @@ def _spec(model, base, base_inputs, design, measures, block) -> dict[str, Any]:
         "equations": hashlib.sha256(
             repr((model.state_names, model.parameter_names, model.rhs_expr)).encode()
         ).hexdigest()[:16],
+        # and, for a model that is not registered (a model file, typed equations), its
+        # whole definition: bounds, domains of validity and plotting ranges change results
+        **({} if _registered(model) else {"definition": _definition_digest(model)}),
         "parameters": {k: float(v).hex() for k, v in base.items()},
         "inputs": {k: float(v).hex() for k, v in base_inputs.items()},
         "over": design.canonical(),
         "measures": [m.canonical() for m in measures],
         "chunk_shape": list(block),
     }
+
+
+def _definition_digest(model: Model) -> str:
+    text = model_definition(model)
+    if text is None:  # callables cannot be compared; their declarations still can
+        text = repr((model.states, model.parameters, model.inputs))
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 def _attrs(model, base, base_inputs, design, measures, block, spec, n_chunks) -> dict[str, Any]:
@@ -597,7 +661,8 @@ def _run(
     todo = [k for k in range(len(regions)) if k not in done]
     n_threads = 1 if workers > 1 or backend == "dask" else None
 
-    model_ref = _model_ref(model)
+    in_process = backend != "dask" and (workers == 1 or len(todo) == 1)
+    model_ref = model if in_process else _model_ref(model)
 
     def tasks() -> Iterator[ChunkTask]:
         for k in todo:
@@ -619,7 +684,7 @@ def _run(
         if todo:
             if backend == "dask":
                 _run_dask(tasks(), len(todo), write, bar, scheduler, workers)
-            elif workers == 1 or len(todo) == 1:
+            elif in_process:
                 for task in tasks():
                     k, data = run_chunk(task)
                     write(k, data)

@@ -432,3 +432,85 @@ def test_too_many_samples_are_refused(tmp_path):
     text = MINIMAL.replace("samples = 21", "samples = 100000000")
     with pytest.raises(ScenarioError, match=r"time\.samples.*1,000,000"):
         load_scenario(write(tmp_path, text))
+
+
+# -- a model file instead of a registered name --------------------------------------------------
+DECAY_MODEL = """
+[model]
+name = "decay"
+[parameters.k]
+default = 0.5
+bounds = [0.0, 10.0]
+[equations]
+x = "-k*x"
+[presets.fast]
+description = "fast decay"
+values = { k = 2.0 }
+"""
+
+DECAY_SCENARIO = """
+{model}
+[initial]
+state = {{ x = 1.0 }}
+[time]
+span = [0.0, 2.0]
+samples = 5
+[solver]
+rtol = 1e-10
+atol = 1e-12
+[output]
+netcdf = false
+figure = false
+"""
+
+
+@pytest.mark.parametrize(
+    "model",
+    [
+        '[model]\nname = "models/decay.toml"\npreset = "fast"',
+        'model = "models/decay.toml"\n[parameters]\nk = 2.0',  # the short form
+    ],
+)
+def test_a_model_file_next_to_the_scenario_file(tmp_path, monkeypatch, model):
+    (tmp_path / "models").mkdir()
+    (tmp_path / "models" / "decay.toml").write_text(DECAY_MODEL)
+    path = write(tmp_path, DECAY_SCENARIO.format(model=model))
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)  # resolved against the scenario file, not the cwd
+    sc = load_scenario(path)
+    assert sc.model.name == "decay" and sc.params["k"] == 2.0
+    run = sc.simulate()
+    assert np.allclose(run.y[0], np.exp(-2.0 * run.t), rtol=1e-7, atol=1e-12)
+    assert cli_simulate([str(path), "--outdir", str(tmp_path / "out")]) == 0
+    assert (tmp_path / "out" / "scenario.csv").read_text().startswith("t,x\n")
+
+
+@pytest.mark.parametrize(
+    ("model_file", "name", "fragments"),
+    [
+        (None, "missing.toml", ["model.name = 'missing.toml'", "does not exist"]),
+        (
+            DECAY_MODEL.replace('"-k*x"', '"-k*x +"'),
+            "m.toml",
+            ["model.name", "m.toml: equations.x"],
+        ),
+        (DECAY_MODEL.replace("[equations]", "[equatoins]"), "m.toml", ["model.name", "equatoins"]),
+        (DECAY_MODEL, "m.toml:factory", ["model.name", "'m.toml:factory'"]),
+    ],
+)
+def test_a_bad_model_file_is_one_scenario_error_naming_both_files(
+    tmp_path, capsys, model_file, name, fragments
+):
+    if model_file is not None:
+        (tmp_path / "m.toml").write_text(model_file)
+    path = write(tmp_path, DECAY_SCENARIO.format(model=f'model = "{name}"'))
+    with pytest.raises(ScenarioError) as err:
+        load_scenario(path)
+    text = str(err.value)  # an equation's message goes on with a caret under the error
+    assert text.startswith(f"{path}: ")
+    for fragment in fragments:
+        assert fragment in text, text
+    assert cli_simulate([str(path)]) == 2  # and one line on the command line
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("dyadmodel simulate: error: ")

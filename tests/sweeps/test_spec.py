@@ -613,3 +613,67 @@ def test_deep_nesting_and_huge_integers_are_one_spec_error(tmp_path, text):
     with pytest.raises(SweepSpecFileError) as err:
         load_sweep_spec(write(tmp_path, text))
     assert "\n" not in str(err.value) and len(str(err.value)) < 400
+
+
+# -- a model file instead of a registered name --------------------------------------------------
+DECAY_MODEL = """
+[model]
+name = "decay"
+[parameters.k]
+default = 0.5
+bounds = [0.0, 10.0]
+[equations]
+x = "-k*x"
+[presets.slow]
+description = "slow decay"
+values = { k = 0.25 }
+"""
+
+DECAY_SWEEP = """
+{model}
+[over]
+type = "grid"
+[over.values]
+k = [0.5, 1.0, 2.0]
+[measures]
+final_state = {{ x0 = [1.0], t_end = 1.0, rtol = 1e-10, atol = 1e-12 }}
+"""
+
+
+@pytest.mark.parametrize(
+    "model",
+    ['[model]\nname = "models/decay.toml"\npreset = "slow"', 'model = "models/decay.toml"'],
+)
+def test_a_model_file_next_to_the_sweep_spec(tmp_path, monkeypatch, capsys, model):
+    (tmp_path / "models").mkdir()
+    (tmp_path / "models" / "decay.toml").write_text(DECAY_MODEL)
+    path = write(tmp_path, DECAY_SWEEP.format(model=model))
+    monkeypatch.chdir(write(tmp_path / "elsewhere", "").parent)  # not the spec's folder
+    spec = load_sweep_spec(path)
+    assert spec.model.name == "decay"
+    ds = spec.run(n_workers=1, progress=False)
+    # x' = -k x: x(1) = exp(-k)
+    assert np.allclose(ds.final_state.values[:, 0], np.exp(-np.array([0.5, 1.0, 2.0])), rtol=1e-7)
+    assert main(["sweep", str(path), "--out", "s.zarr", "--no-progress"]) == 0
+    out = capsys.readouterr().out
+    assert ": decay, Grid(k: 3 values" in out and "store: s.zarr (new:" in out
+
+
+@pytest.mark.parametrize(
+    ("name", "fragments"),
+    [
+        ("missing.toml", ["model.name = 'missing.toml'", "does not exist"]),
+        ("broken.toml", ["model.name", "broken.toml: equations.x"]),
+    ],
+)
+def test_a_bad_model_file_is_one_spec_error_naming_both_files(tmp_path, capsys, name, fragments):
+    (tmp_path / "broken.toml").write_text(DECAY_MODEL.replace('"-k*x"', '"-k*"'))
+    path = write(tmp_path, DECAY_SWEEP.format(model=f'model = "{name}"'))
+    with pytest.raises(SweepSpecFileError) as err:
+        load_sweep_spec(path)
+    assert str(err.value).startswith(f"{path}: ")
+    for fragment in fragments:
+        assert fragment in str(err.value)
+    assert main(["sweep", str(path)]) == 2
+    err_line = capsys.readouterr().err
+    assert err_line.count("\n") == 1 and fragments[0] in err_line

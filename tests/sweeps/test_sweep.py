@@ -669,3 +669,96 @@ def test_killing_the_parent_leaves_no_orphan_workers(tmp_path):
                 os.kill(pid, signal.SIGKILL)
         if proc.poll() is None:
             proc.kill()
+
+
+# -- models that are not registered ------------------------------------------------------------
+PITCHFORK_TOML = """
+[model]
+name = "pitchfork-{tag}"
+[states.x]
+plot_range = [-3.0, 3.0]
+[states.y]
+plot_range = [-3.0, 3.0]
+[parameters.a]
+default = 0.5
+bounds = [-2.0, 4.0]
+[equations]
+x = "a*x - x**3 - y"
+y = "x - y"
+"""
+PITCHFORK_GRID = {"a": [0.0, 0.5, 1.5, 2.5]}  # one stable equilibrium below a = 1, two above
+PITCHFORK_MEASURES = {"n_stable": None, "final_state": {"x0": [0.3, 0.1]}}
+
+
+def pitchfork_file(folder: Path, tag: str = "file") -> Path:
+    path = folder / f"pitchfork_{tag}.toml"
+    path.write_text(PITCHFORK_TOML.format(tag=tag))
+    return path
+
+
+def pitchfork_sweep(m, **kw):
+    kw = {"measure": PITCHFORK_MEASURES, "chunk_size": 1, "progress": False, **kw}
+    return dm.sweep(m, None, PITCHFORK_GRID, **kw)
+
+
+@pytest.fixture(scope="module")
+def pitchfork_reference(tmp_path_factory):
+    """A model file's sweep in this process (the file is read once, here)."""
+    m = dm.models.load(pitchfork_file(tmp_path_factory.mktemp("model")))
+    return m, pitchfork_sweep(m, n_workers=1)
+
+
+def test_a_model_file_sweep_gives_the_closed_form_stability(pitchfork_reference):
+    _, ds = pitchfork_reference
+    # x' = a x - x^3 - y, y' = x - y: the origin is stable for a < 1, and for a > 1 it is
+    # a saddle between two stable equilibria x = y = +-sqrt(a - 1)
+    assert ds.n_stable.values.tolist() == [1, 1, 2, 2]
+    final = ds.final_state.values
+    assert np.allclose(final[:2], 0.0, atol=1e-6)
+    assert np.allclose(final[2:, 0], np.sqrt([0.5, 1.5]), atol=1e-6)
+
+
+@pytest.mark.parametrize(
+    "backend",
+    ["local", pytest.param("dask", marks=pytest.mark.slow)],  # a cluster: ~15 s
+)
+def test_workers_rebuild_a_model_file_from_its_text_not_from_the_file(
+    tmp_path, pitchfork_reference, backend
+):
+    # the file is gone before the workers start: they get the model's definition with
+    # the tasks, and compute exactly what this process computed
+    path = pitchfork_file(tmp_path)
+    m = dm.models.load(path)
+    path.unlink()
+    ds = pitchfork_sweep(m, n_workers=2, backend=backend)
+    reference = pitchfork_reference[1]
+    assert_same_data(ds, reference)
+    assert ds.attrs["spec_sha256"] == reference.attrs["spec_sha256"]
+
+
+def test_a_task_names_a_registered_model_and_carries_the_text_of_others():
+    from dyadmodel.sweeps._sweep import ModelText, _model_ref
+
+    assert _model_ref(model()) == MODEL
+    typed = dm.Model.from_equations({"x": "-k*x + y", "y": "x - y"}, parameters={"k": 2.0})
+    ref = _model_ref(typed)
+    assert isinstance(ref, ModelText)
+    rebuilt = ref.build()
+    assert rebuilt is not typed and rebuilt.rhs_expr == typed.rhs_expr
+    assert rebuilt.parameters == typed.parameters and rebuilt.states == typed.states
+    # a definition a file cannot hold (a Python labeler) travels as the object
+    labelled = dm.Model(
+        typed.name, "", typed.states, typed.parameters, typed.rhs_expr, labeler=lambda *a: "one"
+    )
+    assert _model_ref(labelled) is labelled
+
+
+def test_editing_the_model_file_between_runs_is_a_different_sweep(tmp_path):
+    path = pitchfork_file(tmp_path)
+    store = tmp_path / "s.zarr"
+    first = pitchfork_sweep(dm.models.load(path), n_workers=1, store=store).load()
+    # the same equations with another domain of validity: results may differ
+    path.write_text(path.read_text().replace("[states.x]", '[states.x]\nvalidity = [0.0, "inf"]'))
+    with pytest.raises(SweepSpecError, match="definition"):
+        pitchfork_sweep(dm.models.load(path), n_workers=1, store=store)
+    assert_same_data(dm.open_sweep(store).load(), first)
