@@ -892,6 +892,18 @@ def create_app(
             return own
         return dm.models.get(name)
 
+    def _search(search: Any) -> tuple[str | None, list[str]]:
+        """The address's query, or None and why when it is longer than the limits allow
+        (a typed model of at most ``max_model_chars``, URL-encoded, and the values)."""
+        if search is not None and not isinstance(search, str):
+            raise G.BadCallbackRequest("url search: expected a string")
+        if search is not None and len(search) > max_search:
+            return None, [
+                f"the address holds {len(search)} characters; at most {max_search} are read "
+                f"(a typed model has at most {limits.max_model_chars}): the default view is shown"
+            ]
+        return search, []
+
     def _state(model: Model, name: Any) -> str:
         if name not in model.state_names:
             raise G.BadCallbackRequest(
@@ -910,8 +922,9 @@ def create_app(
     )
     @G.callback_body
     def render(_pathname, applied, search, base_name):
-        search = G.expect_text(search, "url search", max_chars=max_search)
-        view, view_problems = C.parse_view(search if isinstance(search, str) else None)
+        search, too_long_address = _search(search)
+        view, view_problems = C.parse_view(search)
+        view_problems = [*too_long_address, *view_problems]
         if dash.ctx.triggered_id == "applied-text" and isinstance(applied, dict):
             texts = G.expect_panel_texts(applied.get("texts"), limits.max_model_chars)
             model = _model(base_name, texts)
@@ -966,7 +979,7 @@ def create_app(
     )
     @G.callback_body
     def fill_editor(_pathname, _blank, _reset, search):
-        search = G.expect_text(search, "url search", max_chars=max_search)
+        search, _too_long = _search(search)
         trigger = dash.ctx.triggered_id
         if trigger == "editor-blank":
             return *(E.BLANK_TEXTS[f] for f in E.FIELDS), True

@@ -436,28 +436,42 @@ def test_page_of_a_typed_three_state_model_and_of_one_without_parameters():
     A._page(bare, {}, "x", "y", [])  # no parameters: no bifurcation parameter to offer
 
 
-def test_explorer_opens_a_model_file(tmp_path):
-    app = create_app("examples/van_der_pol.toml")
-    render = next(k for k in app.callback_map if k.startswith("..page.children"))
-    client = app.server.test_client()
-    cb = app.callback_map[render]
+def _render(app, search):
+    """The page callback's answer for the address ``/<search>`` (Flask test client)."""
+    out = next(k for k in app.callback_map if k.startswith("..page.children"))
+    cb = app.callback_map[out]
     deps = [*cb["inputs"], *cb["state"]]
-    values = ["/", None, "", None]
+    values = ["/", None, search, None]
     items = [{"id": d["id"], "property": d["property"], "value": v} for d, v in zip(deps, values)]
     body = {
-        "output": render,
+        "output": out,
         "outputs": [
             {"id": o.rsplit(".", 1)[0], "property": o.rsplit(".", 1)[1]}
-            for o in render[2:-2].split("...")
+            for o in out[2:-2].split("...")
         ],
         "inputs": items[:2],
         "state": items[2:],
         "changedPropIds": ["url.pathname"],
     }
-    r = client.post("/_dash-update-component", json=body)
+    r = app.server.test_client().post("/_dash-update-component", json=body)
     assert r.status_code == 200, r.data[:300]
-    assert r.get_json()["response"]["base-name"]["data"] == "van-der-pol"
-    assert "Van der Pol oscillator" in json.dumps(r.get_json())
+    return r.get_json()["response"]
+
+
+def test_explorer_opens_a_model_file():
+    response = _render(create_app("examples/van_der_pol.toml"), "")
+    assert response["base-name"]["data"] == "van-der-pol"
+    assert "Van der Pol oscillator" in json.dumps(response)
+
+
+def test_an_address_longer_than_the_limits_opens_the_default_view_and_says_why():
+    app = create_app(MODEL, limits=A.ExplorerLimits(max_model_chars=100))
+    typed = E.typed_model(VDP_TEXTS, M)
+    q = C.query_string(typed, {"mu": 1.0}, "x", "y", base_name=MODEL, texts=VDP_TEXTS)
+    assert _render(app, q)["current-text"]["data"] == VDP_TEXTS
+    response = _render(app, q + "&" + "pad=1&" * 800)
+    assert response["current-text"]["data"] is None and response["base-name"]["data"] == MODEL
+    assert "characters; at most 4400 are read" in json.dumps(response)  # 4 x 100 + 4000
 
 
 def test_export_of_a_typed_model_records_its_model_file(tmp_path):
