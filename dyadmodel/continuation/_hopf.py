@@ -13,9 +13,9 @@ from dyadmodel.analysis._checks import check_options
 from dyadmodel.continuation._branch import Compiled, _check_span, _trace_both, compiled
 from dyadmodel.continuation._detect import sorted_eigenvalues
 from dyadmodel.continuation._engine import Box, correct
-from dyadmodel.continuation._twoparam import CodimTwoPoint
 from dyadmodel.continuation._types import (
     BifurcationDiagram,
+    CodimTwoPoint,
     ContinuationOptions,
     SpecialPoint,
     _frozen,

@@ -20,7 +20,8 @@ from dyadmodel.continuation._branch import (
 )
 from dyadmodel.continuation._detect import sorted_eigenvalues
 from dyadmodel.continuation._engine import Box, correct, point_at
-from dyadmodel.continuation._types import ContinuationOptions, _frozen
+from dyadmodel.continuation._hopf import _hopf_curve
+from dyadmodel.continuation._types import CodimTwoPoint, ContinuationOptions, _frozen
 from dyadmodel.errors import InvalidInputError
 from dyadmodel.model import Model, ParameterSet
 
@@ -114,38 +115,6 @@ class FoldSystem:
 
 
 # -- results --------------------------------------------------------------------------------
-
-
-@dataclasses.dataclass(frozen=True, eq=False)
-class CodimTwoPoint:
-    """A cusp or Bogdanov-Takens point on a fold curve.
-
-    Attributes
-    ----------
-    kind : {'cusp', 'bogdanov-takens'}
-    x_param, y_param : str
-    x_value, y_value : float
-    state : ndarray
-    eigenvalues : ndarray of complex
-    model_name : str
-    params : ParameterSet
-    """
-
-    kind: str
-    x_param: str
-    y_param: str
-    x_value: float
-    y_value: float
-    state: np.ndarray
-    eigenvalues: np.ndarray
-    model_name: str
-    params: ParameterSet
-
-    def __repr__(self) -> str:
-        return (
-            f"CodimTwoPoint({self.kind!r}, {self.x_param}={self.x_value:.8g}, "
-            f"{self.y_param}={self.y_value:.8g})"
-        )
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
@@ -580,8 +549,6 @@ def _all_fold_curves(model, p, xn, yn, x_span, y_span, opts, lines):
 
 
 def _all_hopf_curves(model, p, xn, yn, x_span, y_span, opts, seeds, notes):
-    from dyadmodel.continuation._hopf import _hopf_curve
-
     n = model.n_states
     traced = []
     for h, fixed in seeds:

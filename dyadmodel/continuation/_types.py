@@ -15,6 +15,7 @@ from dyadmodel.model import ParameterSet
 __all__ = [
     "BifurcationDiagram",
     "Branch",
+    "CodimTwoPoint",
     "ContinuationOptions",
     "SpecialPoint",
 ]
@@ -77,6 +78,10 @@ class ContinuationOptions:
     equilibrium : EquilibriumOptions
         Options of the seed equilibrium searches (certification is off: the seeds
         are refined by the corrector anyway).
+    max_seconds : float
+        Time budget of the whole continuation. The seed searches share it (each also
+        keeps its own ``equilibrium.max_seconds``); seeds left when it runs out are
+        skipped and the diagram's ``notes`` say so. Tracing is bounded by ``max_steps``.
     """
 
     ds: float = 0.01  # first arclength step
@@ -92,9 +97,11 @@ class ContinuationOptions:
     detect_hopf: bool = True
     detect_branch_points: bool = True
     equilibrium: EquilibriumOptions = EquilibriumOptions(certify=False)
+    max_seconds: float = 300.0  # time budget of the whole continuation
 
     def __post_init__(self) -> None:
-        for name in ("ds", "ds_min", "ds_max", "newton_tol", "max_state_norm", "locate_tol"):
+        names = ("ds", "ds_min", "ds_max", "newton_tol", "max_state_norm", "locate_tol")
+        for name in (*names, "max_seconds"):
             v = getattr(self, name)
             if not (isinstance(v, int | float) and math.isfinite(v) and v > 0):
                 raise InvalidInputError(
@@ -458,3 +465,37 @@ def _branches_frame(branches: tuple[Branch, ...], names: tuple[str, ...], *, wit
             param=branches[0].param,
         )
     return df
+
+
+# Shared by fold curves (_twoparam) and Hopf curves (_hopf): its one home, so that
+# neither of those modules imports the other.
+@dataclasses.dataclass(frozen=True, eq=False)
+class CodimTwoPoint:
+    """A cusp or Bogdanov-Takens point on a fold curve.
+
+    Attributes
+    ----------
+    kind : {'cusp', 'bogdanov-takens'}
+    x_param, y_param : str
+    x_value, y_value : float
+    state : ndarray
+    eigenvalues : ndarray of complex
+    model_name : str
+    params : ParameterSet
+    """
+
+    kind: str
+    x_param: str
+    y_param: str
+    x_value: float
+    y_value: float
+    state: np.ndarray
+    eigenvalues: np.ndarray
+    model_name: str
+    params: ParameterSet
+
+    def __repr__(self) -> str:
+        return (
+            f"CodimTwoPoint({self.kind!r}, {self.x_param}={self.x_value:.8g}, "
+            f"{self.y_param}={self.y_value:.8g})"
+        )
