@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import time
 import weakref
 from collections.abc import Mapping
 from functools import cached_property
@@ -21,7 +22,7 @@ from dyadmodel.continuation._types import (
     ContinuationOptions,
     SpecialPoint,
 )
-from dyadmodel.errors import InvalidInputError, InvalidTypeError
+from dyadmodel.errors import InvalidInputError
 from dyadmodel.model import Model, ParameterError, ParameterSet
 
 __all__ = ["continuation"]
@@ -201,8 +202,7 @@ def continuation(
     Allgower & Georg (1990), Numerical Continuation Methods.
     """
     opts = check_options(options, ContinuationOptions)
-    if not isinstance(opts, ContinuationOptions):
-        raise InvalidTypeError(f"options is a {type(opts).__name__}; expected ContinuationOptions")
+    deadline = time.monotonic() + opts.max_seconds
     p = model.parameter_set(params)
     a, b = _check_span(model, param, span)
     lo, hi = min(a, b), max(a, b)
@@ -222,8 +222,18 @@ def continuation(
     seeds = np.linspace(a, b, opts.seeds) if opts.seeds > 1 else np.array([a])
     traced: list[tuple[np.ndarray, np.ndarray, str, str]] = []
     for value in seeds:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            notes.append(
+                f"seed {param}={value:g} and later ones skipped: the time budget "
+                f"max_seconds={opts.max_seconds:g} ran out (raise it in ContinuationOptions)"
+            )
+            break
         ps = p.replace(**{param: float(value)})
-        eqs = equilibria(model, ps, inputs=input_values or None, options=opts.equilibrium)
+        eq_opts = opts.equilibrium
+        if left < eq_opts.max_seconds:
+            eq_opts = dataclasses.replace(eq_opts, max_seconds=left)
+        eqs = equilibria(model, ps, inputs=input_values or None, options=eq_opts)
         if eqs.degenerate:
             notes.append(f"seed {param}={value:g} skipped: {eqs.degenerate}")
             continue

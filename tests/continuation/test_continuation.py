@@ -277,3 +277,19 @@ def test_results_carry_model_and_parameters():
     assert "fold" in d.table() and "verified" in d.table()
     with pytest.raises(ValueError):
         d.branches[0].values[0] = 1.0  # read-only arrays
+
+
+def test_the_time_budget_skips_seeds_and_says_so():
+    """ContinuationOptions.max_seconds bounds the whole run (the 6-state model at
+    reassurance_1 = 0 took 111 s: five seed searches of ~20 s each); seeds left when it
+    runs out are skipped and named in the notes, never silently."""
+    import time
+
+    m = dm.models.get("pursuer-distancer-2d")
+    start = time.monotonic()
+    d = continuation(m, None, "anxiety_gain_1", (0.0, 4.0), ContinuationOptions(max_seconds=1e-9))
+    assert time.monotonic() - start < 5.0
+    assert not d.branches
+    assert any("time budget max_seconds=1e-09 ran out" in note for note in d.notes)
+    with pytest.raises(dm.InvalidInputError, match="max_seconds"):
+        ContinuationOptions(max_seconds=0)
