@@ -6,8 +6,12 @@
   ``plotly.min.js`` written beside them (no CDN, no external script);
 - ``name.png`` and ``name.pdf``: static images through kaleido and a local Chrome or
   Chromium, with one kaleido server per process (started on first use, stopped at exit);
-- ``name.json``: provenance (script, models, parameters, methods and tolerances, seed,
-  package versions, git commit) without timestamps, so a rerun writes the same bytes.
+- ``name.json``: provenance (script, models, parameters, methods and tolerances, seed),
+  and what decides the bytes: the SHA-256 of the script and of this module, the versions
+  of dyadmodel and of the figure toolchain (pinned in ``scripts/constraints-figures.txt``)
+  and of the browser; ``"source_state": "dirty"`` only when dyadmodel/ or scripts/ have
+  uncommitted changes. No timestamps and no git commit (the commit a regenerated figure
+  is committed in is never the one it records), so a rerun writes the same bytes.
 
 Without a browser only HTML and JSON are written and one line says how to get the
 images, unless ``DYADMODEL_REQUIRE_STATIC=1`` (set in CI), which makes that an error.
@@ -21,6 +25,7 @@ from __future__ import annotations
 
 import atexit
 import dataclasses
+import hashlib
 import importlib.metadata
 import json
 import math
@@ -245,14 +250,77 @@ def _git(*args: str) -> str | None:
     return out.stdout.strip()
 
 
-def _versions() -> dict[str, str | None]:
+# What draws the figures besides dyadmodel: pinned for scripts/reproduce.sh in
+# scripts/constraints-figures.txt (numerics, then the plotting and static-export chain).
+FIGURE_TOOLCHAIN = (
+    "numpy",
+    "scipy",
+    "sympy",
+    "mpmath",
+    "python-flint",
+    "numba",
+    "llvmlite",
+    "plotly",
+    "kaleido",
+    "choreographer",
+)
+
+# Whose uncommitted changes make a figure's provenance "dirty": the package and the
+# figure scripts (not, say, the paper or the README).
+SOURCE_PATHS = ("dyadmodel", "scripts")
+
+
+def sha256_of(path: str | Path) -> str:
+    """Hex SHA-256 of a file's bytes."""
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def browser_version() -> str | None:
+    """``--version`` of the browser that renders PNG/PDF (it decides their pixels), or None."""
+    if "browser" not in _BROWSER:
+        path, version = find_browser(), None
+        if path is not None:
+            try:
+                out = subprocess.run(
+                    [path, "--version"], capture_output=True, text=True, timeout=30, check=True
+                )
+                version = out.stdout.strip() or None
+            except (OSError, subprocess.SubprocessError):
+                version = None
+        _BROWSER["browser"] = version
+    return _BROWSER["browser"]
+
+
+_BROWSER: dict[str, str | None] = {}
+
+
+def _versions(static: bool) -> dict[str, str | None]:
     out: dict[str, str | None] = {"python": platform.python_version(), "dyadmodel": dm.__version__}
-    for pkg in ("numpy", "scipy", "sympy", "plotly", "kaleido"):
+    for pkg in FIGURE_TOOLCHAIN:
         try:
             out[pkg] = importlib.metadata.version(pkg)
         except importlib.metadata.PackageNotFoundError:
             out[pkg] = None
+    if static:
+        out["browser"] = browser_version()
     return out
+
+
+def source_state() -> str | None:
+    """``"dirty"`` when dyadmodel/ or scripts/ differ from the git commit checked out,
+    ``None`` when they do not or when this is not a git checkout (an unpacked sdist)."""
+    status = _git("status", "--porcelain", "--untracked-files=no", "--", *SOURCE_PATHS)
+    return "dirty" if status else None
+
+
+def determinants(script: str | Path) -> dict[str, str]:
+    """What decides a figure's bytes besides the toolchain versions: the SHA-256 of the
+    figure script and of this module (no git commit: it is never the commit that the
+    regenerated figure is then committed in)."""
+    path = Path(script)
+    if not path.is_absolute():
+        path = REPO / path
+    return {"script_sha256": sha256_of(path), "common_sha256": sha256_of(__file__)}
 
 
 def jsonable(obj: Any) -> Any:
@@ -314,6 +382,12 @@ def save_figure(
         raise ValueError(f"provenance of {name!r} lacks {', '.join(missing)}")
     if not re.fullmatch(r"[A-Za-z0-9_.-]+", name):
         raise ValueError(f"figure name {name!r} must be a plain file stem")
+    script = Path(str(provenance["script"]))
+    if not (script if script.is_absolute() else REPO / script).is_file():
+        raise ValueError(
+            f"provenance script {provenance['script']!r} of {name!r} is not a file; expected "
+            "the figure script's path relative to the repository (its SHA-256 is recorded)"
+        )
     out = Path(outdir)
     out.mkdir(parents=True, exist_ok=True)
     base = out / name
@@ -336,16 +410,19 @@ def save_figure(
         raise RuntimeError(f"plotly.min.js was not written beside {html_path}")
     written = [html_path]
 
-    if start_static_server():
+    static = start_static_server()
+    if static:
         written += _write_static(fig, base)
 
     record = {
         "figure": name,
         **{k: v for k, v in provenance.items() if k != "figure"},
         "files": [p.name for p in [*written, base.with_suffix(".json")]],
-        "versions": _versions(),
-        "git_commit": _git("rev-parse", "HEAD"),
+        "versions": _versions(static),
+        **determinants(provenance["script"]),
     }
+    if (state := source_state()) is not None:
+        record["source_state"] = state
     json_path = base.with_suffix(".json")
     json_path.write_text(
         json.dumps(jsonable(record), indent=2, sort_keys=True, ensure_ascii=False) + "\n",

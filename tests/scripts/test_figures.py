@@ -8,6 +8,7 @@ Without a browser the static-image test is skipped, or fails when
 """
 
 import ast
+import hashlib
 import json
 import os
 import re
@@ -22,7 +23,13 @@ import pytest
 SCRIPTS = Path(_common.__file__).resolve().parent
 FIG01 = SCRIPTS / "fig01_balanced_vs_entrenched.py"
 NAME = FIG01.stem
-PROVENANCE = {"script": "test", "models": [], "parameters": {}, "methods": {}, "seed": None}
+PROVENANCE = {
+    "script": f"scripts/{FIG01.name}",
+    "models": [],
+    "parameters": {},
+    "methods": {},
+    "seed": None,
+}
 
 
 def figure_data(html: str) -> tuple[list, dict]:
@@ -71,7 +78,14 @@ def test_provenance_sidecar(runs):
     assert record["parameters"]["anxious-avoidant"]["anxiety_gain_1"] == 2.0
     assert record["parameters"]["secure"]["anxiety_gain_1"] == 0.5
     assert set(record["versions"]) >= {"dyadmodel", "numpy", "scipy", "sympy", "plotly", "kaleido"}
-    assert "git_commit" in record and "seed" in record
+    assert "seed" in record
+    # what decides the bytes, and no git commit (never the commit the figure lands in)
+    assert "git_commit" not in record
+    assert record["script_sha256"] == hashlib.sha256(FIG01.read_bytes()).hexdigest()
+    common = Path(_common.__file__).read_bytes()
+    assert record["common_sha256"] == hashlib.sha256(common).hexdigest()
+    assert set(record["versions"]) >= set(_common.FIGURE_TOOLCHAIN)
+    assert record.get("source_state") in (None, "dirty")
     assert record["methods"]["trajectories"]["rtol"] == _common.TRAJECTORY_SETTINGS["rtol"]
     assert record["tolerances"]["manifolds"]["type"] == "ManifoldOptions"
     assert record["files"] == [p.name for p in written[0]]
@@ -119,11 +133,13 @@ def test_save_figure_checks_its_arguments(tmp_path):
         )
     with pytest.raises(ValueError, match="file stem"):
         _common.save_figure(go.Figure(), tmp_path, "../t", PROVENANCE)
+    with pytest.raises(ValueError, match=r"'scripts/nope\.py' of 't' is not a file"):
+        _common.save_figure(go.Figure(), tmp_path, "t", {**PROVENANCE, "script": "scripts/nope.py"})
 
 
 def test_figure_scripts_are_plain_programs():
     scripts = make_figures.figure_scripts()
-    assert [p.name[:5] for p in scripts] == [f"fig{k:02d}" for k in range(1, 11)]
+    assert [p.name[:5] for p in scripts] == [f"fig{k:02d}" for k in range(1, len(scripts) + 1)]
     for path in scripts:
         tree = ast.parse(path.read_text(encoding="utf-8"))
         doc = ast.get_docstring(tree)
