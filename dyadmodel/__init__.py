@@ -19,7 +19,7 @@ array([0., 0.])
 
 import importlib
 
-from dyadmodel import analysis, attachment, errors, models, sweeps
+from dyadmodel import analysis, attachment, errors, models
 from dyadmodel._version import __version__
 from dyadmodel.analysis import (
     Equilibrium,
@@ -90,7 +90,6 @@ from dyadmodel.simulate import (
     stress,
     tipping_statistics,
 )
-from dyadmodel.sweeps import Grid, Sample, SweepSpecError, open_sweep, sweep
 
 __all__ = [
     "BasinMap",
@@ -168,10 +167,23 @@ __all__ = [
 ]
 
 
+# Imported on first use: a typical session (a model, its equilibria, a simulation) needs
+# none of these, and importing them took about a second (issue 13 §5).
+_LAZY_FROM_SWEEPS = ("Grid", "Sample", "SweepSpecError", "open_sweep", "sweep")
+
+
 def __getattr__(name: str):
+    if name == "sweeps":
+        return importlib.import_module("dyadmodel.sweeps")
+    if name in _LAZY_FROM_SWEEPS:
+        return getattr(importlib.import_module("dyadmodel.sweeps"), name)
     if name == "plot":  # plotly is only imported when figures are wanted
         return importlib.import_module("dyadmodel.plot")
     if name in ("data", "fit"):  # pandas is only imported when couples' data are read
         # dyadmodel.fit is a callable module: dm.fit(model, data) runs dyadmodel.fit.fit
         return importlib.import_module(f"dyadmodel.{name}")
     raise AttributeError(f"module 'dyadmodel' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__, "plot"})

@@ -8,7 +8,6 @@ from typing import Any
 
 import numpy as np
 from scipy.integrate import solve_ivp
-from scipy.signal import find_peaks
 
 from dyadmodel.analysis.equilibria import equilibria
 from dyadmodel.continuation._branch import _check_span
@@ -155,5 +154,7 @@ def _ramp(model, p, param, start, end, rate, x0, uvals, samples) -> Sweep:
     speed = np.array([np.linalg.norm(f(ti, xi)) for ti, xi in zip(sol.t, states)])
     scale = max(1.0, float(np.max(np.ptp(states, axis=0))))
     height = max(5.0 * rate * scale, 0.1 * float(speed.max()))
+    from scipy.signal import find_peaks  # scipy.signal costs ~1 s at import: used here only
+
     peaks = find_peaks(speed, height=height)[0]
     return Sweep(values, states, speed, values[np.asarray(peaks, dtype=int)])

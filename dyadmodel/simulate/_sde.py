@@ -36,7 +36,6 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
-from scipy import stats
 
 from dyadmodel.errors import BudgetExceededError, InvalidInputError, InvalidTypeError
 from dyadmodel.model import Model, ParameterSet
@@ -438,6 +437,8 @@ def binomial_interval(
     if np.any(kk < 0) or np.any(kk > n) or np.any(kk != np.round(kk)):
         raise SpecError("binomial_interval", "k", k, f"integers between 0 and n = {n}")
     alpha = 1 - conf
+    from scipy import stats  # scipy.stats costs ~0.5 s at import: used here only
+
     if method == "wilson":
         z = stats.norm.ppf(1 - alpha / 2)
         p = kk / n
