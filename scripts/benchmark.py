@@ -1,6 +1,7 @@
 """Benchmarks of dyadmodel, each reported against the obvious baseline in the same run.
 
-Run: ``.venv/bin/python scripts/benchmark.py`` (about a minute on 2 cores).
+Run: ``.venv/bin/python scripts/benchmark.py [PART ...]`` (``--help`` lists the parts:
+equilibria, ensemble, regime, basins, explorer, sweep, glla, ml; default ``all``).
 
 Reported:
 - equilibria of the 2D flagship (exact route) vs the same search by the Krawczyk
@@ -47,6 +48,24 @@ def median_time(fn, repeat: int = 5) -> float:
     return statistics.median(times)
 
 
+def _times(fn, repeat: int) -> list[float]:
+    """Wall-clock seconds of ``repeat`` calls of ``fn`` (after the caller's warm-up)."""
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return times
+
+
+def _spread(times: list[float]) -> str:
+    """``median [min-max] over n`` of a list of seconds, for the report."""
+    return (
+        f"(median of {len(times)}; range {min(times):.3g}-{max(times):.3g} s, "
+        f"spread {100 * (max(times) - min(times)) / statistics.median(times):.0f} %)"
+    )
+
+
 def grid_newton(model, p, n=30):
     """Baseline: fsolve from an n x n grid of starts, deduplicated."""
     box = np.array(model.equilibrium_domain(p))
@@ -59,16 +78,9 @@ def grid_newton(model, p, n=30):
     return found
 
 
-def main() -> None:
-    if sys.argv[1:] == ["sweep"]:
-        bench_sweep()
-        return
-    if sys.argv[1:] == ["glla"]:
-        bench_glla()
-        return
-    if sys.argv[1:] == ["ml"]:
-        bench_ml()
-        return
+def bench_equilibria() -> None:
+    """Equilibria of the 2D flagship (exact, interval, grid fsolve) and of the 6-state
+    flagship per preset; the compiled batch rhs against a Python loop."""
     interval = dm.EquilibriumOptions(method="interval")
     m2 = dm.models.get("pursuer-distancer-2d")
     p2 = m2.params()
@@ -105,13 +117,47 @@ def main() -> None:
         f"speed-up {t_loop / t_batch:6.1f}x"
     )
 
-    bench_ensemble()
-    bench_regime_map()
-    bench_basins()
-    bench_explorer()
-    bench_sweep()
-    bench_glla()
-    bench_ml()
+
+# Parts in the order `all` runs them; `python scripts/benchmark.py PART` runs one alone.
+PARTS = {
+    "equilibria": (lambda: bench_equilibria(), "certified equilibria vs grid fsolve; batch rhs"),
+    "ensemble": (lambda: bench_ensemble(), "40,000 trajectories vs a solve_ivp loop"),
+    "regime": (lambda: bench_regime_map(), "25x25 regime map with fold curves"),
+    "basins": (lambda: bench_basins(), "300x300 basin map"),
+    "explorer": (lambda: bench_explorer(), "explorer recomputation after a slider change"),
+    "sweep": (lambda: bench_sweep(), "dm.sweep: local pool and dask vs a Python loop"),
+    "glla": (lambda: bench_glla(), "GLLA fit vs a plain numpy lstsq loop"),
+    "ml": (lambda: bench_ml(), "per-dyad ML fit vs least_squares around solve_ivp"),
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+
+    parser = argparse.ArgumentParser(
+        prog="benchmark.py",
+        description="Benchmarks of dyadmodel, each against its baseline in the same run.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="parts:\n"
+        + "\n".join(f"  {name:<11}{what}" for name, (_, what) in PARTS.items())
+        + "\n  all        every part in this order (the default)",
+    )
+    parser.add_argument(
+        "parts",
+        nargs="*",
+        metavar="PART",
+        help="parts to run (default: all)",
+    )
+    args = parser.parse_args(argv)
+    unknown = [p for p in args.parts if p not in (*PARTS, "all")]
+    if unknown:
+        parser.error(f"unknown part {unknown[0]!r}; choose from {', '.join([*PARTS, 'all'])}")
+    chosen = list(PARTS) if not args.parts or "all" in args.parts else args.parts
+    start = time.perf_counter()
+    for name in dict.fromkeys(chosen):
+        PARTS[name][0]()
+    print(f"\nbenchmark: {', '.join(dict.fromkeys(chosen))} in {time.perf_counter() - start:.0f} s")
+    return 0
 
 
 def bench_ensemble(n_traj: int = 40_000, n_baseline: int = 400, seed: int = 0) -> float:
@@ -175,7 +221,6 @@ def bench_ensemble(n_traj: int = 40_000, n_baseline: int = 400, seed: int = 0) -
 
     res = engine()
     assert res.counts()["converged"] == n_traj, res.message
-    t_engine = median_time(engine, repeat=5)
     t_engine1 = median_time(lambda: engine(1), repeat=3)
 
     f = m.ode(p)
@@ -186,21 +231,28 @@ def bench_ensemble(n_traj: int = 40_000, n_baseline: int = 400, seed: int = 0) -
             for k in range(n_baseline)
         ]
 
-    t0 = time.perf_counter()
+    # The baseline is timed as often as the engine: one timing of it made the reported
+    # ratio swing by +-25 % between runs.
     ref = np.array(loop()).T
-    t_loop = (time.perf_counter() - t0) / n_baseline * n_traj
+    loop_times = [t * n_traj / n_baseline for t in _times(loop, repeat=5)]
+    engine_times = _times(engine, repeat=5)
+    t_loop, t_engine = statistics.median(loop_times), statistics.median(engine_times)
+    ratios = sorted(a / b for a in loop_times for b in engine_times)
     err = np.abs(res.final[:, :n_baseline] - ref) / (atol + rtol * np.abs(ref))
     rate_engine, rate_engine1, rate_loop = n_traj / t_engine, n_traj / t_engine1, n_traj / t_loop
     print(
         f"engine, {default_threads()} threads   {t_engine:8.3f} s   {rate_engine:10.0f} "
-        "trajectories/s"
+        f"trajectories/s   {_spread(engine_times)}"
     )
     print(f"engine, 1 thread    {t_engine1:8.3f} s   {rate_engine1:10.0f} trajectories/s")
     print(
         f"solve_ivp loop      {t_loop:8.1f} s   {rate_loop:10.0f} trajectories/s "
-        f"(extrapolated from {n_baseline})"
+        f"(extrapolated from {n_baseline})   {_spread(loop_times)}"
     )
-    print(f"speed-up            {t_loop / t_engine:8.0f}x   (1 thread: {t_loop / t_engine1:.0f}x)")
+    print(
+        f"speed-up            {t_loop / t_engine:8.0f}x   (median of 5 x 5; range of the 25 "
+        f"ratios {ratios[0]:.0f}x-{ratios[-1]:.0f}x; 1 thread: {t_loop / t_engine1:.0f}x)"
+    )
     print(
         f"max |engine - solve_ivp| / (atol + rtol |y|) over {n_baseline} starts: "
         f"{err.max():.2g}; mean steps per trajectory {res.n_steps.mean():.1f}"
@@ -409,8 +461,16 @@ def bench_sweep(side: int = 32, n_ensemble: int = 8192) -> None:
                 f"{1e3 * (t_dask - t_pool) / n_chunks:+.1f} ms per chunk"
             )
     finally:
-        client.close()
-        cluster.close()
+        # Close in order (client, cluster, then the process pool) while the event loop is
+        # alive; a cluster left to interpreter exit printed "Failed to communicate with
+        # scheduler" tracebacks from its workers' heartbeats.
+        import logging
+
+        for name in ("distributed", "distributed.worker", "distributed.nanny"):
+            logging.getLogger(name).setLevel(logging.CRITICAL)
+        client.close(timeout=30)
+        cluster.close(timeout=30)
+        dm.sweeps._sweep.shutdown_pools()
         tmp.cleanup()
 
 
