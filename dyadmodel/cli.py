@@ -166,7 +166,12 @@ def _get_model(source: str):
 
 
 def _cmd_describe(args) -> int:
-    print(_get_model(args.model).describe())
+    model = _get_model(args.model)
+    print(model.describe())
+    if model.presets:  # named parameter regions: `analyze --preset NAME`
+        print("presets (analyze --preset NAME):")
+        for name, preset in model.presets.items():
+            print(f"  {name}: {' '.join(preset.description.split())}")
     return 0
 
 
@@ -279,6 +284,9 @@ def build_parser() -> argparse.ArgumentParser:
         prog="dyadmodel",
         description="The pursuer-distancer pattern in couples as a dynamical system.",
     )
+    from dyadmodel._version import __version__
+
+    parser.add_argument("--version", action="version", version=f"dyadmodel {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("models", help="list the registered models").set_defaults(func=_cmd_models)
     d = sub.add_parser("describe", help="equations, states and parameters of a model")

@@ -113,6 +113,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if warning:
         print(warning, file=sys.stderr, flush=True)
     print(f"dyadmodel explorer: http://{args.host}:{args.port}/ (Ctrl+C to stop)", flush=True)
+    _quiet_server(app)
     try:
         app.run(host=args.host, port=args.port, debug=False)
     except KeyboardInterrupt:
@@ -130,3 +131,22 @@ def main(argv: Sequence[str] | None = None) -> int:
 def cli_explore(argv: Sequence[str] | None = None) -> int:
     """Entry point for ``dyadmodel explore [--model NAME|FILE.toml] [--host H] [--port P]``."""
     return main(argv)
+
+
+def _quiet_server(app) -> None:
+    """The line above is the whole start-up output: no Flask banner, no werkzeug
+    "development server" warning or per-request lines, no Dash "running on" line, and
+    no ANSI colour codes when the output is not a terminal."""
+    import logging
+
+    import flask.cli
+
+    flask.cli.show_server_banner = lambda *args, **kwargs: None
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    logger = getattr(app, "logger", None)
+    if isinstance(logger, logging.Logger):
+        logger.setLevel(logging.WARNING)
+    if not sys.stderr.isatty():
+        import werkzeug.serving
+
+        werkzeug.serving._log_add_style = False
