@@ -184,6 +184,7 @@ def test_rinaldi_linear_equilibrium_goes_through_infinity():
     assert np.all(branch.n_unstable == 0)
 
 
+@pytest.mark.slow  # over the 4-minute default run (issue 13 §5); CI runs it
 def test_synergic_couple_hopf_onset():
     """Gragnani, Rinaldi & Feichtinger (1997), Int. J. Bifurcation and Chaos 7:2611;
     Rinaldi et al. (2016), ch. on insecure and synergic individuals: the synergic couple

@@ -20,6 +20,10 @@ from tests.scripts.test_figures import figure_data
 
 SCRIPTS = {p.stem[:5]: p for p in make_figures.figure_scripts()}
 
+# Running figures 4-10 takes ~15 s quiet: slow (issue 13 §5). CI runs these with
+# --run-slow and runs every figure script again through scripts/reproduce.sh.
+pytestmark = pytest.mark.slow
+
 
 def array(value):
     """A plotly data array from the HTML: a list, or ``{"dtype", "bdata"[, "shape"]}``."""

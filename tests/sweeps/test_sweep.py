@@ -152,6 +152,7 @@ def test_a_local_process_pool_gives_the_same_data(reference):
     assert ds.attrs["spec_sha256"] == reference.attrs["spec_sha256"]
 
 
+@pytest.mark.slow  # over the 4-minute default run (issue 13 §5); CI runs it
 def test_dask_local_cluster_gives_the_same_data(reference):
     ds = run(backend="dask", n_workers=2)
     assert_same_data(ds, reference)
