@@ -106,7 +106,7 @@ def test_complete_answers_miss_no_equilibrium(name, data):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("name", FAST_MODELS + SLOW_MODELS)
-@settings(max_examples=25, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@settings(max_examples=10, suppress_health_check=[HealthCheck.too_slow], deadline=None)
 @given(data=st.data())
 def test_complete_answers_miss_no_equilibrium_exhaustive(name, data):
     model = dm.models.get(name)
