@@ -154,12 +154,111 @@ def _options(chosen: FitMethod, options: Any, overrides: dict[str, Any]) -> Any:
     return dataclasses.replace(options, **overrides) if overrides else options
 
 
+@dataclass(frozen=True)
+class _DyadTask:
+    """One dyad's fit, as a worker receives it: the method by name, the model by name or
+    as its model file's text (as `dyadmodel.sweeps` ships models), values only."""
+
+    index: int
+    method: str
+    model: Any
+    dyad: Dyad
+    options: Any
+
+
+def _fit_one(chosen: FitMethod, model: Any, dyad: Dyad, options: Any) -> DyadFit:
+    try:
+        return chosen.fit_dyad(model, dyad, options)
+    except (DyadmodelError, ArithmeticError, np.linalg.LinAlgError) as err:
+        return DyadFit({}, status="error", message=f"{type(err).__name__}: {err}".strip())
+
+
+def run_dyad_task(task: _DyadTask) -> tuple[int, DyadFit]:
+    """Fit one dyad (runs on a worker); a failure is the dyad's status, never raised."""
+    try:
+        chosen = _METHODS[task.method]
+        model = task.model
+        if not (isinstance(model, str) and model in STATISTICAL_MODELS):
+            from dyadmodel.sweeps._sweep import _model
+
+            model = _model(model)
+        return task.index, _fit_one(chosen, model, task.dyad, task.options)
+    except Exception as err:  # a worker must answer for its dyad whatever happens
+        return task.index, DyadFit({}, status="error", message=f"{type(err).__name__}: {err}")
+
+
+def _shippable(model: Any, options: Any) -> tuple[Any, Any]:
+    """The model as workers rebuild it, and options without live model objects."""
+    from dyadmodel.model import Model, ParameterSet
+    from dyadmodel.sweeps._sweep import _model_ref
+
+    ref = _model_ref(model) if isinstance(model, Model) else model
+    params = getattr(options, "params", None)
+    if isinstance(params, ParameterSet):
+        options = dataclasses.replace(options, params=params.as_dict())
+    return ref, options
+
+
+def _run_parallel(chosen, model, dyads, opts, backend, n_workers, bar) -> list[DyadFit]:
+    ref, shipped = _shippable(model, opts)
+    tasks = [_DyadTask(i, chosen.name, ref, d, shipped) for i, d in enumerate(dyads)]
+    fits: list[DyadFit | None] = [None] * len(tasks)
+    if backend == "local":
+        from concurrent.futures import as_completed
+        from concurrent.futures.process import BrokenProcessPool
+
+        from dyadmodel.sweeps._sweep import _kill_pool, _pool
+
+        pool = _pool(n_workers)
+        futures = {pool.submit(run_dyad_task, t): t.index for t in tasks}
+        try:
+            for fut in as_completed(futures):
+                try:
+                    k, got = fut.result()
+                except BrokenProcessPool as err:
+                    k = futures[fut]
+                    got = DyadFit({}, status="error", message=f"worker process ended: {err}")
+                fits[k] = got
+                bar.update(1)
+        except BaseException:
+            for fut in futures:
+                fut.cancel()
+            _kill_pool(n_workers)
+            raise
+    else:
+        try:
+            from distributed import Client, LocalCluster, as_completed
+        except ImportError:  # pragma: no cover - a dependency
+            raise ImportError(
+                "backend='dask' needs dask.distributed: pip install 'dask[distributed]'"
+            ) from None
+        with (
+            LocalCluster(
+                n_workers=min(n_workers, max(len(tasks), 1)),
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address=":0",
+                silence_logs=40,
+            ) as cluster,
+            Client(cluster) as client,
+        ):
+            futures = [client.submit(run_dyad_task, t, pure=False) for t in tasks]
+            for fut in as_completed(futures):
+                k, got = fut.result()
+                fits[k] = got
+                bar.update(1)
+    return [f if f is not None else DyadFit({}, status="error", message="lost") for f in fits]
+
+
 def fit(
     model: Any,
     data: DyadicData,
     method: str | None = None,
     *,
     options: Any = None,
+    n_workers: int = 1,
+    backend: str = "local",
+    progress: bool | None = None,
     **overrides: Any,
 ) -> FitResult:
     """Fit ``model`` to every dyad of ``data``; one row per dyad, one status per dyad.
@@ -176,6 +275,16 @@ def fit(
         The estimation method; None picks the model's default.
     options : frozen dataclass, optional
         The method's options (`GLLAOptions`, `InertiaCoordinationOptions`).
+    n_workers : int
+        Dyads fitted at once. 1 (default): in this process. More: on a pool of worker
+        processes (``backend="local"``, the pool `dyadmodel.sweeps` keeps) or a dask
+        ``LocalCluster`` (``backend="dask"``); the results are the same as the serial
+        run's (each dyad's fit is seeded). A model that is not registered travels as its
+        model file's text and is rebuilt by the workers; methods registered at run time
+        (`register_method`) exist only in this process, so they fit with n_workers=1.
+    backend : {'local', 'dask'}
+    progress : bool, optional
+        A progress bar of dyads done (tqdm); None: only when stderr is a terminal.
     **overrides
         Option fields, e.g. ``taus=(2, 3, 4)``, ``coupled=False``, ``lag=2``.
 
@@ -209,13 +318,37 @@ def fit(
     resolved = _resolve_model(model)
     chosen = _choose_method(resolved, method)
     opts = _options(chosen, options, overrides)
+    if isinstance(n_workers, bool) or not isinstance(n_workers, (int, np.integer)):
+        raise InvalidTypeError(f"n_workers must be a positive integer, got {n_workers!r}")
+    if not 1 <= n_workers <= 1024:
+        raise InvalidInputError(f"n_workers must be in [1, 1024], got {n_workers!r}")
+    if backend not in ("local", "dask"):
+        raise InvalidInputError(f"backend = {backend!r}; expected 'local' or 'dask'")
+    if progress is not None and not isinstance(progress, bool):
+        raise InvalidTypeError(f"progress must be True, False or None, got {progress!r}")
+    if n_workers > 1 and _BUILTIN_METHODS.get(chosen.name) is not chosen:
+        raise InvalidInputError(
+            f"method {chosen.name!r} was registered at run time: worker processes do not "
+            "know it; fit with n_workers=1"
+        )
     names = chosen.parameter_names(resolved, opts)
-    fits = []
-    for dyad in data:
-        try:
-            fits.append(chosen.fit_dyad(resolved, dyad, opts))
-        except (DyadmodelError, ArithmeticError, np.linalg.LinAlgError) as err:
-            fits.append(DyadFit({}, status="error", message=f"{type(err).__name__}: {err}".strip()))
+    dyads = list(data)
+    from tqdm.auto import tqdm
+
+    with tqdm(
+        total=len(dyads),
+        unit="dyad",
+        desc=f"fit {_model_name(resolved)}",
+        disable=None if progress is None else not progress,
+        dynamic_ncols=True,
+    ) as bar:
+        if n_workers == 1 or len(dyads) <= 1:
+            fits = []
+            for dyad in dyads:
+                fits.append(_fit_one(chosen, resolved, dyad, opts))
+                bar.update(1)
+        else:
+            fits = _run_parallel(chosen, resolved, dyads, opts, backend, n_workers, bar)
     notes = ()
     if not data.distinguished:
         notes = (
@@ -263,3 +396,6 @@ register_method(
         models=None,
     )
 )
+
+#: The methods defined here (workers import this module and know them by name).
+_BUILTIN_METHODS = dict(_METHODS)

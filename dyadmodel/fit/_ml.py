@@ -3,8 +3,9 @@
 The observation model of ``method="ml"``: partner 1's value is one state of the model
 (``observed[0]``), partner 2's another (``observed[1]``), each plus independent Gaussian
 measurement noise with its own standard deviation (``sigma_1``, ``sigma_2``). There is
-no process noise (the model is deterministic; the continuous–discrete Kalman filter of
-ctsem is not implemented). The unknowns are the initial state at the dyad's first time
+no process noise (the model is deterministic; with ``process_noise=True`` the model is
+an SDE and the likelihood the continuous–discrete extended Kalman filter's:
+`dyadmodel.fit._kalman`). The unknowns are the initial state at the dyad's first time
 point (every state, observed or not), the ``free`` parameters (the others stay at
 ``params``) and the two noise SDs.
 
@@ -106,7 +107,14 @@ class MLOptions:
         (``ci_low_<p>``, ``ci_high_<p>``, ``identifiability_<p>`` columns; the profiles
         in ``FitResult.details["profiles"]``).
     rtol, atol : float
-        Tolerances of the integrator (state and sensitivities alike).
+        Tolerances of the integrator (state and sensitivities alike; with process noise
+        at most 1e-10 and 1e-12 are used).
+    process_noise : bool
+        Fit the model as an SDE with diagonal diffusion (one SD ``diffusion_<state>`` per
+        noisy state, reported as statistics) by the extended Kalman filter's likelihood
+        (`dyadmodel.fit._kalman`) instead of trajectory matching.
+    noisy_states : tuple of str or None
+        With ``process_noise``: the states that receive process noise (None: all).
     """
 
     observed: tuple[str, str] | None = None
@@ -118,9 +126,11 @@ class MLOptions:
     profile: bool = False
     rtol: float = 1e-8
     atol: float = 1e-10
+    process_noise: bool = False
+    noisy_states: tuple[str, ...] | None = None
 
     def __post_init__(self) -> None:
-        for name in ("observed", "free"):
+        for name in ("observed", "free", "noisy_states"):
             value = getattr(self, name)
             if value is None:
                 continue
@@ -147,8 +157,11 @@ class MLOptions:
                 raise InvalidTypeError(f"{name} must be a number, got {v!r}")
             if not (math.isfinite(v) and low < v <= high):
                 raise InvalidInputError(f"{name} must be in ({low:g}, {high:g}], got {v!r}")
-        if not isinstance(self.profile, bool):
-            raise InvalidTypeError(f"profile must be True or False, got {self.profile!r}")
+        for name in ("profile", "process_noise"):
+            if not isinstance(getattr(self, name), bool):
+                raise InvalidTypeError(f"{name} must be True or False, got {getattr(self, name)!r}")
+        if self.noisy_states is not None and not self.process_noise:
+            raise InvalidInputError("noisy_states is for process_noise=True; pass that too")
 
 
 # -- the problem of one dyad --------------------------------------------------------------
@@ -443,6 +456,10 @@ def _covariance(problem: Problem, theta: np.ndarray) -> tuple[np.ndarray, int]:
 
 def fit_dyad_ml(model: Model, dyad: Dyad, options: MLOptions) -> DyadFit:
     """Maximum-likelihood fit of one dyad (see `dyadmodel.fit._ml`)."""
+    if options.process_noise:
+        from dyadmodel.fit._kalman import fit_dyad_kalman
+
+        return fit_dyad_kalman(model, dyad, options)
     start = time.perf_counter()
     problem = Problem(model, dyad, options)
     n_theta = problem.n_theta
