@@ -21,9 +21,10 @@ from typing import Any
 
 import numpy as np
 from scipy.integrate import solve_ivp
-from scipy.optimize import brentq, root
+from scipy.optimize import brentq
 
 from dyadmodel.analysis._checks import check_model, float_array, positive_real, show
+from dyadmodel.analysis._roots import polish_equilibrium
 from dyadmodel.errors import ComputationError, InvalidInputError, InvalidTypeError, ToleranceError
 from dyadmodel.model import Model, ParameterSet
 
@@ -864,16 +865,9 @@ def classify_trajectory(
 
 
 def _locate_equilibrium(fn, jac_fn, x, scale):
-    sol = root(
-        lambda z: fn(0.0, z),
-        x,
-        jac=lambda z: jac_fn(0.0, z),
-        method="hybr",
-        options={"xtol": 1e-14},
-    )
-    if not sol.success or np.linalg.norm(sol.x - x) > 1e-3 * scale:
+    eq = polish_equilibrium(fn, jac_fn, x, scale)
+    if eq is None:
         return None, None
-    eq = np.asarray(sol.x, dtype=float)
     return eq, np.linalg.eigvals(jac_fn(0.0, eq))
 
 

@@ -21,8 +21,8 @@ from typing import Any
 
 import numpy as np
 from scipy.integrate import solve_ivp
-from scipy.optimize import root
 
+from dyadmodel.analysis._roots import polish_equilibrium
 from dyadmodel.analysis._types import Equilibrium
 from dyadmodel.errors import InvalidInputError, InvalidTypeError
 from dyadmodel.model import Model, ParameterSet
@@ -564,15 +564,4 @@ def _trace(setup: _Setup, vec: np.ndarray, side: int, lam: float, kind: str) -> 
 
 def _polish(model, pset, inp, x, scale) -> np.ndarray | None:
     """Newton-polish an equilibrium near ``x``; None if none is found close by."""
-    fn = model.ode(pset, inp)
-    jac_fn = model.ode_jacobian(pset, inp)
-    sol = root(
-        lambda z: fn(0.0, z),
-        x,
-        jac=lambda z: jac_fn(0.0, z),
-        method="hybr",
-        options={"xtol": 1e-14},
-    )
-    if not sol.success or np.linalg.norm(sol.x - x) > 1e-3 * scale:
-        return None
-    return np.asarray(sol.x, dtype=float)
+    return polish_equilibrium(model.ode(pset, inp), model.ode_jacobian(pset, inp), x, scale)

@@ -230,3 +230,13 @@ def test_diverging_and_undecided_trajectories():
     slow = problems.hopf_normal_form()
     out = classify_trajectory(slow, slow.params(mu=-0.01), [1.0, 0.0], t_max=20.0)
     assert out.kind == "undecided" and out.period is None and out.equilibrium is None
+
+
+def test_a_start_that_settles_exactly_is_classified_as_settled():
+    """scipy's hybrid method reports success=False ("xtol is too small") when started on
+    a root to rounding error; the trajectory from (0, 0.8) of the anxious-avoidant couple
+    then came out 'undecided' (figure 1's caption check failed on a fresh machine)."""
+    m = dm.models.get("pursuer-distancer-2d")
+    out = dm.classify_trajectory(m, m.preset("anxious-avoidant"), (0.0, 0.8), t_max=200.0)
+    assert out.kind == "equilibrium" and out.equilibrium_stable
+    np.testing.assert_allclose(out.equilibrium, [0.1366750419, 0.1366750419], rtol=1e-9)
