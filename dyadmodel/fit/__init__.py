@@ -16,6 +16,11 @@ The field's standard estimators, as rties 5.0.0 computes them:
   detrended value on a per-partner intercept, own lagged value and partner's lagged
   value (Reed et al. 2013).
 
+Beyond them: ``method="ml"`` for any model (trajectory matching, or with
+``process_noise=True`` the extended Kalman filter's likelihood of the model as an SDE),
+``n_workers=`` to fit dyads on worker processes or dask, and `profiles` to group
+couples by their estimates (Gaussian mixtures) and test covariates against the groups.
+
 The regressions are computed as R's ``lm`` does (`least_squares`): collinear columns
 are aliased (NaN, the rest estimated without them) with R's tolerance 1e-7, and the
 dyad's status says so.
@@ -53,6 +58,7 @@ from dyadmodel.fit._estimators import (
     InertiaCoordinationOptions,
 )
 from dyadmodel.fit._glla import detrend, glla_derivatives, glla_embed, glla_weights
+from dyadmodel.fit._kalman import kalman_loglik
 from dyadmodel.fit._lm import LinearFit, least_squares
 from dyadmodel.fit._ml import (
     PROFILE_THRESHOLD,
@@ -61,6 +67,7 @@ from dyadmodel.fit._ml import (
     likelihood_ratio_test,
     profile_likelihood,
 )
+from dyadmodel.fit._profiles import CoupleProfiles, profiles
 from dyadmodel.fit._result import STATUS_OK, DyadFit, FitResult
 
 __all__ = [
@@ -69,6 +76,7 @@ __all__ = [
     "PROFILE_THRESHOLD",
     "STATISTICAL_MODELS",
     "STATUS_OK",
+    "CoupleProfiles",
     "DyadFit",
     "FitMethod",
     "FitResult",
@@ -83,10 +91,12 @@ __all__ = [
     "glla_derivatives",
     "glla_embed",
     "glla_weights",
+    "kalman_loglik",
     "least_squares",
     "likelihood_ratio_test",
     "methods",
     "profile_likelihood",
+    "profiles",
     "register_method",
 ]
 
