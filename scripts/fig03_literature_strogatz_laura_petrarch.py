@@ -2,7 +2,8 @@
 
 Paper section: "Validation against published models".
 
-Left: Strogatz's (1988) linear Romeo–Juliet model with a fickle Juliet (a = d = 0,
+Left: Strogatz's linear Romeo–Juliet model (1988; roles as in his textbook,
+2015, §5.3) with a fickle Juliet (a = d = 0,
 b = 1, c = −1; preset 'fickle-juliet'): the origin is a centre and every orbit is a
 closed circle, "a never-ending cycle of love and hate". Middle and right: Rinaldi's
 (1998) Laura–Petrarch model at its published parameters: the limit cycle found by
@@ -92,7 +93,7 @@ def main(outdir: str | Path = "figures") -> list[Path]:
     fig = compare(
         [strogatz, projection, series],
         titles=[
-            "Strogatz (1988): fickle Juliet, a centre",
+            "Strogatz (2015, §5.3): fickle Juliet, a centre",
             "Rinaldi (1998): Laura–Petrarch limit cycle",
             "Laura and Petrarch on the cycle",
         ],
