@@ -70,6 +70,7 @@ from dyadmodel.model import (
     hill_repressor,
     symbols,
 )
+from dyadmodel.scenarios import run_scenario
 from dyadmodel.simulate import (
     BasinMap,
     EnsembleResult,
@@ -84,7 +85,6 @@ from dyadmodel.simulate import (
     interventions,
     load_scenario,
     resilience,
-    run_scenario,
     simulate,
     simulate_sde,
     stress,

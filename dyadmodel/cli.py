@@ -244,7 +244,7 @@ def _cmd_figures(args) -> int:
 
 
 def _cmd_simulate(args) -> int:
-    from dyadmodel.simulate._scenario import cli_simulate
+    from dyadmodel.scenarios import cli_simulate
 
     return cli_simulate(args.rest)
 

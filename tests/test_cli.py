@@ -226,7 +226,7 @@ def _run_fuzzed(argv, stub=True):
     import dash
 
     branch = importlib.import_module("dyadmodel.continuation._branch")
-    scenario = importlib.import_module("dyadmodel.simulate._scenario")
+    scenario = importlib.import_module("dyadmodel.scenarios")
     spec = importlib.import_module("dyadmodel.sweeps._spec")
 
     out, err = io.StringIO(), io.StringIO()

@@ -1,8 +1,8 @@
 """Simulation: stress inputs, interventions and events; stochastic stress and tipping
 statistics; intervention comparisons; scenario files.
 
-Everything here computes; nothing draws (except `run_scenario`, which asks
-`dyadmodel.plot` for a figure when that subpackage is available).
+Everything here computes; nothing draws or writes files (scenario runs are written by
+`dyadmodel.scenarios.run_scenario`, one layer up, next to the plot layer).
 
 Fast ensembles (`ensemble`, compiled from the model's sympy rhs with numba), basins of
 attraction (`basins`) and resilience to stress pulses (`resilience`).
@@ -32,7 +32,6 @@ from dyadmodel.simulate._scenario import (
     ScenarioError,
     ScenarioRun,
     load_scenario,
-    run_scenario,
 )
 from dyadmodel.simulate._sde import (
     SDESimulation,
@@ -75,7 +74,6 @@ __all__ = [
     "interventions",
     "load_scenario",
     "resilience",
-    "run_scenario",
     "simulate",
     "simulate_sde",
     "stress",

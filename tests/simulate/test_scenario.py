@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 import dyadmodel as dm
-from dyadmodel.simulate import Scenario, ScenarioError, load_scenario, run_scenario
-from dyadmodel.simulate._scenario import cli_simulate
+from dyadmodel.scenarios import cli_simulate, run_scenario
+from dyadmodel.simulate import Scenario, ScenarioError, load_scenario
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "stress_pulse_tipping.toml"
 
