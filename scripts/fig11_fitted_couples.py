@@ -8,8 +8,9 @@ units, Gaussian measurement noise of SD 0.05) are fitted one by one with
 ``dm.fit(model, data, method="ml", free=(anxiety_gain_1, avoidance_gain_2))``. Left:
 observed values (markers) and the fitted trajectories (lines) of three couples. Right:
 every fitted couple on the regime map over the same two gains (`dyadmodel.regime_map`,
-fold curves from two-parameter continuation), with 95% Wald intervals (1.96 SE) as
-error bars and its true parameters as a cross.
+fold curves from two-parameter continuation), with its 95% confidence ellipse (from the
+inverse Fisher information of the two gains: ``(p - p_hat)^T C^-1 (p - p_hat) <=
+chi2(2, 0.95)``) and its true parameters as a cross.
 
 Run: ``.venv/bin/python scripts/fig11_fitted_couples.py [outdir]`` (default ``figures/``).
 """
@@ -24,6 +25,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from _common import TRAJECTORY_SETTINGS, save_figure, trajectory
 from plotly.subplots import make_subplots
+from scipy import stats
 
 import dyadmodel as dm
 from dyadmodel.continuation import ContinuationOptions
@@ -45,8 +47,8 @@ CAPTION = (
     "Left: three synthetic couples' observed pursuit (partner 1) and distance (partner 2), "
     "markers, with the trajectories of their maximum-likelihood fits, lines. Right: all "
     "twelve fitted couples on the regime map over partner 1's anxiety gain and partner "
-    "2's avoidance gain, with 95% Wald intervals (error bars) and the true values "
-    "(crosses); black: the fold curves bounding the bistable wedge."
+    "2's avoidance gain, with 95% confidence ellipses from the Fisher covariance and the "
+    "true values (crosses); black: the fold curves bounding the bistable wedge."
 )
 
 
@@ -67,6 +69,30 @@ def couples(model: dm.Model, base: dm.ParameterSet) -> tuple[dm.data.DyadicData,
     return data, truths
 
 
+def ellipse(center: np.ndarray, cov: np.ndarray, n: int = 60) -> np.ndarray:
+    """Points of the 95% confidence ellipse of a bivariate normal estimate, shape (n, 2)."""
+    radius = np.sqrt(stats.chi2.ppf(0.95, 2))
+    w, v = np.linalg.eigh(cov)
+    angle = np.linspace(0.0, 2 * np.pi, n)
+    circle = np.stack([np.cos(angle), np.sin(angle)])
+    return (center[:, None] + radius * (v * np.sqrt(np.clip(w, 0, None))) @ circle).T
+
+
+def covariances(result: dm.fit.FitResult) -> list[np.ndarray]:
+    """Per dyad: the Fisher covariance of the two free gains (from the fit's details)."""
+    long = result.details["covariance"]
+    out = []
+    for dyad in result.table.index:
+        rows = long.loc[[dyad]]
+        cov = np.empty((2, 2))
+        for i, a in enumerate(FREE):
+            for j, b in enumerate(FREE):
+                hit = rows[(rows["row"] == a) & (rows["column"] == b)]
+                cov[i, j] = float(hit["covariance"].iloc[0])
+        out.append(cov)
+    return out
+
+
 def main(outdir: str | Path = "figures") -> list[Path]:
     """Compute, draw and save figure 11; return the files written."""
     model = dm.models.get(MODEL)
@@ -82,8 +108,16 @@ def main(outdir: str | Path = "figures") -> list[Path]:
     truth_values = np.array([[t[p] for p in FREE] for t in truths])
     estimates = table[list(FREE)].to_numpy(float)
     ses = table[[f"se_{p}" for p in FREE]].to_numpy(float)
-    covered = np.abs(estimates - truth_values) <= 1.96 * ses
-    assert covered.mean() >= 0.75, covered
+    covs = covariances(result)
+    # the ellipses' variances are the reported standard errors
+    assert np.allclose([np.sqrt(np.diag(c)) for c in covs], ses, rtol=1e-10)
+    inside = np.array(
+        [
+            (t - e) @ np.linalg.solve(c, t - e) <= stats.chi2.ppf(0.95, 2)
+            for t, e, c in zip(truth_values, estimates, covs)
+        ]
+    )
+    assert inside.mean() >= 0.75, inside
 
     fig = make_subplots(
         rows=1,
@@ -129,15 +163,29 @@ def main(outdir: str | Path = "figures") -> list[Path]:
         if isinstance(trace, go.Heatmap):
             trace.showscale = False
         fig.add_trace(trace, row=1, col=2)
+    for k, (center, cov) in enumerate(zip(estimates, covs)):
+        points = ellipse(center, cov)
+        fig.add_trace(
+            go.Scatter(
+                x=points[:, 0],
+                y=points[:, 1],
+                mode="lines",
+                line={"color": "black", "width": 1},
+                name="95% confidence ellipse",
+                legendgroup="ellipse",
+                showlegend=k == 0,
+                hoverinfo="skip",
+            ),
+            row=1,
+            col=2,
+        )
     fig.add_trace(
         go.Scatter(
             x=estimates[:, 0],
             y=estimates[:, 1],
             mode="markers",
             marker={"color": "black", "size": 7},
-            error_x={"type": "data", "array": 1.96 * ses[:, 0], "color": "black"},
-            error_y={"type": "data", "array": 1.96 * ses[:, 1], "color": "black"},
-            name="fitted couple (95% interval)",
+            name="fitted couple",
             text=[f"couple {i}" for i in table.index],
         ),
         row=1,
@@ -177,7 +225,8 @@ def main(outdir: str | Path = "figures") -> list[Path]:
             "free": list(FREE),
             "estimates": estimates.tolist(),
             "standard_errors": ses.tolist(),
-            "covered_95": float(covered.mean()),
+            "covariances": [c.tolist() for c in covs],
+            "inside_95_ellipse": float(inside.mean()),
             "loglik": table["loglik"].tolist(),
         },
         "regime_map": {"x": X, "y": Y, "resolution": RESOLUTION},

@@ -211,11 +211,15 @@ def _run_parallel(chosen, model, dyads, opts, backend, n_workers, bar) -> list[D
 
         pool = _pool(n_workers)
         futures = {pool.submit(run_dyad_task, t): t.index for t in tasks}
+        broken = False
         try:
             for fut in as_completed(futures):
                 try:
                     k, got = fut.result()
                 except BrokenProcessPool as err:
+                    # a worker died (killed, out of memory, failed to start): its dyads
+                    # say so; the pool is replaced next time
+                    broken = True
                     k = futures[fut]
                     got = DyadFit({}, status="error", message=f"worker process ended: {err}")
                 fits[k] = got
@@ -225,6 +229,8 @@ def _run_parallel(chosen, model, dyads, opts, backend, n_workers, bar) -> list[D
                 fut.cancel()
             _kill_pool(n_workers)
             raise
+        if broken:
+            _kill_pool(n_workers)
     else:
         try:
             from distributed import Client, LocalCluster, as_completed
