@@ -51,6 +51,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--profile", action="store_true", help="ml: profile-likelihood intervals")
     p.add_argument(
+        "--process-noise",
+        action="store_true",
+        help="ml: the model as an SDE, extended Kalman filter likelihood",
+    )
+    p.add_argument(
+        "--workers", type=int, default=1, metavar="N", help="couples fitted at once (default 1)"
+    )
+    p.add_argument(
+        "--backend", choices=("local", "dask"), default="local", help="with --workers > 1"
+    )
+    p.add_argument(
         "--out",
         help=(
             "write the table here (CSV); an existing file is replaced only when it is an "
@@ -117,7 +128,11 @@ def cli_fit(argv: Sequence[str]) -> int:
             overrides[option] = tuple(getattr(args, option))
     if args.profile:
         overrides["profile"] = True
-    result = fit(args.model, data, args.method, **overrides)
+    if args.process_noise:
+        overrides["process_noise"] = True
+    result = fit(
+        args.model, data, args.method, n_workers=args.workers, backend=args.backend, **overrides
+    )
     table = result.to_dataframe()
     if args.out is None:
         table.to_csv(sys.stdout, index=False)

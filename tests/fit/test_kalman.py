@@ -149,3 +149,30 @@ def test_process_noise_options_are_checked():
     result = dm.fit(OU, data, method="ml", process_noise=True, noisy_states=("x", "x"))
     assert result.table.status.iloc[0] == "error"
     assert "twice" in result.table.message.iloc[0]
+
+
+@pytest.mark.slow
+def test_profiles_and_command_line_with_process_noise(tmp_path):
+    from dyadmodel.cli import main
+
+    data = ou_couples(1, 60, seed=5)
+    result = dm.fit(
+        OU, data, method="ml", process_noise=True, n_starts=1, profile=True, free=("mu",)
+    )
+    row = result.table.iloc[0]
+    assert row.identifiability_mu == "identifiable"
+    assert row.ci_low_mu < row.mu < row.ci_high_mu
+    # the profile interval is close to the Wald one for this linear-Gaussian model
+    assert row.ci_high_mu - row.ci_low_mu == pytest.approx(2 * 1.96 * row.se_mu, rel=0.2)
+
+    csv, out = tmp_path / "couples.csv", tmp_path / "fits.csv"
+    ou_couples(2, 40, seed=6).to_dataframe().to_csv(csv, index=False)
+    argv = ["fit", str(csv), "--model", "strogatz-linear", "--method", "ml"]
+    argv += ["--dyad", "dyad", "--person", "person", "--time", "time", "--value", "value"]
+    argv += ["--process-noise", "--workers", "2", "--out", str(out)]
+    assert main(argv) == 0
+    table = pd.read_csv(out)
+    assert len(table) == 2
+    assert {"diffusion_" + s for s in dm.models.get("strogatz-linear").state_names} <= set(
+        table.columns
+    )
