@@ -24,6 +24,7 @@ from dyadmodel.fit._estimators import (
     fit_coupled_oscillator,
     fit_inertia_coordination,
 )
+from dyadmodel.fit._kalman import fit_dyad_kalman
 from dyadmodel.fit._ml import MLOptions, fit_dyad_ml, ml_parameter_names
 from dyadmodel.fit._result import DyadFit, FitResult, assemble
 
@@ -364,6 +365,13 @@ def fit(
     return assemble(_model_name(resolved), chosen.name, names, list(data.ids), fits, opts, notes)
 
 
+def _fit_dyad_likelihood(model: Any, dyad: Dyad, options: MLOptions) -> DyadFit:
+    """Method "ml": trajectory matching, or the Kalman filter with process noise."""
+    if options.process_noise:
+        return fit_dyad_kalman(model, dyad, options)
+    return fit_dyad_ml(model, dyad, options)
+
+
 register_method(
     FitMethod(
         name="glla",
@@ -394,10 +402,11 @@ register_method(
         name="ml",
         description=(
             "maximum likelihood for any model: trajectory matching with exact forward "
-            "sensitivities, Gaussian measurement noise, profile-likelihood intervals"
+            "sensitivities, or with process_noise=True the extended Kalman filter; "
+            "Gaussian measurement noise, profile-likelihood intervals"
         ),
         options=MLOptions,
-        fit_dyad=fit_dyad_ml,
+        fit_dyad=_fit_dyad_likelihood,
         parameter_names=ml_parameter_names,
         models=None,
     )

@@ -203,6 +203,8 @@ def ml_parameter_names(model: Model, options: MLOptions) -> tuple[str, ...]:
         raise InvalidTypeError(f"method 'ml' fits a dyadmodel.Model, got {model!r}")
     free_parameters(model, options)
     observed_states(model, options)
+    for name in options.noisy_states or ():
+        model.state_index(name)  # an error naming the states
     model.parameter_set(options.params)
     return model.parameter_names
 
@@ -457,9 +459,9 @@ def _covariance(problem: Problem, theta: np.ndarray) -> tuple[np.ndarray, int]:
 def fit_dyad_ml(model: Model, dyad: Dyad, options: MLOptions) -> DyadFit:
     """Maximum-likelihood fit of one dyad (see `dyadmodel.fit._ml`)."""
     if options.process_noise:
-        from dyadmodel.fit._kalman import fit_dyad_kalman
-
-        return fit_dyad_kalman(model, dyad, options)
+        raise InvalidInputError(
+            "process_noise=True is fitted by dyadmodel.fit._kalman.fit_dyad_kalman"
+        )
     start = time.perf_counter()
     problem = Problem(model, dyad, options)
     n_theta = problem.n_theta

@@ -176,3 +176,9 @@ def test_profiles_and_command_line_with_process_noise(tmp_path):
     assert {"diffusion_" + s for s in dm.models.get("strogatz-linear").state_names} <= set(
         table.columns
     )
+
+
+def test_an_unknown_noisy_state_is_refused_before_fitting():
+    data = ou_couples(1, 20, seed=1)
+    with pytest.raises(dm.errors.DyadmodelError, match="'z'"):
+        dm.fit(OU, data, method="ml", process_noise=True, noisy_states=("z",))
