@@ -1,4 +1,5 @@
-"""Continuation and bifurcations: branches of equilibria, folds, Hopf and branch points.
+"""Continuation and bifurcations: branches of equilibria, folds, Hopf points (super- or
+subcritical) and branch points.
 
 The public surface is exactly what this module re-exports.
 """
@@ -8,6 +9,7 @@ from dyadmodel.continuation._cli import cli_bifurcation
 from dyadmodel.continuation._export import auto_files, xpp_names, xppaut_ode
 from dyadmodel.continuation._hopf import HopfCurve, hopf_curve
 from dyadmodel.continuation._hysteresis import HysteresisSweep, Sweep, hysteresis_sweep
+from dyadmodel.continuation._lyapunov import HopfCriticality, first_lyapunov
 from dyadmodel.continuation._twoparam import (
     AttachmentRegime,
     CodimTwoPoint,
@@ -33,6 +35,7 @@ __all__ = [
     "CodimTwoPoint",
     "ContinuationOptions",
     "FoldCurve",
+    "HopfCriticality",
     "HopfCurve",
     "HysteresisSweep",
     "RegimeMap",
@@ -44,6 +47,7 @@ __all__ = [
     "classify_regime",
     "cli_bifurcation",
     "continuation",
+    "first_lyapunov",
     "fold_curve",
     "hopf_curve",
     "hysteresis_sweep",

@@ -16,6 +16,7 @@ from dyadmodel.analysis._checks import check_model, check_name, check_options
 from dyadmodel.analysis.equilibria import equilibria
 from dyadmodel.continuation._detect import detect, n_unstable, sorted_eigenvalues
 from dyadmodel.continuation._engine import Box, correct, null_tangent, trace
+from dyadmodel.continuation._lyapunov import lyapunov_at
 from dyadmodel.continuation._types import (
     BifurcationDiagram,
     Branch,
@@ -192,8 +193,9 @@ def continuation(
     located by Brent's method along the branch (`dyadmodel.continuation._detect`). Two
     zeros of one test function inside one step are missed; ``ds_max`` bounds the step.
     The stability change across each point is checked a short arclength (1e-5) on each
-    side. The first Lyapunov coefficient of Hopf points is not computed (sub- and
-    supercritical Hopf points are not told apart).
+    side. At each Hopf point the first Lyapunov coefficient (exact second and third
+    derivatives; `first_lyapunov`) tells a supercritical Hopf point (a stable cycle is
+    born) from a subcritical one (``SpecialPoint.criticality``).
 
     References
     ----------
@@ -254,6 +256,11 @@ def continuation(
         found = detect(sys, U, T, eigs, nun, opts, notes, where)
         sps = []
         for f in found:
+            crit = (
+                lyapunov_at(model, f.u[:-1], sys._p(f.u[-1]), sys.uvec)
+                if f.kind == "hopf"
+                else None
+            )
             sps.append(
                 SpecialPoint(
                     kind=f.kind,
@@ -268,6 +275,8 @@ def continuation(
                     refined=f.refined,
                     model_name=model.name,
                     params=_params_at(p, param, float(f.u[-1])),
+                    first_lyapunov=None if crit is None else crit.first_lyapunov,
+                    criticality="" if crit is None else crit.criticality,
                 )
             )
         if status not in ("completed", "closed"):

@@ -56,7 +56,8 @@ def bifurcation_parser(parser: argparse.ArgumentParser | None = None) -> argpars
     p = parser or OneLineArgumentParser(
         prog="dyadmodel bifurcation",
         description="Continue every equilibrium branch in one parameter and print the "
-        "folds, Hopf points and branch points with the stability change across each.",
+        "folds, Hopf points and branch points with the stability change across each "
+        "(and whether each Hopf point is super- or subcritical).",
     )
     p.add_argument("model", help=_MODEL_HELP)
     p.add_argument("--param", required=True, help="the continuation parameter")
@@ -133,6 +134,11 @@ def _run(args) -> int:
     print()
     print(d.table())
     print()
+    for h in d.hopf_points:
+        print(
+            f"hopf at {args.param}={h.value:.10g}: first Lyapunov coefficient "
+            f"{h.first_lyapunov:.6g}, {h.criticality}"
+        )
     stable = sum(int(b.stable.any()) for b in d.branches)
     print(f"{len(d.branches)} branch(es), {stable} with stable parts; {len(d.special_points)} "
           "special point(s)")  # fmt: skip

@@ -1,4 +1,5 @@
-"""Two-parameter Hopf curves and their Bogdanov-Takens end points: `hopf_curve`."""
+"""Two-parameter Hopf curves, their Bogdanov-Takens end points and Bautin points:
+`hopf_curve`."""
 
 from __future__ import annotations
 
@@ -12,7 +13,8 @@ import numpy as np
 from dyadmodel.analysis._checks import check_options
 from dyadmodel.continuation._branch import Compiled, _check_span, _trace_both, compiled
 from dyadmodel.continuation._detect import sorted_eigenvalues
-from dyadmodel.continuation._engine import Box, correct
+from dyadmodel.continuation._engine import Box, correct, point_at
+from dyadmodel.continuation._lyapunov import lyapunov_at
 from dyadmodel.continuation._types import (
     BifurcationDiagram,
     CodimTwoPoint,
@@ -106,9 +108,14 @@ class HopfCurve:
         As for `Branch`: 'completed' when each end left the rectangle or reached a
         Bogdanov-Takens point.
     points : tuple of CodimTwoPoint
-        The Bogdanov-Takens points (kind 'bogdanov-takens') where the curve ends.
+        The Bogdanov-Takens points (kind 'bogdanov-takens') where the curve ends, and
+        the Bautin points (kind 'bautin') on it, where the first Lyapunov coefficient
+        changes sign and the Hopf points turn from super- to subcritical.
     model_name : str
     params : ParameterSet
+    first_lyapunov : ndarray, shape (m,)
+        The first Lyapunov coefficient at each point (`first_lyapunov`; nan where it is
+        undetermined, e.g. at a Bogdanov-Takens end). Negative: supercritical.
     """
 
     x_param: str
@@ -122,16 +129,24 @@ class HopfCurve:
     points: tuple[CodimTwoPoint, ...]
     model_name: str
     params: ParameterSet
+    first_lyapunov: np.ndarray | None = None
 
     kind = "hopf"
 
     def __post_init__(self) -> None:
-        for name in ("x_values", "y_values", "states", "frequencies"):
+        if self.first_lyapunov is None:
+            object.__setattr__(self, "first_lyapunov", np.full(len(self.x_values), math.nan))
+        for name in ("x_values", "y_values", "states", "frequencies", "first_lyapunov"):
             object.__setattr__(self, name, _frozen(getattr(self, name)))
 
     @property
     def bogdanov_takens(self) -> tuple[CodimTwoPoint, ...]:
         return tuple(p for p in self.points if p.kind == "bogdanov-takens")
+
+    @property
+    def bautin(self) -> tuple[CodimTwoPoint, ...]:
+        """The Bautin (generalized Hopf) points: the first Lyapunov coefficient is zero."""
+        return tuple(p for p in self.points if p.kind == "bautin")
 
     def __len__(self) -> int:
         return len(self.x_values)
@@ -194,7 +209,8 @@ def hopf_curve(
     Returns
     -------
     HopfCurve
-        The curve, ended at the rectangle's edges or at Bogdanov-Takens points.
+        The curve, ended at the rectangle's edges or at Bogdanov-Takens points, with
+        the first Lyapunov coefficient along it and the Bautin points on it.
 
     Notes
     -----
@@ -207,6 +223,13 @@ def hopf_curve(
     Bogdanov-Takens point (the end is put on ``kappa = 0`` by Newton's method), so the
     neutral-saddle continuation beyond it is never reported as a Hopf curve. Inputs
     are at the Hopf point's values.
+
+    The first Lyapunov coefficient ``l1`` (`first_lyapunov`) is computed at every point
+    of the curve. Where it changes sign between two points, the zero is located by
+    Brent's method along the curve (each evaluation corrected back onto it, to
+    ``options.locate_tol`` in arclength) and reported as a Bautin point, unless ``l1``
+    went through infinity there instead (a zero eigenvalue: a fold-Hopf point). The
+    second Lyapunov coefficient, which decides the kind of Bautin point, is not computed.
 
     Examples
     --------
@@ -309,7 +332,7 @@ def _hopf_curve(model, p, x_param, y_param, point, x_span, y_span, opts):
         Box(2 * n + 1, min(y_span), max(y_span)),
         Box(2 * n + 2, 0.0, math.inf),  # kappa = omega^2 -> 0: Bogdanov-Takens
     ]
-    U, _, status, message = _trace_both(sys, u0, opts, boxes, slice(0, n), where)
+    U, T, status, message = _trace_both(sys, u0, opts, boxes, slice(0, n), where)
     kappa = U[:, 2 * n + 2]
     scale = 1e-9 * max(1.0, float(np.max(np.abs(kappa))))
     points = []
@@ -342,9 +365,31 @@ def _hopf_curve(model, p, x_param, y_param, point, x_span, y_span, opts):
                 params=p.replace(**{x_param: xv, y_param: yv}),
             )
         )
+    l1 = np.array([_l1_at(model, sys, u) for u in U])
+    for i in np.nonzero(np.sign(l1[:-1]) * np.sign(l1[1:]) < 0)[0]:
+        u = _locate_bautin(model, sys, U, T, l1, i, opts)
+        if u is None:
+            continue
+        xv, yv = float(u[2 * n]), float(u[2 * n + 1])
+        points.append(
+            CodimTwoPoint(
+                kind="bautin",
+                x_param=x_param,
+                y_param=y_param,
+                x_value=xv,
+                y_value=yv,
+                state=u[:n],
+                eigenvalues=sorted_eigenvalues(sys.jac_x(u)),
+                model_name=model.name,
+                params=p.replace(**{x_param: xv, y_param: yv}),
+            )
+        )
     if located:  # the located end points close the curve
         U = np.vstack([located[0]] * (0 in located) + [U] + [located[e] for e in located if e])
         kappa = U[:, 2 * n + 2]
+        l1 = np.concatenate(
+            [[math.nan]] * (0 in located) + [l1] + [[math.nan]] * (len(located) - (0 in located))
+        )
     curve = HopfCurve(
         x_param=x_param,
         y_param=y_param,
@@ -357,5 +402,44 @@ def _hopf_curve(model, p, x_param, y_param, point, x_span, y_span, opts):
         points=tuple(points),
         model_name=model.name,
         params=p,
+        first_lyapunov=l1,
     )
     return curve, sys, U
+
+
+def _l1_at(model, sys, u) -> float:
+    x, _, pv, kappa = sys.split(u)
+    if not kappa > 0:  # no complex pair: a Bogdanov-Takens end or beyond it
+        return math.nan
+    return lyapunov_at(model, x, pv, sys.uvec).first_lyapunov
+
+
+def _locate_bautin(model, sys, U, T, l1, i, opts):
+    """The zero of the first Lyapunov coefficient between points ``i`` and ``i + 1`` of
+    the Hopf curve, by Brent's method on the arclength of the hyperplanes through the
+    step; None when it cannot be located or is a pole (``l1`` through infinity)."""
+    from scipy.optimize import brentq
+
+    u_i, t_i = U[i], T[i]
+    sigma_end = float(t_i @ (U[i + 1] - u_i))
+
+    def h(sigma: float) -> float:
+        if sigma == 0.0:
+            return float(l1[i])
+        pt = point_at(sys, u_i, t_i, sigma, opts, U[i + 1])
+        if pt is None:
+            raise ComputationError("the corrector failed on the Hopf curve")
+        return _l1_at(model, sys, pt[0])
+
+    try:
+        with np.errstate(all="ignore"):
+            sigma = brentq(h, 0.0, sigma_end, xtol=opts.locate_tol, rtol=1e-15, maxiter=200)
+        pt = point_at(sys, u_i, t_i, sigma, opts, U[i + 1])
+    except (ComputationError, ValueError, RuntimeError):
+        return None
+    if pt is None:
+        return None
+    value = _l1_at(model, sys, pt[0])
+    if not abs(value) <= min(abs(l1[i]), abs(l1[i + 1])):  # a pole, or nan
+        return None
+    return pt[0]

@@ -148,6 +148,14 @@ class SpecialPoint:
     model_name : str
     params : ParameterSet
         The parameters at the point (the continuation parameter set to ``value``).
+    first_lyapunov : float or None
+        At a Hopf point, the first Lyapunov coefficient ``l1`` (normalised as in
+        `dyadmodel.continuation.first_lyapunov`; nan when undetermined); None at the
+        other kinds.
+    criticality : str
+        At a Hopf point: 'supercritical' (``l1 < 0``, a stable cycle is born),
+        'subcritical' (``l1 > 0``), 'degenerate' (``l1 ~ 0``: a Bautin point is near) or
+        'undetermined'; '' at the other kinds.
     """
 
     kind: str
@@ -162,6 +170,8 @@ class SpecialPoint:
     refined: bool
     model_name: str
     params: ParameterSet
+    first_lyapunov: float | None = None
+    criticality: str = ""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "state", _frozen(self.state))
@@ -179,7 +189,12 @@ class SpecialPoint:
 
     @property
     def meaning(self) -> str:
-        """The point in the couple's vocabulary."""
+        """The point in the couple's vocabulary (with the criticality at a Hopf point)."""
+        if self.kind == "hopf" and self.criticality:
+            from dyadmodel.continuation._lyapunov import CRITICALITY_MEANING
+
+            why = CRITICALITY_MEANING[self.criticality]
+            return f"{MEANING[self.kind]}; {self.criticality}: {why}"
         return MEANING[self.kind]
 
     @property
@@ -356,7 +371,8 @@ class BifurcationDiagram:
 
         Columns: ``kind``, the parameter (named after it), one per state,
         ``n_unstable_before``, ``n_unstable_after``, ``verified``, ``refined``,
-        ``branch``, ``frequency`` (Hopf points; NaN otherwise), ``meaning``,
+        ``branch``, ``frequency``, ``first_lyapunov`` (Hopf points; NaN otherwise),
+        ``criticality`` (Hopf points; '' otherwise), ``meaning``,
         ``eigenvalue_1`` ... (complex).
         """
         from dyadmodel._display import eigenvalue_columns, optional_module, state_columns
@@ -375,6 +391,11 @@ class BifurcationDiagram:
             "refined": np.array([s.refined for s in pts], dtype=bool),
             "branch": np.array([s.branch for s in pts], dtype=int),
             "frequency": np.array([s.frequency for s in pts], dtype=float),
+            "first_lyapunov": np.array(
+                [math.nan if s.first_lyapunov is None else s.first_lyapunov for s in pts],
+                dtype=float,
+            ),
+            "criticality": [s.criticality for s in pts],
             "meaning": [s.meaning for s in pts],
             **eigenvalue_columns(np.array([s.eigenvalues for s in pts]).reshape(len(pts), n)),
         }
@@ -410,7 +431,7 @@ class BifurcationDiagram:
             )
             rows.append(
                 [
-                    s.kind,
+                    f"{s.kind} ({s.criticality})" if s.criticality else s.kind,
                     f"{s.value:.10g}",
                     "(" + ", ".join(f"{v:.6g}" for v in s.state) + ")",
                     ev,
@@ -471,11 +492,12 @@ def _branches_frame(branches: tuple[Branch, ...], names: tuple[str, ...], *, wit
 # neither of those modules imports the other.
 @dataclasses.dataclass(frozen=True, eq=False)
 class CodimTwoPoint:
-    """A cusp or Bogdanov-Takens point on a fold curve.
+    """A cusp or Bogdanov-Takens point on a fold curve, or a Bogdanov-Takens or
+    Bautin (generalized Hopf: first Lyapunov coefficient zero) point on a Hopf curve.
 
     Attributes
     ----------
-    kind : {'cusp', 'bogdanov-takens'}
+    kind : {'cusp', 'bogdanov-takens', 'bautin'}
     x_param, y_param : str
     x_value, y_value : float
     state : ndarray
