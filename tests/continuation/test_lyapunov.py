@@ -58,6 +58,14 @@ def test_hopf_normal_form_has_l1_s_over_w(s, w):
     assert h.criticality == ("supercritical" if s < 0 else "subcritical")
 
 
+@given(a=st.floats(1e-3, 1.0), s=st.floats(-3.0, -1e-3), w=frequency)
+def test_hopf_normal_form_cycle_radius(a, s, w):
+    """The exact cycle of the normal form has radius sqrt(-a / s) = sqrt(-a / (w l1))."""
+    h = first_lyapunov(HOPF_NF, {"s": s, "w": w}, [0.0, 0.0])
+    assert h.amplitude(a) == pytest.approx(math.sqrt(-a / s), rel=1e-12)
+    assert math.isnan(h.amplitude(-a))  # no cycle on the stable side
+
+
 def test_hopf_normal_form_without_cubic_terms_is_degenerate():
     h = first_lyapunov(HOPF_NF, {"s": 0.0}, [0.0, 0.0])
     assert h.first_lyapunov == 0.0 and h.criticality == "degenerate"
@@ -156,8 +164,8 @@ def test_van_der_pol_is_supercritical_with_l1_minus_one_eighth():
 
 
 def test_van_der_pol_cycle_radius_is_sqrt_of_minus_real_part_over_l1():
-    """The simulated cycle at mu = 0.04 (real part mu / 2) against sqrt(-Re lambda / l1):
-    they agree to 2.5e-5 (measured; the corrections are O(mu^2))."""
+    """The simulated cycle at mu = 0.04 (real part mu / 2) against
+    sqrt(-Re lambda / (omega l1)): they agree to 2.5e-5 (measured; corrections O(mu^2))."""
     mu = 0.04
     h = first_lyapunov(VDP_LIENARD, None, [0.0, 0.0])
     predicted = h.amplitude(mu / 2)
