@@ -18,7 +18,10 @@ with ``J`` the model's symbolic Jacobian; at each observation time the Gaussian
 measurement update (the observed partners only: a missing value skips its part of the
 update) adds ``0.5 (log det 2 pi S + e^T S^-1 e)`` to the negative log-likelihood. For
 a linear model this is the exact likelihood (up to the integrator's tolerance). The
-initial state is an unknown (the filter starts from it with zero covariance).
+initial mean is an unknown; the initial covariance is the process noise of one typical
+interval, ``diag(q^2) * median(dt)`` (`initial_covariance`). With a zero initial
+covariance the likelihood would be unbounded: the initial mean can match the first
+observations exactly, and their measurement SD then go to zero.
 
 Mean and covariance are integrated together by the compiled Dormand–Prince method of
 `dyadmodel.fit._sensitivity` (generated once per model); the filter loop is compiled
@@ -60,6 +63,10 @@ LOG_SD_BOUNDS = (math.log(1e-6), math.log(1e4))
 #: An SD (diffusion or measurement) below this fraction of the data's spread counts as
 #: zero: at its bound, without a standard error.
 NEGLIGIBLE_SD = 1e-3
+
+#: Stopping rules of L-BFGS-B (``ftol``: relative decrease of the negative
+#: log-likelihood; ``gtol``: largest projected gradient component).
+LBFGS_OPTIONS = {"maxiter": 500, "ftol": 1e-10, "gtol": 1e-5}
 
 #: Largest integrator tolerances of the filter (finite-difference gradients need a
 #: likelihood that is smooth in the parameters).
@@ -212,6 +219,7 @@ def kalman_loglik(
     sigma: tuple[float, float],
     *,
     observed: tuple[str, str] | None = None,
+    initial_covariance: Any = None,
     rtol: float = KALMAN_RTOL,
     atol: float = KALMAN_ATOL,
 ) -> float:
@@ -223,13 +231,16 @@ def kalman_loglik(
     dyad : Dyad
     params : ParameterSet or mapping
     x0 : array_like, shape (n_states,)
-        The state at the dyad's first time point (known exactly).
+        The mean of the state at the dyad's first time point.
     diffusion : array_like, shape (n_states,)
         Diffusion SD of each state (0 for a state without process noise).
     sigma : (float, float)
         Measurement-noise SDs of partner 1's and partner 2's values.
     observed : (str, str), optional
         As in `MLOptions`.
+    initial_covariance : array_like, shape (n_states, n_states), optional
+        Covariance of the state at the first time point around ``x0``; default: the
+        fit's, `initial_covariance` of the diffusion and the dyad's time grid.
 
     Returns
     -------
@@ -242,9 +253,13 @@ def kalman_loglik(
     module = _filter_module(model)
     n = model.n_states
     p = model.parameter_set(params).as_array()
+    variances = np.asarray(diffusion, float) ** 2
+    if initial_covariance is None:
+        initial_covariance = _initial_covariance(variances, np.asarray(dyad.time, float))
     y0 = np.zeros(n + n * n)
     y0[:n] = np.asarray(x0, float)
-    q = np.concatenate([p, np.zeros(len(model.inputs)), np.asarray(diffusion, float) ** 2])
+    y0[n:] = np.asarray(initial_covariance, float).reshape(n * n)
+    q = np.concatenate([p, np.zeros(len(model.inputs)), variances])
     means = np.empty((dyad.n_times, n))
     nll, _ = module.ekf(
         y0,
@@ -261,6 +276,12 @@ def kalman_loglik(
         means,
     )
     return -float(nll)
+
+
+def _initial_covariance(variances: np.ndarray, times: np.ndarray) -> np.ndarray:
+    """``diag(q^2) * median(dt)``: the process noise of one typical interval."""
+    step = float(np.median(np.diff(times))) if times.size > 1 else 1.0
+    return np.diag(variances * step)
 
 
 def _noisy_states(model: Model, names: tuple[str, ...] | None) -> np.ndarray:
@@ -330,6 +351,7 @@ class KalmanProblem:
         diffusion[self.noisy] = np.exp(2 * theta[self.n_model : self.n_model + self.noisy.size])
         y0 = np.zeros(n + n * n)
         y0[:n] = theta[:n]
+        y0[n:] = _initial_covariance(diffusion, self.base_problem.times).reshape(n * n)
         q = np.concatenate([p, np.zeros(len(self.model.inputs)), diffusion])
         self.n_evaluations += 1
         nll, code = self.module.ekf(
@@ -395,7 +417,7 @@ class KalmanProblem:
             jac=True,
             method="L-BFGS-B",
             bounds=bounds,
-            options={"maxiter": 500, "ftol": 1e-12, "gtol": 1e-6},
+            options=dict(LBFGS_OPTIONS),
         )
         x = theta.copy()
         x[keep] = res.x

@@ -26,15 +26,16 @@ OU = dm.Model.from_equations(
 )
 
 
-def ou_loglik(times, values, theta, mu, diffusion, x0, sigma):
-    """Exact log-likelihood of OU dx = -theta (x - mu) dt + diffusion dW from x(t0) = x0,
-    observed with Gaussian noise of SD sigma: a Gaussian vector whose covariance is the
-    AR(1) one (a = exp(-theta dt), stationary variance diffusion^2 / (2 theta)) started
-    at a known point."""
+def ou_loglik(times, values, theta, mu, diffusion, x0, sigma, p0=0.0):
+    """Exact log-likelihood of OU dx = -theta (x - mu) dt + diffusion dW from
+    x(t0) ~ N(x0, p0), observed with Gaussian noise of SD sigma: a Gaussian vector whose
+    covariance is the AR(1) one (a = exp(-theta dt), stationary variance
+    diffusion^2 / (2 theta)) from the start, plus the start's variance carried along."""
     t = times - times[0]
     lag = np.abs(t[:, None] - t[None, :])
     earlier = np.minimum(t[:, None], t[None, :])
     cov = diffusion**2 / (2 * theta) * np.exp(-theta * lag) * (1 - np.exp(-2 * theta * earlier))
+    cov += p0 * np.exp(-theta * (t[:, None] + t[None, :]))
     mean = mu + (x0 - mu) * np.exp(-theta * t)
     keep = np.isfinite(values)
     cov = cov[np.ix_(keep, keep)] + sigma**2 * np.eye(keep.sum())
@@ -69,9 +70,10 @@ def to_data(series, times):
     diffusion=st.tuples(st.floats(0.05, 2.0), st.floats(0.05, 2.0)),
     sigma=st.tuples(st.floats(0.01, 1.0), st.floats(0.01, 1.0)),
     mu=st.floats(-2, 2),
+    p0=st.tuples(st.sampled_from([0.0, 0.01, 0.5]), st.sampled_from([0.0, 0.2])),
     seed=st.integers(0, 2**32 - 1),
 )
-def test_filter_likelihood_is_the_exact_ou_likelihood(theta, diffusion, sigma, mu, seed):
+def test_filter_likelihood_is_the_exact_ou_likelihood(theta, diffusion, sigma, mu, p0, seed):
     rng = np.random.default_rng(seed)
     times = np.cumsum(rng.uniform(0.2, 2.0, 30))
     values = rng.normal(size=(30, 2))
@@ -80,9 +82,9 @@ def test_filter_likelihood_is_the_exact_ou_likelihood(theta, diffusion, sigma, m
     dyad = to_data({1: values.T}, times)[1]
     x0 = rng.normal(size=2)
     params = {"theta_x": theta[0], "theta_y": theta[1], "mu": mu}
-    got = kalman_loglik(OU, dyad, params, x0, diffusion, sigma)
-    want = ou_loglik(times, values[:, 0], theta[0], 0.0, diffusion[0], x0[0], sigma[0])
-    want += ou_loglik(times, values[:, 1], theta[1], mu, diffusion[1], x0[1], sigma[1])
+    got = kalman_loglik(OU, dyad, params, x0, diffusion, sigma, initial_covariance=np.diag(p0))
+    want = ou_loglik(times, values[:, 0], theta[0], 0.0, diffusion[0], x0[0], sigma[0], p0[0])
+    want += ou_loglik(times, values[:, 1], theta[1], mu, diffusion[1], x0[1], sigma[1], p0[1])
     assert got == pytest.approx(want, rel=1e-9, abs=1e-8)
 
 
