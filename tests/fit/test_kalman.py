@@ -184,3 +184,24 @@ def test_an_unknown_noisy_state_is_refused_before_fitting():
     data = ou_couples(1, 20, seed=1)
     with pytest.raises(dm.errors.DyadmodelError, match="'z'"):
         dm.fit(OU, data, method="ml", process_noise=True, noisy_states=("z",))
+
+
+@pytest.mark.slow
+def test_nonlinear_model_with_process_noise_nests_trajectory_matching():
+    # pursuer-distancer-2d data without process noise: the filter's fit agrees with
+    # trajectory matching within a standard error, and the couple can be placed in the
+    # state space from it
+    from tests.fit.test_ml import FREE, PD2, pd2_couples
+
+    truth, data = pd2_couples(2, seed=11)
+    model = dm.models.get(PD2)
+    kalman = dm.fit(model, data, method="ml", free=FREE, n_starts=1, process_noise=True)
+    plain = dm.fit(model, data, method="ml", free=FREE, n_starts=1)
+    assert (kalman.status == "ok").all(), kalman.table.message.tolist()
+    for name in FREE:
+        gap = (kalman.table[name] - plain.table[name]).abs()
+        assert (gap < plain.table[f"se_{name}"]).all(), (name, gap.tolist())
+        z = (kalman.table[name] - truth[name]) / kalman.table[f"se_{name}"]
+        assert (z.abs() < 3.5).all(), z.tolist()
+    placed = dm.fit.couples_in_state_space(kalman, "anxiety_gain_1", n_draws=10)
+    assert (placed.regime == "bistable").all()
