@@ -200,7 +200,9 @@ def _shippable(model: Any, options: Any) -> tuple[Any, Any]:
     return ref, options
 
 
-def _run_parallel(chosen, model, dyads, opts, backend, n_workers, bar) -> list[DyadFit]:
+def _run_parallel(
+    chosen, model, dyads, opts, backend, n_workers, bar, scheduler=None
+) -> list[DyadFit]:
     ref, shipped = _shippable(model, opts)
     tasks = [_DyadTask(i, chosen.name, ref, d, shipped) for i, d in enumerate(dyads)]
     fits: list[DyadFit | None] = [None] * len(tasks)
@@ -239,21 +241,36 @@ def _run_parallel(chosen, model, dyads, opts, backend, n_workers, bar) -> list[D
             raise ImportError(
                 "backend='dask' needs dask.distributed: pip install 'dask[distributed]'"
             ) from None
-        with (
-            LocalCluster(
+        own: list[Any] = []
+        if scheduler is None:
+            cluster = LocalCluster(
                 n_workers=min(n_workers, max(len(tasks), 1)),
                 threads_per_worker=1,
                 processes=True,
                 dashboard_address=":0",
                 silence_logs=40,
-            ) as cluster,
-            Client(cluster) as client,
-        ):
+            )
+            client = Client(cluster)
+            own = [client, cluster]
+        elif isinstance(scheduler, Client):
+            client = scheduler
+        elif isinstance(scheduler, str):
+            client = Client(scheduler, timeout="30s")
+            own = [client]
+        else:
+            raise InvalidTypeError(
+                f"scheduler = {scheduler!r}; expected an address such as "
+                "'tcp://10.0.0.5:8786' or a distributed.Client"
+            )
+        try:
             futures = [client.submit(run_dyad_task, t, pure=False) for t in tasks]
             for fut in as_completed(futures):
                 k, got = fut.result()
                 fits[k] = got
                 bar.update(1)
+        finally:
+            for thing in own:
+                thing.close()
     return [f if f is not None else DyadFit({}, status="error", message="lost") for f in fits]
 
 
@@ -265,6 +282,7 @@ def fit(
     options: Any = None,
     n_workers: int = 1,
     backend: str = "local",
+    scheduler: Any = None,
     progress: bool | None = None,
     **overrides: Any,
 ) -> FitResult:
@@ -290,6 +308,9 @@ def fit(
         model file's text and is rebuilt by the workers; methods registered at run time
         (`register_method`) exist only in this process, so they fit with n_workers=1.
     backend : {'local', 'dask'}
+    scheduler : str or distributed.Client, optional
+        With ``backend="dask"``: an existing cluster (its address, or a client) instead
+        of a local one; its workers need dyadmodel installed.
     progress : bool, optional
         A progress bar of dyads done (tqdm); None: only when stderr is a terminal.
     **overrides
@@ -331,6 +352,8 @@ def fit(
         raise InvalidInputError(f"n_workers must be in [1, 1024], got {n_workers!r}")
     if backend not in ("local", "dask"):
         raise InvalidInputError(f"backend = {backend!r}; expected 'local' or 'dask'")
+    if scheduler is not None and backend != "dask":
+        raise InvalidInputError("scheduler is for backend='dask'; pass backend='dask' too")
     if progress is not None and not isinstance(progress, bool):
         raise InvalidTypeError(f"progress must be True, False or None, got {progress!r}")
     if n_workers > 1 and _BUILTIN_METHODS.get(chosen.name) is not chosen:
@@ -349,13 +372,13 @@ def fit(
         disable=None if progress is None else not progress,
         dynamic_ncols=True,
     ) as bar:
-        if n_workers == 1 or len(dyads) <= 1:
+        if (n_workers == 1 and scheduler is None) or len(dyads) <= 1:
             fits = []
             for dyad in dyads:
                 fits.append(_fit_one(chosen, resolved, dyad, opts))
                 bar.update(1)
         else:
-            fits = _run_parallel(chosen, resolved, dyads, opts, backend, n_workers, bar)
+            fits = _run_parallel(chosen, resolved, dyads, opts, backend, n_workers, bar, scheduler)
     notes = ()
     if not data.distinguished:
         notes = (

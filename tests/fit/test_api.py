@@ -56,20 +56,40 @@ def test_two_workers_give_the_serial_results_for_a_user_model():
 
 
 def test_two_workers_give_the_serial_results_for_glla():
-    csv = dm.__file__.rsplit("/", 2)[0] + "/examples/couples_daily.csv"
-    data = dm.data.read_dyadic(
-        csv, dyad="couple", person="person", time="day", value="closeness", distinguish="female"
-    )
+    data = example_data()
     assert_same(dm.fit("coupled-oscillator", data), dm.fit("coupled-oscillator", data, n_workers=2))
 
 
 @pytest.mark.slow
 def test_dask_backend_gives_the_serial_results():
+    from distributed import Client, LocalCluster
+
     data = decay_couples(3, seed=4)
     opts = dict(method="ml", free=("a", "b"), n_starts=1)
-    assert_same(
-        dm.fit(DECAY, data, **opts), dm.fit(DECAY, data, n_workers=2, backend="dask", **opts)
+    serial = dm.fit(DECAY, data, **opts)
+    assert_same(serial, dm.fit(DECAY, data, n_workers=2, backend="dask", **opts))
+    with (
+        LocalCluster(n_workers=1, threads_per_worker=1, dashboard_address=":0") as cluster,
+        Client(cluster) as client,
+    ):
+        assert_same(serial, dm.fit(DECAY, data, backend="dask", scheduler=client, **opts))
+        assert client.status == "running"  # a cluster the caller passed stays up
+
+
+def example_data():
+    csv = dm.__file__.rsplit("/", 2)[0] + "/examples/couples_daily.csv"
+    return dm.data.read_dyadic(
+        csv, dyad="couple", person="person", time="day", value="closeness", distinguish="female"
     )
+
+
+def test_progress_bar_counts_dyads(capfd):
+    dm.fit("coupled-oscillator", example_data(), progress=True)
+    err = capfd.readouterr().err
+    assert "fit coupled-oscillator" in err
+    assert "12/12" in err
+    dm.fit("coupled-oscillator", example_data(), progress=False)
+    assert capfd.readouterr().err == ""
 
 
 def test_parallel_options_are_checked():
@@ -80,3 +100,5 @@ def test_parallel_options_are_checked():
         dm.fit("coupled-oscillator", data, n_workers=2.0)
     with pytest.raises(InvalidInputError, match="backend = 'ray'"):
         dm.fit("coupled-oscillator", data, backend="ray")
+    with pytest.raises(InvalidInputError, match="scheduler is for backend='dask'"):
+        dm.fit("coupled-oscillator", data, scheduler="tcp://127.0.0.1:1")
