@@ -234,6 +234,15 @@ def _run_parallel(
             raise
         if broken:
             _kill_pool(n_workers)
+            from dyadmodel.sweeps._sweep import _main_script_unguarded
+
+            script = _main_script_unguarded()
+            if script is not None:
+                raise InvalidInputError(
+                    f"the worker processes could not start: {script} has no "
+                    'if __name__ == "__main__": block; worker processes import the main '
+                    "script again, so put the call to dm.fit under it, or pass n_workers=1"
+                )
     else:
         try:
             from distributed import Client, LocalCluster, as_completed
@@ -350,12 +359,20 @@ def fit(
         raise InvalidTypeError(f"n_workers must be a positive integer, got {n_workers!r}")
     if not 1 <= n_workers <= 1024:
         raise InvalidInputError(f"n_workers must be in [1, 1024], got {n_workers!r}")
-    if backend not in ("local", "dask"):
+    if not isinstance(backend, str) or backend not in ("local", "dask"):
         raise InvalidInputError(f"backend = {backend!r}; expected 'local' or 'dask'")
     if scheduler is not None and backend != "dask":
         raise InvalidInputError("scheduler is for backend='dask'; pass backend='dask' too")
     if progress is not None and not isinstance(progress, bool):
         raise InvalidTypeError(f"progress must be True, False or None, got {progress!r}")
+    if n_workers > 1 or scheduler is not None:
+        from dyadmodel.sweeps._sweep import _in_spawn_bootstrap
+
+        if _in_spawn_bootstrap():
+            raise InvalidInputError(
+                "dm.fit with n_workers > 1 was called while a worker process started: "
+                'put it under  if __name__ == "__main__":  or pass n_workers=1'
+            )
     if n_workers > 1 and _BUILTIN_METHODS.get(chosen.name) is not chosen:
         raise InvalidInputError(
             f"method {chosen.name!r} was registered at run time: worker processes do not "

@@ -50,7 +50,7 @@ import sympy as sp
 from scipy import optimize
 
 from dyadmodel.data import Dyad
-from dyadmodel.errors import InvalidInputError
+from dyadmodel.errors import InvalidInputError, InvalidTypeError
 from dyadmodel.fit._result import STATUS_OK, DyadFit
 from dyadmodel.model import Model
 from dyadmodel.simulate._codegen import _ScalarPrinter, load_module, numba_header
@@ -249,9 +249,18 @@ def kalman_loglik(
     """
     from dyadmodel.fit._ml import MLOptions, _inputs, observed_states
 
+    if not isinstance(model, Model):
+        raise InvalidTypeError(f"model must be a dyadmodel.Model, got {type(model).__name__}")
+    if not isinstance(dyad, Dyad):
+        raise InvalidTypeError(f"dyad must be a Dyad (data[dyad_id]), got {type(dyad).__name__}")
+    n = model.n_states
+    x0 = _numbers("x0", x0, (n,))
+    diffusion = _numbers("diffusion", diffusion, (n,), low=0.0)
+    sigma = _numbers("sigma", sigma, (2,), low=0.0)
+    if initial_covariance is not None:
+        initial_covariance = _numbers("initial_covariance", initial_covariance, (n, n))
     obs = observed_states(model, MLOptions(observed=observed))
     module = _filter_module(model)
-    n = model.n_states
     p = model.parameter_set(params).as_array()
     variances = np.asarray(diffusion, float) ** 2
     if initial_covariance is None:
@@ -276,6 +285,27 @@ def kalman_loglik(
         means,
     )
     return -float(nll)
+
+
+def _numbers(name: str, value: Any, shape: tuple[int, ...], low: float = -math.inf) -> np.ndarray:
+    """``value`` as a float array of ``shape``, finite and >= ``low``, or the package's
+    error naming it."""
+    if isinstance(value, (str, bytes, dict, set)) or value is None:
+        raise InvalidTypeError(f"{name} must be numbers of shape {shape}, got {value!r:.80}")
+    try:
+        array = np.array(value, dtype=float)
+    except (TypeError, ValueError, OverflowError):
+        raise InvalidTypeError(
+            f"{name} must be numbers of shape {shape}, got {value!r:.80}"
+        ) from None
+    if array.shape != shape:
+        raise InvalidInputError(f"{name} must have shape {shape}, got shape {array.shape}")
+    if not np.all(np.isfinite(array)) or np.any(array < low) or np.any(np.abs(array) > 1e150):
+        raise InvalidInputError(
+            f"{name} = {value!r:.80} must be finite, at most 1e150 in size"
+            + (f" and >= {low:g}" if math.isfinite(low) else "")
+        )
+    return array
 
 
 def _initial_covariance(variances: np.ndarray, times: np.ndarray) -> np.ndarray:

@@ -178,16 +178,16 @@ def profiles(
         if isinstance(v, bool) or not isinstance(v, (int, np.integer)):
             raise InvalidTypeError(f"{name} must be an integer, got {v!r}")
         if not low <= v <= (2**32 - 1 if name == "seed" else 50):
-            raise InvalidInputError(f"{name} = {v!r} is out of range")
+            raise InvalidInputError(f"{name} = {v!r:.40} is out of range")
     if isinstance(reg_covar, bool) or not isinstance(reg_covar, (int, float)):
         raise InvalidTypeError(f"reg_covar must be a number, got {reg_covar!r}")
-    if not (math.isfinite(reg_covar) and 0 < reg_covar <= 1):
-        raise InvalidInputError(f"reg_covar = {reg_covar!r}; expected a number in (0, 1]")
+    if not (0 < reg_covar <= 1 and math.isfinite(reg_covar)):
+        raise InvalidInputError(f"reg_covar = {reg_covar!r:.40}; expected a number in (0, 1]")
     ok = result.table[result.ok]
     if params is None:
         params = [p for p in result.parameter_names if np.isfinite(ok[p]).all()]
         params = [p for p in params if ok[p].std() > 0]
-    if isinstance(params, str) or not all(isinstance(p, str) for p in params):
+    if not isinstance(params, (list, tuple)) or not all(isinstance(p, str) for p in params):
         raise InvalidTypeError(f"params must be a sequence of parameter names, got {params!r}")
     params = tuple(params)
     if not params:

@@ -100,5 +100,7 @@ def test_parallel_options_are_checked():
         dm.fit("coupled-oscillator", data, n_workers=2.0)
     with pytest.raises(InvalidInputError, match="backend = 'ray'"):
         dm.fit("coupled-oscillator", data, backend="ray")
+    with pytest.raises(InvalidInputError, match="backend = array"):
+        dm.fit("coupled-oscillator", data, backend=np.zeros(3))
     with pytest.raises(InvalidInputError, match="scheduler is for backend='dask'"):
         dm.fit("coupled-oscillator", data, scheduler="tcp://127.0.0.1:1")

@@ -2,6 +2,8 @@
 the exact Gaussian likelihood of a linear SDE (Ornstein–Uhlenbeck), and the fit
 recovers simulated OU couples."""
 
+import math
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -205,3 +207,22 @@ def test_nonlinear_model_with_process_noise_nests_trajectory_matching():
         assert (z.abs() < 3.5).all(), z.tolist()
     placed = dm.fit.couples_in_state_space(kalman, "anxiety_gain_1", n_draws=10)
     assert (placed.regime == "bistable").all()
+
+
+@pytest.mark.parametrize(
+    ("keyword", "value", "match"),
+    [
+        ("x0", [1.0], "x0 must have shape"),
+        ("x0", "ab", "x0 must be numbers"),
+        ("diffusion", [-1.0, 1.0], ">= 0"),
+        ("sigma", [math.nan, 1.0], "must be finite"),
+        ("sigma", {1}, "sigma must be numbers"),
+        ("initial_covariance", [[1.0, 2.0]], "initial_covariance must have shape"),
+        ("x0", [10**400, 0], "x0 must be numbers"),
+    ],
+)
+def test_kalman_loglik_refuses_bad_values(keyword, value, match):
+    dyad = ou_couples(1, 10, seed=1)[0]
+    given = {"x0": [0.0, 0.0], "diffusion": [1.0, 1.0], "sigma": (1.0, 1.0)} | {keyword: value}
+    with pytest.raises(dm.errors.DyadmodelError, match=match):
+        kalman_loglik(OU, dyad, None, **given)

@@ -91,6 +91,10 @@ def test_refusals_name_the_value():
         dm.fit.profiles(result, ["nope"])
     with pytest.raises(InvalidTypeError, match="params must be a sequence"):
         dm.fit.profiles(result, "eta_x")
+    with pytest.raises(InvalidTypeError, match="params must be a sequence"):
+        dm.fit.profiles(result, 3)
+    with pytest.raises(InvalidInputError, match="reg_covar = 1000"):
+        dm.fit.profiles(result, ["eta_x"], reg_covar=10**400)
     with pytest.raises(InvalidInputError, match="max_groups = 0"):
         dm.fit.profiles(result, ["eta_x"], max_groups=0)
     with pytest.raises(InvalidTypeError, match="FitResult"):
