@@ -105,8 +105,8 @@ def _resolve_model(model: Any) -> Any:
         return model
     from dyadmodel import models
 
-    try:
-        return models.get(model)
+    try:  # a registered name, a model file, or module:factory / file.py:factory
+        return models.load(model)
     except NotFoundError as err:
         raise NotFoundError(
             f"{err}; fit also knows {', '.join(repr(m) for m in STATISTICAL_MODELS)}"
@@ -121,7 +121,8 @@ def _choose_method(model: Any, method: str | None) -> FitMethod:
                 return candidate
         raise NotFoundError(
             f"no default fit method for model {name!r}; choose one of "
-            f"{', '.join(repr(m) for m in _METHODS)} with method="
+            f"{', '.join(repr(m) for m in _METHODS)} with method= (--method; a model "
+            "file or any model of your own is fitted with method='ml')"
         )
     if not isinstance(method, str):
         raise InvalidTypeError(f"method must be a string, got {method!r}")

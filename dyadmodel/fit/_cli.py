@@ -27,7 +27,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--model",
         default="coupled-oscillator",
-        help="coupled-oscillator (default) or inertia-coordination",
+        help="coupled-oscillator (default), inertia-coordination, any registered model, "
+        "or a model file (my_model.toml, file.py:factory, module:factory) with --method ml",
     )
     p.add_argument("--dyad", required=True, help="column of the couple id")
     p.add_argument("--person", required=True, help="column of the person id")
