@@ -500,7 +500,7 @@ def _covariance(
 
 def fit_dyad_kalman(model: Model, dyad: Dyad, options: Any) -> DyadFit:
     """Maximum-likelihood fit of one dyad with process noise (see the module docstring)."""
-    from dyadmodel.fit._ml import _Deadline, _profile_one
+    from dyadmodel.fit._ml import _Deadline, profile_parameters
 
     start = time.perf_counter()
     problem = KalmanProblem(model, dyad, options)
@@ -600,19 +600,17 @@ def fit_dyad_kalman(model: Model, dyad: Dyad, options: Any) -> DyadFit:
     ]
     details: dict[str, Any] = {"covariance": covariance}
     if options.profile:
-        problem.deadline = time.perf_counter() + options.max_seconds
-        records = []
-        for j in range(n, n_model):
-            prof = _profile_one(problem, theta, nll, j, se[j])
-            statistics[f"ci_low_{names[j]}"] = prof.ci[0]
-            statistics[f"ci_high_{names[j]}"] = prof.ci[1]
-            statistics[f"identifiability_{names[j]}"] = prof.verdict
-            records.extend(
-                {"parameter": names[j], "value": v, "delta_nll": d}
-                for v, d in zip(prof.values, prof.delta_nll)
-            )
-        details["profiles"] = records
-        if time.perf_counter() > problem.deadline:
-            notes.append("profiles stopped at max_seconds: some intervals are open")
+        profile_parameters(
+            problem,
+            theta,
+            nll,
+            range(n, n_model),
+            names,
+            se,
+            options.max_seconds,
+            statistics,
+            details,
+            notes,
+        )
     statistics["seconds"] = time.perf_counter() - start
     return DyadFit(estimates, ses, statistics, status, "; ".join(notes), details)

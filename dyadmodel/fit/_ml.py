@@ -535,20 +535,18 @@ def fit_dyad_ml(model: Model, dyad: Dyad, options: MLOptions) -> DyadFit:
     ]
     details: dict[str, Any] = {"covariance": covariance}
     if options.profile:
-        problem.deadline = time.perf_counter() + options.max_seconds
-        records = []
-        for j in range(model.n_states, n_theta):
-            prof = _profile_one(problem, theta, nll, j, se[j])
-            statistics[f"ci_low_{names[j]}"] = prof.ci[0]
-            statistics[f"ci_high_{names[j]}"] = prof.ci[1]
-            statistics[f"identifiability_{names[j]}"] = prof.verdict
-            records.extend(
-                {"parameter": names[j], "value": v, "delta_nll": d}
-                for v, d in zip(prof.values, prof.delta_nll)
-            )
-        details["profiles"] = records
-        if time.perf_counter() > problem.deadline:
-            notes.append("profiles stopped at max_seconds: some intervals are open")
+        profile_parameters(
+            problem,
+            theta,
+            nll,
+            range(model.n_states, n_theta),
+            names,
+            se,
+            options.max_seconds,
+            statistics,
+            details,
+            notes,
+        )
     statistics["seconds"] = time.perf_counter() - start
     return DyadFit(estimates, ses, statistics, status, "; ".join(notes), details)
 
@@ -583,6 +581,29 @@ class Profile:
     ci: tuple[float, float]
     verdict: str
     sides: tuple[str, str] = field(default=("", ""))
+
+
+def profile_parameters(
+    problem, theta, nll, indices, names, se, max_seconds, statistics, details, notes
+) -> None:
+    """Profile the parameters ``indices`` of ``theta`` (shared by trajectory matching and
+    the Kalman-filter fit): each one's interval and identifiability verdict go into
+    ``statistics``, the profiles into ``details["profiles"]``, a spent budget into ``notes``.
+    """
+    problem.deadline = time.perf_counter() + max_seconds
+    records = []
+    for j in indices:
+        prof = _profile_one(problem, theta, nll, j, se[j])
+        statistics[f"ci_low_{names[j]}"] = prof.ci[0]
+        statistics[f"ci_high_{names[j]}"] = prof.ci[1]
+        statistics[f"identifiability_{names[j]}"] = prof.verdict
+        records.extend(
+            {"parameter": names[j], "value": v, "delta_nll": d}
+            for v, d in zip(prof.values, prof.delta_nll)
+        )
+    details["profiles"] = records
+    if time.perf_counter() > problem.deadline:
+        notes.append("profiles stopped at max_seconds: some intervals are open")
 
 
 def _profile_one(
