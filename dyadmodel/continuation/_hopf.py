@@ -335,6 +335,21 @@ def _hopf_curve(model, p, x_param, y_param, point, x_span, y_span, opts):
     U, T, status, message = _trace_both(sys, u0, opts, boxes, slice(0, n), where)
     kappa = U[:, 2 * n + 2]
     scale = 1e-9 * max(1.0, float(np.max(np.abs(kappa))))
+
+    def codim_two(kind: str, u: np.ndarray) -> CodimTwoPoint:
+        xv, yv = float(u[2 * n]), float(u[2 * n + 1])
+        return CodimTwoPoint(
+            kind=kind,
+            x_param=x_param,
+            y_param=y_param,
+            x_value=xv,
+            y_value=yv,
+            state=u[:n],
+            eigenvalues=sorted_eigenvalues(sys.jac_x(u)),
+            model_name=model.name,
+            params=p.replace(**{x_param: xv, y_param: yv}),
+        )
+
     points = []
     located = {}
     for end in (0, len(U) - 1) if len(U) > 1 else (0,):
@@ -351,39 +366,13 @@ def _hopf_curve(model, p, x_param, y_param, point, x_span, y_span, opts):
             if u is None or not _inside(u[2 * n], x_span) or not _inside(u[2 * n + 1], y_span):
                 continue
             located[end] = u
-        xv, yv = float(u[2 * n]), float(u[2 * n + 1])
-        points.append(
-            CodimTwoPoint(
-                kind="bogdanov-takens",
-                x_param=x_param,
-                y_param=y_param,
-                x_value=xv,
-                y_value=yv,
-                state=u[:n],
-                eigenvalues=sorted_eigenvalues(sys.jac_x(u)),
-                model_name=model.name,
-                params=p.replace(**{x_param: xv, y_param: yv}),
-            )
-        )
+        points.append(codim_two("bogdanov-takens", u))
     l1 = np.array([_l1_at(model, sys, u) for u in U])
     for i in np.nonzero(np.sign(l1[:-1]) * np.sign(l1[1:]) < 0)[0]:
         u = _locate_bautin(model, sys, U, T, l1, i, opts)
         if u is None:
             continue
-        xv, yv = float(u[2 * n]), float(u[2 * n + 1])
-        points.append(
-            CodimTwoPoint(
-                kind="bautin",
-                x_param=x_param,
-                y_param=y_param,
-                x_value=xv,
-                y_value=yv,
-                state=u[:n],
-                eigenvalues=sorted_eigenvalues(sys.jac_x(u)),
-                model_name=model.name,
-                params=p.replace(**{x_param: xv, y_param: yv}),
-            )
-        )
+        points.append(codim_two("bautin", u))
     if located:  # the located end points close the curve
         U = np.vstack([located[0]] * (0 in located) + [U] + [located[e] for e in located if e])
         kappa = U[:, 2 * n + 2]
