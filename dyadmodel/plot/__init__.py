@@ -1,5 +1,5 @@
 """Figures: phase portraits, time series, bifurcation diagrams, regime and basin maps,
-and side-by-side comparisons (plotly).
+side-by-side comparisons and profile likelihoods (plotly).
 
 This subpackage draws; it computes nothing scientific. Each function draws the result
 objects it is given, or obtains them by calling the analysis API (`dyadmodel.equilibria`,
@@ -22,6 +22,7 @@ from dyadmodel.plot._basins import basin_map
 from dyadmodel.plot._bifurcation import bifurcation_diagram
 from dyadmodel.plot._compare import compare
 from dyadmodel.plot._portrait import phase_portrait, stability_class
+from dyadmodel.plot._profile import profile_likelihood
 from dyadmodel.plot._regime import REGIME_COLOURS, attachment_regimes, regime_map
 from dyadmodel.plot._timeseries import time_series
 
@@ -32,6 +33,7 @@ __all__ = [
     "bifurcation_diagram",
     "compare",
     "phase_portrait",
+    "profile_likelihood",
     "regime_map",
     "stability_class",
     "theme",
