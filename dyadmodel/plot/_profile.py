@@ -82,7 +82,7 @@ def profile_likelihood(
         Per panel, traces whose ``meta["role"]`` is ``"profile"`` (values against
         ``2 delta_nll``), ``"threshold"`` (``chi2(1, 0.95)``), ``"interval"`` (the
         interval on the threshold line; an open end, NaN in ``ci``, is drawn to the last
-        profiled value and named "open") and ``"estimate"``.
+        profiled value with an arrowhead and named "open") and ``"estimate"``.
 
     Examples
     --------
@@ -166,14 +166,18 @@ def profile_likelihood(
             fmt_number(low) if math.isfinite(low) else "open",
             fmt_number(high) if math.isfinite(high) else "open",
         ]
+        symbols = [
+            "line-ns-open" if math.isfinite(low) else "triangle-left",
+            "line-ns-open" if math.isfinite(high) else "triangle-right",
+        ]
         fig.add_trace(
             go.Scatter(
                 x=ends,
                 y=[threshold, threshold],
                 mode="lines+markers",
-                line={"color": _COLOURS["interval"], "width": 5},
+                line={"color": _COLOURS["interval"], "width": 3},
                 marker={
-                    "symbol": ["line-ns-open", "line-ns-open"],
+                    "symbol": symbols,
                     "size": 14,
                     "line": {"width": 2},
                 },

@@ -63,6 +63,7 @@ def test_panels_titles_open_ends_and_axis_range():
     interval = by_role(fig, "interval")[1]
     assert list(interval.x) == [1.1, b.values.max()]  # the open end reaches the last value
     assert "open" in interval.text[1]
+    assert list(interval.marker.symbol) == ["line-ns-open", "triangle-right"]
     # default range: the highest point (-2 log LR = 9 at 3 SE) plus 8%, ...
     assert fig.layout.yaxis.range[1] == pytest.approx(9 * 1.08)
     # ... but three times the threshold at most, so the line stays readable
