@@ -52,11 +52,14 @@ CAPTION = (
 )
 
 
-def couples(model: dm.Model, base: dm.ParameterSet) -> tuple[dm.data.DyadicData, list]:
-    """Seeded synthetic couples: their data and their true parameter sets."""
+def couples(
+    model: dm.Model, base: dm.ParameterSet, n: int = N_COUPLES
+) -> tuple[dm.data.DyadicData, list]:
+    """The first ``n`` seeded synthetic couples: their data and their true parameter sets
+    (figure 12 profiles the first two)."""
     rng = np.random.default_rng(SEED)
     rows, truths = [], []
-    for d in range(N_COUPLES):
+    for d in range(n):
         gains = rng.uniform([1.0, 1.0], [3.5, 3.5])
         truth = base.replace(**dict(zip(FREE, gains.tolist())))
         x0 = rng.uniform(0.1, 2.5, 2)

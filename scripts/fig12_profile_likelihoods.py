@@ -23,9 +23,10 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import fig11_fitted_couples as fig11
 import numpy as np
 import pandas as pd
-from _common import TRAJECTORY_SETTINGS, save_figure, trajectory
+from _common import TRAJECTORY_SETTINGS, save_figure
 from scipy import stats
 
 import dyadmodel as dm
@@ -36,10 +37,10 @@ NAME = "fig12_profile_likelihoods"
 MODEL = "pursuer-distancer-2d"
 PRESET = "anxious-avoidant"
 FREE = ("anxiety_gain_1", "avoidance_gain_2")
-SEED = 11  # figure 11's seed: couples 1 and 2 are figure 11's first two
+SEED = fig11.SEED  # couples 1 and 2 are figure 11's first two
 N_COUPLES = 2
-SIGMA = 0.05
-TIMES = np.arange(0.0, 30.0, 0.5)
+SIGMA = fig11.SIGMA
+TIMES = fig11.TIMES
 PRODUCT_SEED = 3
 PRODUCT_SIGMA = 0.02
 PRODUCT_TIMES = np.linspace(0.0, 4.0, 30)
@@ -66,23 +67,6 @@ CAPTION = (
 )
 
 
-def couples(model: dm.Model, base: dm.ParameterSet) -> tuple[dm.data.DyadicData, list]:
-    """Figure 11's seeded synthetic couples (its first ``N_COUPLES``) and their truths."""
-    rng = np.random.default_rng(SEED)
-    rows, truths = [], []
-    for d in range(N_COUPLES):
-        gains = rng.uniform([1.0, 1.0], [3.5, 3.5])
-        truth = base.replace(**dict(zip(FREE, gains.tolist())))
-        x0 = rng.uniform(0.1, 2.5, 2)
-        _, y = trajectory(model, truth, x0, TIMES[-1], n_points=TIMES.size)
-        y = y + rng.normal(0.0, SIGMA, y.shape)
-        truths.append(truth)
-        for k in range(2):
-            rows.append(pd.DataFrame({"couple": d + 1, "person": k + 1, "t": TIMES, "v": y[k]}))
-    data = dm.data.read_dyadic(pd.concat(rows), dyad="couple", person="person", time="t", value="v")
-    return data, truths
-
-
 def product_couple() -> dm.data.DyadicData:
     """One dyad of the product model: a straight line and an exponential decay, noisy."""
     rng = np.random.default_rng(PRODUCT_SEED)
@@ -99,7 +83,7 @@ def main(outdir: str | Path = "figures") -> list[Path]:
     """Compute, draw and save figure 12; return the files written."""
     model = dm.models.get(MODEL)
     base = model.preset(PRESET)
-    data, truths = couples(model, base)
+    data, truths = fig11.couples(model, base, n=N_COUPLES)
     fits = dm.fit(model, data, method="ml", free=FREE, params=base).table
     profiles, labels = [], []
     for dyad in data.dyads:
