@@ -257,6 +257,23 @@ def hopf_curve(
     return out
 
 
+def codim_two_point(kind, u, n, x_param, y_param, sys, model, p) -> CodimTwoPoint:
+    """A codimension-two point at ``u = (x, ..., x_value, y_value, ...)`` of a curve
+    system ``sys`` in (``x_param``, ``y_param``); shared by fold and Hopf curves."""
+    xv, yv = float(u[2 * n]), float(u[2 * n + 1])
+    return CodimTwoPoint(
+        kind=kind,
+        x_param=x_param,
+        y_param=y_param,
+        x_value=xv,
+        y_value=yv,
+        state=u[:n],
+        eigenvalues=sorted_eigenvalues(sys.jac_x(u)),
+        model_name=model.name,
+        params=p.replace(**{x_param: xv, y_param: yv}),
+    )
+
+
 def _inside(v: float, span) -> bool:
     return min(span) - 1e-12 <= v <= max(span) + 1e-12
 
@@ -337,18 +354,7 @@ def _hopf_curve(model, p, x_param, y_param, point, x_span, y_span, opts):
     scale = 1e-9 * max(1.0, float(np.max(np.abs(kappa))))
 
     def codim_two(kind: str, u: np.ndarray) -> CodimTwoPoint:
-        xv, yv = float(u[2 * n]), float(u[2 * n + 1])
-        return CodimTwoPoint(
-            kind=kind,
-            x_param=x_param,
-            y_param=y_param,
-            x_value=xv,
-            y_value=yv,
-            state=u[:n],
-            eigenvalues=sorted_eigenvalues(sys.jac_x(u)),
-            model_name=model.name,
-            params=p.replace(**{x_param: xv, y_param: yv}),
-        )
+        return codim_two_point(kind, u, n, x_param, y_param, sys, model, p)
 
     points = []
     located = {}

@@ -18,9 +18,8 @@ from dyadmodel.continuation._branch import (
     compiled,
     continuation,
 )
-from dyadmodel.continuation._detect import sorted_eigenvalues
 from dyadmodel.continuation._engine import Box, correct, point_at
-from dyadmodel.continuation._hopf import _hopf_curve
+from dyadmodel.continuation._hopf import _hopf_curve, codim_two_point
 from dyadmodel.continuation._types import CodimTwoPoint, ContinuationOptions, _frozen
 from dyadmodel.errors import InvalidInputError
 from dyadmodel.model import Model, ParameterSet
@@ -265,20 +264,7 @@ def _codim_two(model, p, sys, U, T, w0, x_param, y_param, opts):
                 u = point_at(sys, u_i, t_i, s, opts, U[i + 1])[0]
             except (RuntimeError, ValueError, TypeError):
                 u = 0.5 * (U[i] + U[i + 1])
-            xv, yv = float(u[2 * n]), float(u[2 * n + 1])
-            out.append(
-                CodimTwoPoint(
-                    kind=kind,
-                    x_param=x_param,
-                    y_param=y_param,
-                    x_value=xv,
-                    y_value=yv,
-                    state=u[:n],
-                    eigenvalues=sorted_eigenvalues(sys.jac_x(u)),
-                    model_name=model.name,
-                    params=p.replace(**{x_param: xv, y_param: yv}),
-                )
-            )
+            out.append(codim_two_point(kind, u, n, x_param, y_param, sys, model, p))
     return out
 
 

@@ -500,7 +500,7 @@ def _covariance(
 
 def fit_dyad_kalman(model: Model, dyad: Dyad, options: Any) -> DyadFit:
     """Maximum-likelihood fit of one dyad with process noise (see the module docstring)."""
-    from dyadmodel.fit._ml import _Deadline, profile_parameters
+    from dyadmodel.fit._ml import _Deadline, covariance_records, profile_parameters
 
     start = time.perf_counter()
     problem = KalmanProblem(model, dyad, options)
@@ -593,12 +593,7 @@ def fit_dyad_kalman(model: Model, dyad: Dyad, options: Any) -> DyadFit:
         "converged_starts": converged,
         "integrations": problem.n_evaluations,
     }
-    covariance = [
-        {"row": names[i], "column": names[j], "covariance": float(cov[i, j])}
-        for i in range(n_model)
-        for j in range(n_model)
-    ]
-    details: dict[str, Any] = {"covariance": covariance}
+    details: dict[str, Any] = {"covariance": covariance_records(names, cov, n_model)}
     if options.profile:
         profile_parameters(
             problem,

@@ -528,12 +528,7 @@ def fit_dyad_ml(model: Model, dyad: Dyad, options: MLOptions) -> DyadFit:
         "converged_starts": info["converged_starts"],
         "integrations": problem.n_integrations,
     }
-    covariance = [
-        {"row": names[i], "column": names[j], "covariance": float(cov[i, j])}
-        for i in range(n_theta)
-        for j in range(n_theta)
-    ]
-    details: dict[str, Any] = {"covariance": covariance}
+    details: dict[str, Any] = {"covariance": covariance_records(names, cov, n_theta)}
     if options.profile:
         profile_parameters(
             problem,
@@ -581,6 +576,15 @@ class Profile:
     ci: tuple[float, float]
     verdict: str
     sides: tuple[str, str] = field(default=("", ""))
+
+
+def covariance_records(names, cov, k: int) -> list[dict[str, Any]]:
+    """The first ``k`` rows and columns of ``cov`` as long-format records."""
+    return [
+        {"row": names[i], "column": names[j], "covariance": float(cov[i, j])}
+        for i in range(k)
+        for j in range(k)
+    ]
 
 
 def profile_parameters(
