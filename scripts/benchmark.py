@@ -131,6 +131,10 @@ PARTS = {
     "sweep": (lambda: bench_sweep(), "dm.sweep: local pool and dask vs a Python loop"),
     "glla": (lambda: bench_glla(), "GLLA fit vs a plain numpy lstsq loop"),
     "ml": (lambda: bench_ml(), "per-dyad ML fit vs least_squares around solve_ivp"),
+    "explorer-browser": (
+        lambda: __import__("_bench_explorer").bench_explorer_browser(),
+        "explorer in Chromium: slider/click to paint, old vs new path",
+    ),
 }
 
 

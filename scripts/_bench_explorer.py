@@ -1,0 +1,310 @@
+"""The explorer as the user sees it: Chromium driven by Playwright (issue 17).
+
+Part ``explorer-browser`` of ``scripts/benchmark.py``; run alone with
+``.venv/bin/python scripts/_bench_explorer.py [--events N] [--paths server,client]``.
+
+For the 2D flagship it serves the explorer in a thread, once per path
+(``create_app(client_side=False)``: every update computed on the server, the explorer
+before issue 17; ``client_side=True``: field, nullclines, Newton equilibria and
+trajectories computed in the page, the server adding certified equilibria and the heavy
+layers afterwards), and measures, over ``N`` events each:
+
+- slider edit: one keyboard step of ``anxiety_gain_1`` (its slider focused, ArrowRight /
+  ArrowLeft) until the portrait has been repainted (plotly's ``afterplot``) AND the
+  equilibria table has changed; for the client path also until the certified table from
+  the server has arrived;
+- click: a click on the plane until a trajectory starting at the clicked point is drawn;
+- page load: ``goto`` until the portrait and the equilibria table are on the page;
+
+and, from hooks on the Flask server, the server time of each callback request
+(``/_dash-update-component``, by its outputs) and the bytes of its response. Each event
+waits until no request is in flight before the next one starts (a quiet hand: the time
+measured is that of one edit, not of a queue). Times are from the event in Python to
+the paint in the page, on one clock (``performance.timeOrigin + performance.now()``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import inspect
+import json
+import os
+import statistics
+import threading
+import time
+from collections import defaultdict
+
+import numpy as np
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+SLIDER = "anxiety_gain_1"
+
+# Marks, in page time (epoch ms), the last repaint of the portrait, the last change of
+# the equilibria table and of its certified status; re-armed when Dash replaces nodes.
+_ARM = """() => {
+  const B = window.__bench = window.__bench || {plot: 0, table: 0, certified: 0};
+  const now = () => performance.timeOrigin + performance.now();
+  const gd = document.querySelector('#portrait .js-plotly-plot');
+  if (gd && !gd.__benchArmed) {
+    gd.on('plotly_afterplot', () => { B.plot = now(); });
+    gd.__benchArmed = true;
+  }
+  for (const [sel, key] of [['#eq-table', 'table'], ['#eq-complete', 'certified']]) {
+    const el = document.querySelector(sel);
+    if (el && !el.__benchArmed) {
+      new MutationObserver(() => { B[key] = now(); }).observe(
+        el, {subtree: true, childList: true, characterData: true});
+      el.__benchArmed = true;
+    }
+  }
+  return true;
+}"""
+
+_TO_PIXELS = """([x, y]) => {
+  const gd = document.querySelector('#portrait .js-plotly-plot');
+  const r = gd.querySelector('.nsewdrag').getBoundingClientRect();
+  const xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis;
+  return [r.left + xa.l2p(x), r.top + ya.l2p(y)];
+}"""
+
+# True once a trajectory trace starts within tol of (x, y) (arrays may be base64 bdata).
+_HAS_TRAJ = """([x, y, tol]) => {
+  const gd = document.querySelector('#portrait .js-plotly-plot');
+  const first = (v) => {
+    if (v && v.bdata !== undefined) {
+      const T = {f4: Float32Array, f8: Float64Array}[v.dtype];
+      const b = Uint8Array.from(atob(v.bdata), (c) => c.charCodeAt(0));
+      return new T(b.buffer)[0];
+    }
+    return v ? v[0] : NaN;
+  };
+  return (gd.data || []).some((t) => t.meta && t.meta.role === 'trajectory'
+    && Math.abs(first(t.x) - x) < tol && Math.abs(first(t.y) - y) < tol);
+}"""
+
+
+class RequestLog:
+    """Server time and response bytes of each Dash callback request (Flask hooks)."""
+
+    def __init__(self, server) -> None:
+        self.lock = threading.Lock()
+        self.records: list[dict] = []
+        self.in_flight = 0
+        local = threading.local()
+
+        @server.before_request
+        def _start():
+            from flask import request
+
+            if request.path.endswith("/_dash-update-component"):
+                local.t0 = time.perf_counter()
+                local.wall = time.time() * 1e3
+                body = request.get_json(silent=True) or {}
+                local.output = str(body.get("output", "?"))
+                with self.lock:
+                    self.in_flight += 1
+
+        @server.after_request
+        def _end(response):
+            from flask import request
+
+            if request.path.endswith("/_dash-update-component"):
+                record = {
+                    "output": _short(local.output),
+                    "start": local.wall,
+                    "server_ms": 1e3 * (time.perf_counter() - local.t0),
+                    "bytes": len(response.get_data()) if not response.direct_passthrough else 0,
+                    "status": response.status_code,
+                }
+                with self.lock:
+                    self.records.append(record)
+                    self.in_flight -= 1
+            return response
+
+    def since(self, wall_ms: float) -> list[dict]:
+        with self.lock:
+            return [r for r in self.records if r["start"] >= wall_ms - 1]
+
+
+def _short(output: str) -> str:
+    """A callback's outputs, short: '..portrait.figure...eq-table.children..' -> names."""
+    parts = [p.split(".")[0] for p in output.strip(".").split("...") if p]
+    names = []
+    for p in parts:
+        try:
+            p = json.loads(p).get("type", p)  # pattern-matching ids
+        except (ValueError, AttributeError):
+            pass
+        if p not in names:
+            names.append(str(p))
+    return "+".join(names[:3]) + ("+..." if len(names) > 3 else "")
+
+
+def _quiet(page, log: RequestLog, timeout: float = 30.0, calm_ms: float = 150.0) -> None:
+    """Wait until no callback request has been in flight for ``calm_ms``."""
+    deadline = time.time() + timeout
+    calm_since = None
+    while time.time() < deadline:
+        page.wait_for_timeout(20)
+        with log.lock:
+            busy = log.in_flight > 0
+        if busy:
+            calm_since = None
+        elif calm_since is None:
+            calm_since = time.time()
+        elif (time.time() - calm_since) * 1e3 >= calm_ms:
+            return
+    raise TimeoutError("the explorer did not become quiet")
+
+
+def _stats(values: list[float]) -> str:
+    if not values:
+        return "   n/a"
+    return (
+        f"median {statistics.median(values):7.0f} ms  max {max(values):7.0f} ms  (n={len(values)})"
+    )
+
+
+def _page_time(page) -> float:
+    return page.evaluate("performance.timeOrigin + performance.now()")
+
+
+def measure(client_side: bool, events: int, browser) -> dict:
+    """The numbers of one path of the explorer (see the module docstring)."""
+    from dyadmodel.app import create_app
+    from dyadmodel.app._screenshot import serve_in_thread
+
+    kwargs = {"client_side": client_side} if _has_option() else {}
+    app = create_app("pursuer-distancer-2d", **kwargs)
+    log = RequestLog(app.server)
+    url, stop = serve_in_thread(app)
+    out: dict = defaultdict(list)
+    try:
+        page = browser.new_page(viewport={"width": 1300, "height": 900})
+        page.set_default_timeout(30_000)
+        # page loads (the first one warms the server's caches and is not counted)
+        for k in range(events + 1):
+            t0 = time.perf_counter()
+            page.goto(url)
+            page.wait_for_selector("#portrait .js-plotly-plot .nsewdrag")
+            page.wait_for_selector("#eq-table tbody tr")
+            if k:
+                out["load"].append(1e3 * (time.perf_counter() - t0))
+            _quiet(page, log)
+        page.evaluate(_ARM)
+        handle = page.locator(f".param-{SLIDER} [role=slider]")
+        box = page.locator(f".param-{SLIDER} input")
+        # slider edits: one step right, one step left, ... (values 2.00 <-> 2.05 and on)
+        for k in range(events):
+            key = "ArrowRight" if (k // 2) % 2 == 0 else "ArrowLeft"
+            handle.focus()
+            before = box.input_value()
+            page.evaluate(_ARM)
+            t0 = time.time() * 1e3
+            handle.press(key)
+            page.wait_for_function(
+                "([t0, v, sel]) => window.__bench.plot > t0 && window.__bench.table > t0"
+                " && document.querySelector(sel).value !== v",
+                arg=[t0, before, f".param-{SLIDER} input"],
+            )
+            marks = page.evaluate("window.__bench")
+            out["slider"].append(max(marks["plot"], marks["table"]) - t0)
+            if client_side:
+                page.wait_for_function(
+                    "t0 => window.__bench.certified > t0 && "
+                    "document.querySelector('#eq-complete').innerText.includes('ertified')"
+                    " || !document.querySelector('#eq-complete').dataset.pending",
+                    arg=t0,
+                )
+            _quiet(page, log)
+            marks = page.evaluate("window.__bench")
+            if client_side:
+                out["certified"].append(marks["certified"] - t0)
+            for r in log.since(t0):
+                out[f"server:{r['output']}"].append(r["server_ms"])
+                out[f"bytes:{r['output']}"].append(r["bytes"])
+            out["bytes per slider edit"].append(sum(r["bytes"] for r in log.since(t0)))
+        # clicks on the plane at points of a fixed pseudo-random sequence
+        rng = np.random.default_rng(17)
+        page.locator("#portrait").scroll_into_view_if_needed()
+        for k in range(events):
+            if k and k % 6 == 0:
+                page.click("#clear")
+                _quiet(page, log)
+                page.wait_for_timeout(100)
+            target = [float(v) for v in rng.uniform(0.2, 3.8, 2)]
+            px = page.evaluate(_TO_PIXELS, target)
+            page.mouse.move(*px, steps=3)
+            page.wait_for_timeout(250)  # plotly throttles hover; a click uses the hovered point
+            page.evaluate(_ARM)
+            t0 = time.time() * 1e3
+            page.mouse.click(*px)
+            page.wait_for_function(_HAS_TRAJ, arg=[*target, 0.05])
+            t1 = _page_time(page)
+            out["click"].append(t1 - t0)
+            _quiet(page, log)
+            for r in log.since(t0):
+                out[f"server:{r['output']}"].append(r["server_ms"])
+                out[f"bytes:{r['output']}"].append(r["bytes"])
+            out["bytes per click"].append(sum(r["bytes"] for r in log.since(t0)))
+        page.close()
+    finally:
+        stop()
+    return dict(out)
+
+
+def _has_option() -> bool:
+    from dyadmodel.app import create_app
+
+    return "client_side" in inspect.signature(create_app).parameters
+
+
+def bench_explorer_browser(events: int = 20, paths: tuple[str, ...] = ("server", "client")):
+    """Print the user-side times of the explorer, old (server) and new (client) path."""
+    from playwright.sync_api import sync_playwright
+
+    from dyadmodel.app._screenshot import BROWSER_ARGS
+
+    if not _has_option():
+        paths = ("server",)
+    print(
+        f"\n== explorer in Chromium (Playwright), pursuer-distancer-2d, {events} events "
+        f"each; load average {' '.join(f'{v:.2f}' for v in os.getloadavg())}, "
+        f"{os.cpu_count()} cores =="
+    )
+    results = {}
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=BROWSER_ARGS)
+        for path in paths:
+            results[path] = measure(path == "client", events, browser)
+        browser.close()
+    for path, out in results.items():
+        print(f"-- {path} path ({'client_side=True' if path == 'client' else 'client_side=False'})")
+        print(f"  slider edit -> portrait + table   {_stats(out.get('slider', []))}")
+        if out.get("certified"):
+            print(f"  slider edit -> certified table    {_stats(out['certified'])}")
+        print(f"  click -> trajectory drawn         {_stats(out.get('click', []))}")
+        print(f"  page load                         {_stats(out.get('load', []))}")
+        for key in ("bytes per slider edit", "bytes per click"):
+            v = out.get(key, [])
+            if v:
+                print(f"  {key:<32}  median {statistics.median(v) / 1e3:7.1f} kB")
+        for key in sorted(k for k in out if k.startswith("server:")):
+            v = out[key]
+            name = key.split(":", 1)[1]
+            size = out.get(f"bytes:{name}", [])
+            kb = f"  {statistics.median(size) / 1e3:7.1f} kB" if size else ""
+            print(
+                f"  server {name[:40]:<40} median {statistics.median(v):6.0f} ms "
+                f"max {max(v):6.0f} ms (n={len(v)}){kb}"
+            )
+    print(f"load average after: {' '.join(f'{v:.2f}' for v in os.getloadavg())}")
+    return results
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--events", type=int, default=20)
+    parser.add_argument("--paths", default="server,client")
+    args = parser.parse_args()
+    bench_explorer_browser(args.events, tuple(args.paths.split(",")))
