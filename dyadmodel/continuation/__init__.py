@@ -6,6 +6,12 @@ The public surface is exactly what this module re-exports.
 
 from dyadmodel.continuation._branch import continuation
 from dyadmodel.continuation._cli import cli_bifurcation
+from dyadmodel.continuation._cycles import (
+    CycleBranch,
+    CycleOptions,
+    CycleSpecialPoint,
+    continue_cycle,
+)
 from dyadmodel.continuation._export import auto_files, xpp_names, xppaut_ode
 from dyadmodel.continuation._hopf import HopfCurve, hopf_curve
 from dyadmodel.continuation._hysteresis import HysteresisSweep, Sweep, hysteresis_sweep
@@ -34,6 +40,9 @@ __all__ = [
     "Branch",
     "CodimTwoPoint",
     "ContinuationOptions",
+    "CycleBranch",
+    "CycleOptions",
+    "CycleSpecialPoint",
     "FoldCurve",
     "HopfCriticality",
     "HopfCurve",
@@ -47,6 +56,7 @@ __all__ = [
     "classify_regime",
     "cli_bifurcation",
     "continuation",
+    "continue_cycle",
     "first_lyapunov",
     "fold_curve",
     "hopf_curve",

@@ -1,0 +1,1069 @@
+"""Continuation of periodic orbits in one parameter: `continue_cycle`.
+
+A branch of cycles is followed from a Hopf point (switching from the equilibria onto
+the cycles born there) or from a cycle found by `dyadmodel.limit_cycle`, with
+orthogonal collocation (`dyadmodel.continuation._collocation`), an adaptive mesh and
+pseudo-arclength steps. Along it: the period, the extremes of every state, the Floquet
+multipliers and the stability; on it: folds of cycles (LPC), period doublings (PD),
+Neimark-Sacker points (NS), and the approach to a homoclinic orbit, where the period
+grows without bound.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import numbers
+import time
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+from scipy.optimize import brentq, minimize_scalar
+
+from dyadmodel.analysis._checks import check_model, check_name, check_options, show
+from dyadmodel.analysis.cycles import LimitCycle
+from dyadmodel.continuation._collocation import Collocation, solve_sparse
+from dyadmodel.continuation._types import SpecialPoint, _frozen
+from dyadmodel.errors import InvalidInputError, InvalidTypeError
+from dyadmodel.model import Model, ParameterError, ParameterSet
+
+__all__ = ["CycleBranch", "CycleOptions", "CycleSpecialPoint", "continue_cycle"]
+
+_GROW, _SHRINK, _MAX_TURN_COS = 1.3, 0.5, 0.9
+
+CYCLE_KINDS = ("LPC", "PD", "NS", "homoclinic")
+
+CYCLE_MEANING = {
+    "LPC": "fold of cycles: a stable and an unstable cycle meet and vanish",
+    "PD": "period doubling: a cycle of twice the period branches off",
+    "NS": "Neimark-Sacker: an invariant torus (quasi-periodic oscillation) branches off",
+    "homoclinic": "the cycle ends on a saddle: its period grows without bound",
+}
+
+
+@dataclasses.dataclass(frozen=True)
+class CycleOptions:
+    """Options of `continue_cycle`. Printing an instance shows every default.
+
+    Step sizes are arclengths in the norm ``sqrt(|dx|^2 + (dT / T)^2 + dp^2)`` where
+    ``|dx|`` is the root-mean-square change of the orbit over one period: a step of 0.1
+    changes the orbit by about 0.1 (state units), or the period by about 10 %, or the
+    parameter by about 0.1.
+
+    Attributes
+    ----------
+    ntst : int
+        Mesh intervals over one period.
+    ncol : int
+        Gauss collocation points per interval (1 to 7; 4 as in AUTO and MatCont).
+    ds : float
+        First step; from a Hopf point, the root-mean-square radius of the first cycle.
+    ds_min, ds_max : float
+        Smallest and largest steps. A corrector failing below ``ds_min`` ends the branch.
+    max_points : int
+        Points on the branch before it stops (``completed = False``).
+    tol : float
+        Newton's convergence: the correction below ``tol * (1 + |u|)`` (max norm), at
+        most 1e-3.
+    max_newton_iter : int
+        Corrector iterations before the step is halved.
+    adapt_mesh : bool
+        Redistribute the mesh every ``adapt_every`` points so that it equidistributes
+        the estimated collocation error, as AUTO does.
+    adapt_every : int
+    max_period : float or None
+        The branch stops as a homoclinic approach when the period exceeds this; None:
+        50 times the period at the start.
+    locate_tol : float
+        Arclength tolerance of the location of LPC, PD and NS points (the parameter is
+        then known to about this, or its square at an LPC).
+    detect_lpc, detect_pd, detect_ns : bool
+        Which cycle bifurcations to look for.
+    max_seconds : float
+        Time budget of the call; when spent the branch stops with ``completed = False``.
+    """
+
+    ntst: int = 40
+    ncol: int = 4
+    ds: float = 0.01
+    ds_min: float = 1e-7
+    ds_max: float = 0.2
+    max_points: int = 400
+    tol: float = 1e-10
+    max_newton_iter: int = 8
+    adapt_mesh: bool = True
+    adapt_every: int = 3
+    max_period: float | None = None
+    locate_tol: float = 1e-10
+    detect_lpc: bool = True
+    detect_pd: bool = True
+    detect_ns: bool = True
+    max_seconds: float = 120.0
+
+    def __post_init__(self) -> None:
+        for name in ("ds", "ds_min", "ds_max", "tol", "locate_tol", "max_seconds"):
+            v = getattr(self, name)
+            if (
+                isinstance(v, bool)
+                or not isinstance(v, numbers.Real)
+                or not (math.isfinite(v) and v > 0)
+            ):
+                raise InvalidInputError(
+                    f"CycleOptions.{name} = {show(v)}; expected a positive finite number"
+                )
+        if self.tol > 1e-3:
+            raise InvalidInputError(
+                f"CycleOptions.tol = {self.tol!r} is too loose: the cycles and their "
+                "multipliers would be meaningless; expected at most 1e-3 (default 1e-10)"
+            )
+        if not self.ds_min <= self.ds <= self.ds_max:
+            raise InvalidInputError(
+                f"CycleOptions: need ds_min <= ds <= ds_max, got ds_min={self.ds_min:g}, "
+                f"ds={self.ds:g}, ds_max={self.ds_max:g}"
+            )
+        for name, least, most in (
+            ("ntst", 2, 10_000),
+            ("ncol", 1, 7),
+            ("max_points", 1, 10**7),
+            ("max_newton_iter", 1, 1000),
+            ("adapt_every", 1, 10**7),
+        ):
+            v = getattr(self, name)
+            if (
+                isinstance(v, bool)
+                or not isinstance(v, numbers.Integral)
+                or not (least <= v <= most)
+            ):
+                raise InvalidInputError(
+                    f"CycleOptions.{name} = {show(v)}; expected an integer in [{least}, {most}]"
+                )
+        if self.max_period is not None:
+            v = self.max_period
+            if (
+                isinstance(v, bool)
+                or not isinstance(v, numbers.Real)
+                or not (math.isfinite(v) and v > 0)
+            ):
+                raise InvalidInputError(
+                    f"CycleOptions.max_period = {show(v)}; expected a positive number or None"
+                )
+        for name in ("adapt_mesh", "detect_lpc", "detect_pd", "detect_ns"):
+            if not isinstance(getattr(self, name), bool):
+                raise InvalidInputError(
+                    f"CycleOptions.{name} = {show(getattr(self, name))}; expected True or False"
+                )
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class CycleSpecialPoint:
+    """A bifurcation of cycles located on a `CycleBranch`.
+
+    Attributes
+    ----------
+    kind : {'LPC', 'PD', 'NS', 'homoclinic'}
+    param : str
+    value : float
+        The parameter at the point (LPC, PD, NS: located to about ``locate_tol``;
+        homoclinic: the fitted limit of the parameter as the period grows).
+    period : float
+        The period there (homoclinic: the largest period computed).
+    state : ndarray, shape (n_states,)
+        A point on the orbit (its first mesh point; homoclinic: the point farthest
+        from the saddle).
+    multipliers : ndarray of complex, shape (n_states,)
+        Floquet multipliers there, by decreasing modulus.
+    refined : bool
+        False when the location (or, for 'homoclinic', the fit) failed and the values
+        are those of the nearest computed point.
+    index : int
+        Position on the branch: the point lies between ``index`` and ``index + 1``.
+    saddle : ndarray or None
+        For 'homoclinic': the equilibrium approached (Newton-refined from the orbit's
+        slowest point).
+    saddle_eigenvalues : ndarray of complex or None
+        Its eigenvalues, by decreasing real part.
+    log_period_slope : float
+        For 'homoclinic': the fitted ``dT / d ln|p - p_h|`` over the branch's last
+        points (nan otherwise).
+    expected_slope : float
+        ``-1 / lambda``, where ``lambda`` is the leading unstable eigenvalue of the
+        saddle when the saddle quantity (leading unstable plus leading stable real
+        part) is negative, as at a stable cycle's end, else minus the leading stable
+        one (time reversal): the theory's slope (Gaspard 1990; Kuznetsov 2004, ch. 6).
+    model_name : str
+    """
+
+    kind: str
+    param: str
+    value: float
+    period: float
+    state: np.ndarray
+    multipliers: np.ndarray
+    refined: bool
+    index: int
+    model_name: str
+    saddle: np.ndarray | None = None
+    saddle_eigenvalues: np.ndarray | None = None
+    log_period_slope: float = math.nan
+    expected_slope: float = math.nan
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "state", _frozen(self.state))
+        object.__setattr__(self, "multipliers", _frozen(self.multipliers, complex))
+        if self.saddle is not None:
+            object.__setattr__(self, "saddle", _frozen(self.saddle))
+        if self.saddle_eigenvalues is not None:
+            object.__setattr__(
+                self, "saddle_eigenvalues", _frozen(self.saddle_eigenvalues, complex)
+            )
+
+    @property
+    def meaning(self) -> str:
+        """The point in words."""
+        return CYCLE_MEANING[self.kind]
+
+    def __repr__(self) -> str:
+        extra = ""
+        if self.kind == "homoclinic":
+            extra = f", slope={self.log_period_slope:.6g} (theory {self.expected_slope:.6g})"
+        return (
+            f"CycleSpecialPoint({self.kind!r}, {self.param}={self.value:.10g}, "
+            f"period={self.period:.8g}{extra})"
+        )
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class CycleBranch:
+    """A branch of periodic orbits followed in one parameter.
+
+    Attributes
+    ----------
+    model_name : str
+    param : str
+    params : ParameterSet
+        The parameters at the start.
+    param_values : ndarray, shape (m,)
+        The parameter at each point, in order along the branch.
+    periods : ndarray, shape (m,)
+    minima, maxima : ndarray, shape (m, n_states)
+        Extremes of each state over the orbit (``amplitude = maxima - minima``).
+    multipliers : ndarray of complex, shape (m, n_states)
+        Floquet multipliers (the trivial one, ~1, included), by decreasing modulus.
+    stable : ndarray of bool, shape (m,)
+        True where every multiplier but the trivial one is inside the unit circle.
+    profiles : tuple of (ndarray, ndarray)
+        Per point, the mesh times ``t`` (0 to the period) and the states there,
+        shape (len(t), n_states).
+    special : tuple of CycleSpecialPoint
+        In order along the branch.
+    end : str
+        Why the branch stopped, in words.
+    status : str
+        The same as a keyword: 'span' (left the parameter span), 'homoclinic',
+        'hopf' (shrank onto an equilibrium), 'max points', 'budget', 'step too small'.
+    completed : bool
+        True when the branch reached an end of the span.
+    elapsed : float
+        Seconds spent.
+    options : CycleOptions
+    inputs : tuple of (name, value)
+    """
+
+    model_name: str
+    param: str
+    params: ParameterSet
+    param_values: np.ndarray
+    periods: np.ndarray
+    minima: np.ndarray
+    maxima: np.ndarray
+    multipliers: np.ndarray
+    stable: np.ndarray
+    profiles: tuple
+    special: tuple[CycleSpecialPoint, ...]
+    end: str
+    status: str
+    completed: bool
+    elapsed: float
+    options: CycleOptions
+    inputs: tuple[tuple[str, float], ...] = ()
+
+    def __post_init__(self) -> None:
+        for name in ("param_values", "periods", "minima", "maxima"):
+            object.__setattr__(self, name, _frozen(getattr(self, name)))
+        object.__setattr__(self, "multipliers", _frozen(self.multipliers, complex))
+        object.__setattr__(self, "stable", _frozen(self.stable, bool))
+
+    def __len__(self) -> int:
+        return len(self.param_values)
+
+    @property
+    def amplitude(self) -> np.ndarray:
+        """``maxima - minima``: the peak-to-peak range of each state, shape (m, n)."""
+        return self.maxima - self.minima
+
+    def of_kind(self, kind: str) -> tuple[CycleSpecialPoint, ...]:
+        """The special points of one kind ('LPC', 'PD', 'NS' or 'homoclinic')."""
+        if kind not in CYCLE_KINDS:
+            raise InvalidInputError(f"kind = {kind!r}; expected one of {', '.join(CYCLE_KINDS)}")
+        return tuple(s for s in self.special if s.kind == kind)
+
+    def to_dataframe(self):
+        """The branch's points as a `pandas.DataFrame` (pandas imported here).
+
+        Columns: the parameter (named after it), ``period``, ``stable``, ``min_<state>``
+        and ``max_<state>`` for each state, ``multiplier_1`` ... (complex).
+
+        Examples
+        --------
+        >>> import dyadmodel as dm
+        >>> vdp = dm.Model.from_equations({"x": "y", "y": "(mu - x**2)*y - x"}, {"mu": 0.0})
+        >>> d = dm.continuation(vdp, None, "mu", (-0.5, 0.5))
+        >>> b = dm.continue_cycle(vdp, None, "mu", (-0.5, 0.5), start=d.hopf_points[0])
+        >>> list(b.to_dataframe().columns[:4])
+        ['mu', 'period', 'stable', 'min_x']
+        """
+        from dyadmodel._display import optional_module
+
+        pd = optional_module("pandas", "to_dataframe()")
+        names = self.params.model.state_names
+        cols: dict[str, Any] = {
+            self.param: self.param_values.copy(),
+            "period": self.periods.copy(),
+            "stable": self.stable.copy(),
+        }
+        for i, nm in enumerate(names):
+            cols[f"min_{nm}"] = self.minima[:, i].copy()
+            cols[f"max_{nm}"] = self.maxima[:, i].copy()
+        for i in range(self.multipliers.shape[1]):
+            cols[f"multiplier_{i + 1}"] = self.multipliers[:, i].copy()
+        df = pd.DataFrame(cols)
+        df.attrs.update(
+            model=self.model_name, params=self.params.as_dict(), param=self.param, end=self.end
+        )
+        return df
+
+    def _repr_html_(self) -> str:
+        from dyadmodel._display import html_table
+
+        caption = (
+            f"{self.model_name}: cycles in {self.param}, {len(self)} points, "
+            f"{self.param} from {self.param_values[0]:.6g} to {self.param_values[-1]:.6g}, "
+            f"period from {self.periods[0]:.6g} to {self.periods[-1]:.6g}"
+        )
+        rows = [[s.kind, f"{s.value:.10g}", f"{s.period:.8g}", s.refined] for s in self.special]
+        return html_table(
+            ["kind", self.param, "period", "refined"], rows, caption=caption, note=self.end
+        )
+
+    def __repr__(self) -> str:
+        head = (
+            f"CycleBranch({self.model_name!r}, {self.param} from {self.param_values[0]:.6g} "
+            f"to {self.param_values[-1]:.6g}, {len(self)} points, period "
+            f"{self.periods[0]:.6g} to {self.periods[-1]:.6g}, completed={self.completed})"
+        )
+        return head + "".join(f"\n  {s!r}" for s in self.special) + f"\n  end: {self.end}"
+
+
+# ---------------------------------------------------------------------------------------
+
+
+def _check_start(start, model: Model, param: str):
+    if isinstance(start, SpecialPoint):
+        if start.kind != "hopf":
+            raise InvalidInputError(
+                f"start is a {start.kind!r} point; cycles start at a 'hopf' SpecialPoint "
+                "(e.g. dm.continuation(...).hopf_points[0]) or a LimitCycle"
+            )
+        if start.model_name != model.name:
+            raise InvalidInputError(
+                f"start is a point of model {start.model_name!r}, not of {model.name!r}"
+            )
+        if start.param != param:
+            raise InvalidInputError(
+                f"start is a Hopf point found in {start.param!r}; continue in param="
+                f"{start.param!r}, or find the Hopf point in {param!r} first"
+            )
+        return start
+    if isinstance(start, LimitCycle):
+        if start.model_name != model.name:
+            raise InvalidInputError(
+                f"start is a cycle of model {start.model_name!r}, not of {model.name!r}"
+            )
+        if not start.converged:
+            raise InvalidInputError("start is a LimitCycle that did not converge")
+        return start
+    raise InvalidTypeError(
+        f"start = {show(start)} is a {type(start).__name__}; expected a SpecialPoint of kind "
+        "'hopf' (from dm.continuation) or a LimitCycle (from dm.limit_cycle)"
+    )
+
+
+def _check_span(model: Model, param: str, span) -> tuple[float, float]:
+    rec = model.parameter(param)
+    if isinstance(span, (str, bytes)):
+        raise InvalidInputError(f"span = {span!r}; expected two numbers (start, end)")
+    try:
+        a, b = (float(v) for v in span)
+    except (TypeError, ValueError):
+        raise InvalidInputError(f"span = {show(span)}; expected two numbers (start, end)") from None
+    for v in (a, b):
+        if not math.isfinite(v):
+            raise InvalidInputError(f"span of {param!r} = {show(span)}; expected finite numbers")
+        try:
+            rec.check(v)
+        except ParameterError as err:
+            raise ParameterError(f"span of {param!r}: {err}") from None
+    if a == b:
+        raise InvalidInputError(f"span of {param!r} = ({a:g}, {b:g}) is empty")
+    return a, b
+
+
+class _Budget(Exception):
+    pass
+
+
+def continue_cycle(
+    model: Model,
+    params: ParameterSet | Mapping[str, Any] | None,
+    param: str,
+    span: tuple[float, float],
+    *,
+    start: SpecialPoint | LimitCycle,
+    options: CycleOptions | None = None,
+    inputs: Mapping[str, float] | float | None = None,
+) -> CycleBranch:
+    """Follow a branch of periodic orbits as ``param`` varies within ``span``.
+
+    Parameters
+    ----------
+    model : Model
+    params : ParameterSet or mapping or None
+        The other parameters; None: those of ``start``. When given, they must agree
+        with ``start``'s (except ``param``).
+    param : str
+        The continuation parameter.
+    span : (float, float)
+        The branch stops when the parameter leaves ``[min(span), max(span)]``; both
+        within the parameter's bounds, and ``start`` inside.
+    start : SpecialPoint or LimitCycle
+        A Hopf point found in ``param`` (``dm.continuation(...).hopf_points``): the
+        branch of cycles born there, switched onto from the critical eigenvector. Or a
+        cycle from `dyadmodel.limit_cycle`: the branch through it, followed towards
+        ``span[1]``.
+    options : CycleOptions, optional
+    inputs : mapping or float, optional
+        Constant input values.
+
+    Returns
+    -------
+    CycleBranch
+        Periods, extremes, Floquet multipliers and stability along the branch; folds of
+        cycles, period doublings, Neimark-Sacker points and a homoclinic end on it; why
+        it stopped (``end``) and whether it reached the end of the span (``completed``).
+
+    Raises
+    ------
+    InvalidTypeError
+        ``start`` is not a SpecialPoint or LimitCycle, ``options`` not a CycleOptions.
+    InvalidInputError
+        ``start`` is not a Hopf point in ``param``, belongs to another model, lies
+        outside the span, or disagrees with ``params``; a malformed span.
+    NotFoundError
+        ``param`` is not a parameter of the model.
+    ParameterError
+        The span leaves the parameter's bounds.
+
+    Notes
+    -----
+    Method: orthogonal collocation (``ntst`` intervals, ``ncol`` Gauss points each) with
+    the integral phase condition, pseudo-arclength continuation with Newton's method on
+    the sparse bordered Jacobian, and AUTO's mesh adaptation (Doedel, Keller & Kernévez
+    1991; Kuznetsov 2004, ch. 10). At a Hopf point (eigenvalues ``+-i omega``,
+    eigenvector ``q``) the first cycle is ``x0 + eps Re(q exp(2 pi i t))`` with period
+    ``2 pi / omega``, corrected by Newton. The Floquet multipliers come from the
+    collocation blocks (AUTO's method); a multiplier's accuracy is about that of the
+    trivial multiplier's distance from 1.
+
+    Test functions, located by Brent's method along the branch: the parameter
+    component of the tangent (LPC), ``prod(mu + 1)`` over the nontrivial multipliers
+    (PD), and ``prod(mu_i mu_j - 1)`` over pairs of them (NS, kept only where the
+    crossing pair is complex). The branch is taken to approach a homoclinic orbit when
+    the period exceeds ``max_period``; then ``T = a + s ln|p - p_h|`` is fitted to the
+    points whose period is at least half the last one, and the saddle is the
+    equilibrium nearest the orbit's slowest point.
+
+    Examples
+    --------
+    The van der Pol oscillator's cycle is born at mu = 0 with period 2 pi:
+
+    >>> import dyadmodel as dm
+    >>> vdp = dm.Model.from_equations({"x": "y", "y": "(mu - x**2)*y - x"}, {"mu": 0.0})
+    >>> hopf = dm.continuation(vdp, None, "mu", (-0.5, 0.5)).hopf_points[0]
+    >>> b = dm.continue_cycle(vdp, None, "mu", (-0.5, 0.5), start=hopf)
+    >>> b.completed, round(float(b.param_values[-1]), 6), bool(b.stable.all())
+    (True, 0.5, True)
+    >>> round(float(b.periods[0]), 3)
+    6.283
+    """
+    t_start = time.monotonic()
+    check_model(model)
+    opts = check_options(options, CycleOptions)
+    deadline = t_start + opts.max_seconds
+    check_name("param", param, model.parameter_names)
+    model.parameter(param)  # NotFoundError with a hint
+    a, b = _check_span(model, param, span)
+    start = _check_start(start, model, param)
+    lo, hi = min(a, b), max(a, b)
+    p_set = start.params if params is None else model.parameter_set(params)
+    diff = [
+        nm
+        for nm in model.parameter_names
+        if nm != param
+        and not math.isclose(p_set[nm], start.params[nm], rel_tol=1e-12, abs_tol=1e-15)
+    ]
+    if diff:
+        raise InvalidInputError(
+            f"params disagree with start's parameters in {', '.join(diff)}; pass params=None "
+            "to use start's, or recompute start with these parameters"
+        )
+    uvals = model.constant_inputs(inputs, "continue_cycle")
+    if isinstance(start, LimitCycle):
+        uvals = model.constant_inputs(
+            dict(start.inputs) if inputs is None else inputs, "continue_cycle"
+        )
+    k = model.parameter_names.index(param)
+    p0 = float(start.value) if isinstance(start, SpecialPoint) else float(start.params[param])
+    if not lo - 1e-9 * (1 + abs(lo)) <= p0 <= hi + 1e-9 * (1 + abs(hi)):
+        raise InvalidInputError(
+            f"start is at {param} = {p0:.10g}, outside the span [{lo:g}, {hi:g}]"
+        )
+    sys = Collocation(model, p_set.as_array(), list(uvals.values()), k, opts.ntst, opts.ncol)
+    tracer = _Tracer(sys, opts, param, lo, hi, deadline)
+    tracer.run(start, p0, b)
+    return tracer.result(model, p_set, param, uvals, t_start)
+
+
+class _Tracer:
+    def __init__(self, sys: Collocation, opts: CycleOptions, param, lo, hi, deadline):
+        self.sys, self.opts, self.param = sys, opts, param
+        self.lo, self.hi, self.deadline = lo, hi, deadline
+        self.U: list[np.ndarray] = []  # points on their own meshes
+        self.meshes: list[np.ndarray] = []
+        self.mults: list[np.ndarray] = []
+        self.special: list[CycleSpecialPoint] = []
+        self.status, self.end = "", ""
+
+    # -- numerics -----------------------------------------------------------------------
+    def correct(self, u, row, c, max_iter=None):
+        """Newton on ``G(u) = 0, row . u = c``; returns (u, ok, iterations, V)."""
+        sys = self.sys
+        tol = self.opts.tol
+        max_iter = max_iter or self.opts.max_newton_iter
+        u = np.array(u, float)
+        for it in range(1, max_iter + 1):
+            r, A, V = sys.system(u, row)
+            b = np.append(r, row @ u - c)
+            du = solve_sparse(A, b)
+            if du is None:
+                return u, False, it, None
+            u = u - du
+            if not np.all(np.isfinite(u)) or u[-2] <= 0:
+                return u, False, it, None
+            if np.max(np.abs(du)) <= tol * (1.0 + np.max(np.abs(u))):
+                _, _, V = sys.system(u, row)
+                return u, True, it, V
+        return u, False, max_iter, None
+
+    def tangent(self, u, t_ref):
+        sys = self.sys
+        w = sys.weights(u)
+        row = w * t_ref
+        _, A, _ = sys.system(u, row)
+        rhs = np.zeros(sys.size)
+        rhs[-1] = 1.0
+        t = solve_sparse(A, rhs)
+        if t is None:
+            return None
+        nrm = math.sqrt(float(t @ (w * t)))
+        if not math.isfinite(nrm) or nrm == 0:
+            return None
+        return t / nrm
+
+    def multipliers(self, u, V):
+        M = self.sys.monodromy(u, V)
+        with np.errstate(all="ignore"):
+            mu = np.linalg.eigvals(M) if np.all(np.isfinite(M)) else np.full(self.sys.n, np.nan)
+        return mu[np.argsort(-np.abs(mu), kind="stable")]
+
+    def check_time(self):
+        if time.monotonic() > self.deadline:
+            raise _Budget
+
+    # -- start ----------------------------------------------------------------------------
+    def start_hopf(self, hopf: SpecialPoint):
+        sys = self.sys
+        x0, p0 = np.asarray(hopf.state, float), float(hopf.value)
+        A = sys.jac(x0, p0)
+        lam, vecs = np.linalg.eig(A)
+        upper = np.nonzero(lam.imag > 0)[0]
+        if len(upper) == 0:
+            raise InvalidInputError(
+                f"start: the Jacobian at the Hopf point {self.param} = {p0:.10g} has no "
+                "complex pair; recompute the Hopf point"
+            )
+        i = upper[np.argmin(np.abs(lam[upper].real))]
+        omega, q = float(lam[i].imag), vecs[:, i]
+        T0 = 2 * math.pi / omega
+        tn = sys.node_times()
+        phi = np.real(q[None, :] * np.exp(2j * math.pi * tn)[:, None])
+        X0 = np.repeat(x0[None, :], len(tn), axis=0)
+        u0 = sys.join(X0, T0, p0)
+        t0 = sys.join(phi, 0.0, 0.0)
+        t0 = t0 / math.sqrt(float(t0 @ (sys.weights(u0) * t0)))
+        sys.set_reference(X0 + phi)  # the phase of the eigenfunction
+        ds = self.opts.ds
+        for _ in range(30):
+            pred = u0 + ds * t0
+            w = sys.weights(u0)
+            u, ok, _, V = self.correct(pred, w * t0, w @ (t0 * pred))
+            if ok and np.ptp(sys.split(u)[0], axis=0).max() > 0.1 * ds:
+                t = self.tangent(u, t0)
+                if t is not None:
+                    return u, t, V, T0
+            ds *= _SHRINK
+            if ds < self.opts.ds_min:
+                break
+        return None, None, None, T0
+
+    def start_cycle(self, lc: LimitCycle, toward: float):
+        sys = self.sys
+        T0 = float(lc.period)
+        states = np.asarray(lc.state, float).T  # (npts, n)
+        tt = np.asarray(lc.t, float) / T0
+        X0 = np.column_stack([np.interp(sys.node_times(), tt, states[:, i]) for i in range(sys.n)])
+        p0 = float(lc.params[self.param])
+        u = sys.join(X0, T0, p0)
+        sys.set_reference(X0)
+        e = np.zeros(sys.size)
+        e[-1] = 1.0
+        u, ok, _, V = self.correct(u, e, p0, max_iter=20)
+        if not ok:
+            return None, None, None, T0
+        sys.set_reference(sys.split(u)[0])
+        if self.opts.adapt_mesh:
+            h = sys.new_mesh(sys.split(u)[0])
+            u = sys.transfer(u, h)
+            sys.set_reference(sys.split(u)[0])
+            u, ok, _, V = self.correct(u, e, p0, max_iter=20)
+            if not ok:
+                return None, None, None, T0
+        t = self.tangent(u, e)
+        if t is None:
+            return None, None, None, T0
+        if (t[-1] < 0) == (toward > p0):
+            t = -t
+        return u, t, V, T0
+
+    # -- main loop ---------------------------------------------------------------------------
+    def run(self, start, p0, toward):
+        opts, sys = self.opts, self.sys
+        try:
+            if isinstance(start, SpecialPoint):
+                u, t, V, T_start = self.start_hopf(start)
+            else:
+                u, t, V, T_start = self.start_cycle(start, toward)
+        except _Budget:
+            self.status, self.end = "budget", self._budget_text(None)
+            return
+        if u is None:
+            self.status = "step too small"
+            self.end = (
+                f"could not converge onto the first cycle near {self.param} = {p0:.10g}; "
+                "try a smaller CycleOptions.ds or a larger ntst"
+            )
+            return
+        self.T_start = T_start
+        self.max_period = opts.max_period if opts.max_period is not None else 50.0 * T_start
+        self.append(u, V)
+        ds = opts.ds
+        since_mesh = 0
+        try:
+            while True:
+                self.check_time()
+                if len(self.U) >= opts.max_points:
+                    self.status = "max points"
+                    self.end = (
+                        f"max_points={opts.max_points} points computed; the branch goes on at "
+                        f"{self.param} = {u[-1]:.10g} (period {u[-2]:.6g}): raise "
+                        "CycleOptions.max_points"
+                    )
+                    return
+                sys.set_reference(sys.split(u)[0])
+                w = sys.weights(u)
+                while True:
+                    self.check_time()
+                    pred = u + ds * t
+                    new, ok, n_it, V = self.correct(pred, w * t, w @ (t * pred))
+                    t_new = self.tangent(new, t) if ok else None
+                    if t_new is not None:
+                        d = new - u
+                        if t_new @ (w * t) >= _MAX_TURN_COS and math.sqrt(d @ (w * d)) <= 2 * ds:
+                            break
+                    ds *= _SHRINK
+                    if ds < opts.ds_min:
+                        self.status = "step too small"
+                        self.end = (
+                            f"step fell below ds_min={opts.ds_min:g} at {self.param} = "
+                            f"{u[-1]:.10g} (period {u[-2]:.6g}); raise ntst or lower ds_min"
+                        )
+                        self._maybe_homoclinic(late=True)
+                        return
+                if new[-1] < self.lo or new[-1] > self.hi:
+                    self.finish_on_bound(u, new, t)
+                    return
+                self.append(new, V)
+                self.detect(u, t, new, t_new)
+                u, t = new, t_new
+                if n_it <= 3:
+                    ds = min(ds * _GROW, opts.ds_max)
+                if u[-2] > self.max_period:
+                    self.status = "homoclinic"
+                    self._maybe_homoclinic(late=False)
+                    return
+                if self._shrank():
+                    return
+                since_mesh += 1
+                if opts.adapt_mesh and since_mesh >= opts.adapt_every:
+                    since_mesh = 0
+                    u, t = self.remesh(u, t)
+        except _Budget:
+            self.status = "budget"
+            self.end = self._budget_text(u)
+
+    def _budget_text(self, u):
+        where = "" if u is None else f" at {self.param} = {u[-1]:.10g} (period {u[-2]:.6g})"
+        return f"budget of {self.opts.max_seconds:g} s spent{where}; raise CycleOptions.max_seconds"
+
+    def remesh(self, u, t):
+        sys = self.sys
+        h = sys.new_mesh(sys.split(u)[0])
+        if np.max(np.abs(h - sys.h)) < 0.05 * np.min(sys.h):
+            return u, t
+        h_old = sys.h.copy()
+        t_new = sys.transfer(t, h)
+        sys.h = h_old
+        sys.set_mesh(h_old)
+        u_new = sys.transfer(u, h)
+        sys.set_reference(sys.split(u_new)[0])
+        w = sys.weights(u_new)
+        u2, ok, _, _ = self.correct(u_new, w * t_new, w @ (t_new * u_new))
+        if not ok:  # keep the old mesh
+            sys.set_mesh(h_old)
+            sys.set_reference(sys.split(u)[0])
+            return u, t
+        t2 = self.tangent(u2, t_new)
+        if t2 is None:
+            sys.set_mesh(h_old)
+            return u, t
+        self.U[-1] = u2
+        self.meshes[-1] = sys.h.copy()
+        return u2, t2
+
+    def append(self, u, V):
+        self.U.append(u.copy())
+        self.meshes.append(self.sys.h.copy())
+        self.mults.append(self.multipliers(u, V))
+
+    def finish_on_bound(self, u, new, t):
+        bound = self.lo if new[-1] < self.lo else self.hi
+        w_ = (bound - u[-1]) / (new[-1] - u[-1])
+        e = np.zeros(self.sys.size)
+        e[-1] = 1.0
+        end, ok, _, V = self.correct(u + w_ * (new - u), e, bound)
+        if ok:
+            self.append(end, V)
+            t_end = self.tangent(end, t)
+            if t_end is not None:
+                self.detect(u, t, end, t_end)
+        self.status = "span"
+        self.end = f"reached the end of the span at {self.param} = {bound:.10g}"
+
+    def _shrank(self) -> bool:
+        """The cycle shrank onto an equilibrium (another Hopf point)."""
+        if len(self.U) < 3:
+            return False
+        amp = [np.ptp(self.sys.split(v)[0], axis=0).max() for v in self.U[-3:]]
+        if amp[2] < amp[1] < amp[0] and amp[2] < 1e-4 * max(1.0, max(amp)) + 0.0:
+            self.status = "hopf"
+            self.end = (
+                f"the cycle shrank onto an equilibrium near {self.param} = "
+                f"{self.U[-1][-1]:.10g}: a Hopf point ends the branch"
+            )
+            return True
+        return False
+
+    # -- detection -----------------------------------------------------------------------
+    def _nontrivial(self, mu):
+        mu = np.asarray(mu)
+        i = int(np.argmin(np.abs(mu - 1.0)))
+        return np.delete(mu, i)
+
+    def _tests(self, u, t, mu):
+        nt = self._nontrivial(mu)
+        pd = float(np.real(np.prod(nt + 1.0)))
+        ns = 1.0
+        for i in range(len(nt)):
+            for j in range(i + 1, len(nt)):
+                ns *= nt[i] * nt[j] - 1.0
+        return {"LPC": float(t[-1]), "PD": pd, "NS": float(np.real(ns))}
+
+    def detect(self, u0, t0, u1, t1):
+        opts = self.opts
+        mu0, mu1 = self.mults[-2], self.mults[-1]
+        g0, g1 = self._tests(u0, t0, mu0), self._tests(u1, t1, mu1)
+        kinds = [
+            kd
+            for kd, flag in (
+                ("LPC", opts.detect_lpc),
+                ("PD", opts.detect_pd),
+                ("NS", opts.detect_ns),
+            )
+            if flag
+        ]
+        if self.sys.n < 3:
+            kinds = [kd for kd in kinds if kd != "NS"]
+        for kind in kinds:
+            if not (np.isfinite(g0[kind]) and np.isfinite(g1[kind])):
+                continue
+            if g0[kind] * g1[kind] < 0:
+                self.locate(kind, u0, t0, u1, g0[kind])
+
+    def locate(self, kind, u0, t0, u1, g_start):
+        sys = self.sys
+        w = sys.weights(u0)
+        sigma_end = float(w @ (t0 * (u1 - u0)))
+        cache: dict[float, tuple] = {}
+
+        def point(sigma):
+            self.check_time()
+            pred = u0 + sigma / sigma_end * (u1 - u0)
+            u, ok, _, V = self.correct(pred, w * t0, w @ (t0 * u0) + sigma, max_iter=20)
+            if not ok:
+                raise ArithmeticError
+            tt = self.tangent(u, t0)
+            if tt is None:
+                raise ArithmeticError
+            mu = self.multipliers(u, V)
+            cache[sigma] = (u, tt, mu)
+            return self._tests(u, tt, mu)[kind]
+
+        refined = True
+        try:
+            s = brentq(point, 0.0, sigma_end, xtol=self.opts.locate_tol, maxiter=60)
+            if s not in cache:
+                point(s)
+            u, _, mu = cache[s]
+        except (ArithmeticError, ValueError, RuntimeError):
+            refined = False
+            u, mu = u1, self.mults[-1]
+        if kind == "NS" and refined:
+            nt = self._nontrivial(mu)
+            near = nt[np.argsort(np.abs(np.abs(nt) - 1.0))[:2]]
+            if not (np.all(np.abs(near.imag) > 1e-6) and np.all(np.abs(np.abs(near) - 1) < 1e-4)):
+                return  # a neutral saddle cycle (real pair with product 1), not NS
+        X, T, p = sys.split(u)
+        self.special.append(
+            CycleSpecialPoint(
+                kind=kind,
+                param=self.param,
+                value=float(p),
+                period=float(T),
+                state=X[0],
+                multipliers=mu,
+                refined=refined,
+                index=len(self.U) - 2,
+                model_name=sys.model.name,
+            )
+        )
+
+    # -- homoclinic ------------------------------------------------------------------------
+    def _maybe_homoclinic(self, late: bool) -> None:
+        """Report a homoclinic approach: the period has grown without bound (or, when
+        the steps failed, grew at least 5-fold with the parameter nearly stalled)."""
+        if len(self.U) < 6:
+            return
+        T = np.array([v[-2] for v in self.U])
+        P = np.array([v[-1] for v in self.U])
+        if late and not (T[-1] > 5 * self.T_start and np.all(np.diff(T[-4:]) > 0)):
+            return
+        sys = self.sys
+        X = sys.split(self.U[-1])[0]
+        pnow = float(P[-1])
+        sys.set_mesh(self.meshes[-1])
+        saddle, eig = self._saddle(X, pnow)
+        slope, ph, ok = _fit_log_period(P, T)
+        expected = math.nan
+        if eig is not None:
+            re = eig.real
+            up, down = re[re > 0], re[re < 0]
+            if len(up) and len(down):
+                lu, ls = float(up.min()), float(down.max())
+                expected = -1.0 / (lu if lu + ls < 0 else -ls)
+        far = X[np.argmax(np.linalg.norm(X - (saddle if saddle is not None else X[0]), axis=1))]
+        self.special.append(
+            CycleSpecialPoint(
+                kind="homoclinic",
+                param=self.param,
+                value=float(ph if ok else pnow),
+                period=float(T[-1]),
+                state=far,
+                multipliers=self.mults[-1],
+                refined=ok,
+                index=len(self.U) - 1,
+                model_name=sys.model.name,
+                saddle=saddle,
+                saddle_eigenvalues=eig,
+                log_period_slope=slope,
+                expected_slope=expected,
+            )
+        )
+        self.status = "homoclinic"
+        sad = (
+            ""
+            if saddle is None
+            else (" near the saddle (" + ", ".join(f"{v:.6g}" for v in saddle) + ")")
+        )
+        self.end = (
+            f"period grew without bound: homoclinic approach at {self.param} ~ "
+            f"{(ph if ok else pnow):.10g}{sad}; period {T[-1]:.6g} "
+            f"(> {self.max_period:.6g})"
+            if not late
+            else f"period grew without bound: homoclinic approach at {self.param} ~ "
+            f"{(ph if ok else pnow):.10g}{sad}; the steps failed at period {T[-1]:.6g}"
+        )
+
+    def _saddle(self, X, p):
+        sys = self.sys
+        F = sys.rhs(X, p)
+        x = X[int(np.argmin(np.linalg.norm(F, axis=1)))].copy()
+        for _ in range(50):
+            f = sys.rhs(x, p)[0]
+            J = sys.jac(x, p)
+            try:
+                dx = np.linalg.solve(J, f)
+            except np.linalg.LinAlgError:
+                return None, None
+            x = x - dx
+            if not np.all(np.isfinite(x)):
+                return None, None
+            if np.max(np.abs(dx)) < 1e-13 * (1 + np.max(np.abs(x))):
+                break
+        else:
+            return None, None
+        lam = np.linalg.eigvals(sys.jac(x, p))
+        return x, lam[np.argsort(-lam.real, kind="stable")]
+
+    # -- result ------------------------------------------------------------------------------
+    def result(self, model, p_set, param, uvals, t_start) -> CycleBranch:
+        sys = self.sys
+        n = sys.n
+        m = len(self.U)
+        vals, per = np.empty(m), np.empty(m)
+        mins, maxs = np.empty((m, n)), np.empty((m, n))
+        stable = np.zeros(m, bool)
+        profiles = []
+        for i, (u, h) in enumerate(zip(self.U, self.meshes)):
+            sys.set_mesh(h)
+            X, T, p = sys.split(u)
+            vals[i], per[i] = p, T
+            ft, fx = sys.fine_profile(X)
+            mins[i], maxs[i] = _extremes(ft, fx)
+            nt = self._nontrivial(self.mults[i])
+            stable[i] = bool(np.all(np.abs(nt) < 1.0))
+            profiles.append((_frozen(sys.node_times() * T), _frozen(X)))
+        mults = np.array(self.mults).reshape(m, n) if m else np.empty((0, n), complex)
+        order = np.argsort([s.index for s in self.special], kind="stable")
+        return CycleBranch(
+            model_name=model.name,
+            param=param,
+            params=p_set,
+            param_values=vals,
+            periods=per,
+            minima=mins,
+            maxima=maxs,
+            multipliers=mults,
+            stable=stable,
+            profiles=tuple(profiles),
+            special=tuple(self.special[i] for i in order),
+            end=self.end,
+            status=self.status,
+            completed=self.status == "span",
+            elapsed=time.monotonic() - t_start,
+            options=self.opts,
+            inputs=tuple(uvals.items()),
+        )
+
+
+def _extremes(times, fine):
+    """Min and max of each column of a closed, finely sampled profile, refined by the
+    parabola through the extreme sample and its neighbours."""
+    body, tb = fine[:-1], times[:-1]
+    m = len(body)
+    period = times[-1] - times[0]
+    out = []
+    for sign in (-1.0, 1.0):
+        k = np.argmax(sign * body, axis=0)
+        cols = np.arange(body.shape[1])
+        y0, y1, y2 = body[(k - 1) % m, cols], body[k, cols], body[(k + 1) % m, cols]
+        t1 = tb[k]
+        h0 = t1 - tb[(k - 1) % m]
+        h0 = np.where(h0 <= 0, h0 + period, h0)
+        h2 = tb[(k + 1) % m] - t1
+        h2 = np.where(h2 <= 0, h2 + period, h2)
+        with np.errstate(all="ignore"):
+            d0, d2 = (y1 - y0) / h0, (y2 - y1) / h2
+            curv = (d2 - d0) / (0.5 * (h0 + h2))  # second derivative
+            slope = d0 + 0.5 * curv * h0  # first derivative at t1
+            peak = y1 - 0.5 * slope**2 / curv
+        ok = np.isfinite(peak) & (sign * curv < 0)
+        out.append(np.where(ok, peak, y1))
+    return out[0], out[1]
+
+
+def _fit_log_period(P, T):
+    """Fit ``T = a + s ln|p - p_h|`` to the points whose period is at least half the
+    last one; returns (s, p_h, ok)."""
+    keep = T >= 0.5 * T[-1]
+    idx = np.nonzero(keep)[0]
+    idx = idx[idx >= idx[-1] - 60]
+    if len(idx) < 4:
+        idx = np.arange(max(0, len(T) - 6), len(T))
+    p, tt = P[idx], T[idx]
+    direction = np.sign(p[-1] - p[0]) or 1.0
+    span = float(np.ptp(p)) or 1e-12
+
+    def resid(log_delta):
+        ph = p[-1] + direction * math.exp(log_delta)
+        z = np.log(np.abs(p - ph))
+        A = np.column_stack([np.ones_like(z), z])
+        coef, *_ = np.linalg.lstsq(A, tt, rcond=None)
+        return float(np.sum((A @ coef - tt) ** 2)), coef
+
+    lo_d = math.log(max(1e-16 * (1 + abs(p[-1])), 1e-300))
+    hi_d = math.log(span * 10)
+    grid = np.linspace(lo_d, hi_d, 200)
+    vals = [resid(g)[0] for g in grid]
+    g0 = int(np.argmin(vals))
+    a_, b_ = grid[max(g0 - 1, 0)], grid[min(g0 + 1, len(grid) - 1)]
+    try:
+        res = minimize_scalar(
+            lambda g: resid(g)[0], bounds=(a_, b_), method="bounded", options={"xatol": 1e-10}
+        )
+        best = float(res.x)
+    except (ValueError, ArithmeticError):
+        best = float(grid[g0])
+    _, coef = resid(best)
+    ph = p[-1] + direction * math.exp(best)
+    ok = bool(np.all(np.isfinite(coef))) and coef[1] < 0
+    return float(coef[1]), float(ph), ok
