@@ -162,3 +162,44 @@ def test_auto_script_starts_from_every_equilibrium_at_the_span_start(tmp_path):
     with pytest.raises(InvalidInputError, match="cannot be created"):
         auto_files(m, None, "A_R", (1.0, 2.5), x0=[1.0, 1.0], directory=blocker / "sub")
     assert blocker.read_text() == "user data"
+
+
+def test_auto_cycle_runs_start_at_each_hopf_point_and_stop_at_the_period_bound():
+    m = dm.models.get("laura-petrarch")
+    x0 = [-0.3187, 0.0439, 4.385]
+    plain = auto_files(m, None, "beta2", (1.0, 8.0), x0=x0)["laura_petrarch.auto"]
+    assert "IPS=2" not in plain  # cycles only when asked
+    files = auto_files(
+        m, None, "beta2", (1.0, 8.0), x0=x0, cycles=True, cycle_span=(20.0, 1.0), max_period=500
+    )
+    script = files["laura_petrarch.auto"]
+    compile(script, "laura_petrarch.auto", "exec")  # AUTO's front end runs it as Python
+    assert "for j, hopf in enumerate(branch('HB'), 1):" in script
+    assert "IPS=2, ICP=['beta2', 11], ISW=1, NTST=50, NCOL=4, IAD=3," in script
+    assert "UZSTOP={'beta2': [1.0, 20.0], 11: 500.0}," in script  # the period bound
+    assert "DSMAX=0.1," in script  # min(0.1, |cycle_span| / 10)
+    assert "save(orbits, 'laura_petrarch_%d_cycles_%d' % (number, j))" in script
+    # the equilibrium runs are unchanged
+    assert (
+        files["c.laura_petrarch"]
+        == auto_files(m, None, "beta2", (1.0, 8.0), x0=x0)["c.laura_petrarch"]
+    )
+
+
+@pytest.mark.parametrize(
+    ("option", "match"),
+    [
+        ({"cycles": "yes"}, "cycles"),
+        ({"cycle_span": (1.0, 1.0)}, "cycle_span"),
+        ({"cycle_span": "wide"}, "cycle_span"),
+        ({"max_period": -1.0}, "max_period"),
+        ({"max_period": float("inf")}, "max_period"),
+        ({"ntst": 1}, "ntst"),
+        ({"cycle_steps": 2.5}, "cycle_steps"),
+        ({"cycle_ds_max": 0.0}, "cycle_ds_max"),
+    ],
+)
+def test_auto_cycle_settings_are_checked(option, match):
+    m = dm.models.get("laura-petrarch")
+    with pytest.raises(InvalidInputError, match=match):
+        auto_files(m, None, "beta2", (1.0, 8.0), x0=[0.0, 0.0, 0.0], **option)
