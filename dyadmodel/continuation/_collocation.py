@@ -102,6 +102,45 @@ class Collocation:
         self._cols_x = np.broadcast_to((j * m + kk) * n + ll, shape).ravel()
         self._gather = np.arange(ntst)[:, None] * m + np.arange(m + 1)[None, :]
         self.reference = None  # (X_ref, phase vector)
+        self._pattern()
+
+    def _pattern(self) -> None:
+        """The sparsity pattern of `system`'s matrix in CSC form, once: entries are
+        given in a fixed order (see `system`), sorted by column then row, duplicates
+        summed with ``np.add.reduceat``."""
+        n, M = self.n, self.M
+        nc, NX = M * n, (M + 1) * n
+        rr, per = np.arange(nc), np.arange(n)
+        rows = np.concatenate(
+            [
+                self._rows_x,
+                rr,
+                rr,
+                nc + per,
+                nc + per,
+                np.full(NX, nc + n),
+                np.full(self.size, nc + n + 1),
+            ]
+        )
+        cols = np.concatenate(
+            [
+                self._cols_x,
+                np.full(nc, NX),
+                np.full(nc, NX + 1),
+                M * n + per,
+                per,
+                np.arange(NX),
+                np.arange(self.size),
+            ]
+        )
+        order = np.lexsort((rows, cols))
+        key = cols[order].astype(np.int64) * self.size + rows[order]
+        first = np.concatenate([[True], key[1:] != key[:-1]])
+        self._order = order
+        self._starts = np.nonzero(first)[0]
+        self._indices = rows[order][first].astype(np.int32)
+        counts = np.bincount(cols[order][first], minlength=self.size)
+        self._indptr = np.concatenate([[0], np.cumsum(counts)]).astype(np.int32)
 
     # -- mesh ------------------------------------------------------------------------
     def set_mesh(self, h: np.ndarray) -> None:
@@ -204,47 +243,24 @@ class Collocation:
     def system(self, u, row):
         """Residual and the sparse square Jacobian with ``row`` appended as last row."""
         X, T, _, _, _, dX, F, J, Fp = self._collocation_values(u, True)
-        n, M = self.n, self.M
+        n = self.n
         colloc = dX - T * self.h[:, None, None] * F
         X_ref, g = self.reference
         r = np.concatenate([colloc.ravel(), X[-1] - X[0], [g @ (X - X_ref).ravel()]])
         V = self._blocks(T, J)
-        nc = M * n
-        NX = (M + 1) * n
-        col_T, col_p = NX, NX + 1
-        rr = np.arange(nc)
-        per = np.arange(n)
-        rows = [
-            self._rows_x,
-            rr,
-            rr,
-            nc + per,
-            nc + per,
-            np.full(NX, nc + n),
-            np.full(self.size, nc + n + 1),
-        ]
-        cols = [
-            self._cols_x,
-            np.full(nc, col_T),
-            np.full(nc, col_p),
-            M * n + per,
-            per,
-            np.arange(NX),
-            np.arange(self.size),
-        ]
-        vals = [
-            V.ravel(),
-            (-self.h[:, None, None] * F).ravel(),
-            (-T * self.h[:, None, None] * Fp).ravel(),
-            np.ones(n),
-            -np.ones(n),
-            g,
-            row,
-        ]
-        A = sps.csc_matrix(
-            (np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))),
-            shape=(self.size, self.size),
+        vals = np.concatenate(
+            [
+                V.ravel(),
+                (-self.h[:, None, None] * F).ravel(),
+                (-T * self.h[:, None, None] * Fp).ravel(),
+                np.ones(n),
+                -np.ones(n),
+                g,
+                row,
+            ]
         )
+        data = np.add.reduceat(vals[self._order], self._starts)
+        A = sps.csc_matrix((data, self._indices, self._indptr), shape=(self.size, self.size))
         return r, A, V
 
     def monodromy(self, u, V=None) -> np.ndarray:
@@ -315,11 +331,12 @@ class Collocation:
         return self.join(Xn, T, p)
 
 
-def solve_sparse(A, b):
-    """``A^{-1} b`` with SuperLU; None when the matrix is singular or not finite."""
+def factor_sparse(A, b):
+    """SuperLU factors of ``A`` (minimum-degree ordering of ``A^T + A``, 3x faster here
+    than COLAMD); None when ``A`` or ``b`` is not finite or ``A`` is singular."""
     if not (np.all(np.isfinite(A.data)) and np.all(np.isfinite(b))):
         return None
     try:
-        return splu(A).solve(b)
+        return splu(A, permc_spec="MMD_AT_PLUS_A")
     except RuntimeError:  # exactly singular
         return None

@@ -23,7 +23,7 @@ from scipy.optimize import brentq, minimize_scalar
 
 from dyadmodel.analysis._checks import check_model, check_name, check_options, show
 from dyadmodel.analysis.cycles import LimitCycle
-from dyadmodel.continuation._collocation import Collocation, solve_sparse
+from dyadmodel.continuation._collocation import Collocation, factor_sparse
 from dyadmodel.continuation._types import SpecialPoint, _frozen
 from dyadmodel.errors import InvalidInputError, InvalidTypeError
 from dyadmodel.model import Model, ParameterError, ParameterSet
@@ -179,18 +179,25 @@ class CycleSpecialPoint:
     index : int
         Position on the branch: the point lies between ``index`` and ``index + 1``.
     saddle : ndarray or None
-        For 'homoclinic': the equilibrium approached (Newton-refined from the orbit's
-        slowest point).
+        For 'homoclinic': the equilibrium the orbit approaches: a saddle
+        (Newton-refined from the orbit's slowest point), or, when no equilibrium lies
+        on the orbit there, the saddle-node whose ghost slows it (located by solving
+        ``f = 0, det D_x f = 0``: a saddle-node on the cycle, SNIC).
     saddle_eigenvalues : ndarray of complex or None
         Its eigenvalues, by decreasing real part.
+    saddle_kind : {'saddle', 'saddle-node', ''}
     log_period_slope : float
-        For 'homoclinic': the fitted ``dT / d ln|p - p_h|`` over the branch's last
-        points (nan otherwise).
+        For 'homoclinic', the fitted growth law of the period over the branch's last
+        points: at a saddle, ``s`` in ``T = a + s ln|p - p_h|`` (``p_h`` fitted too);
+        at a saddle-node, ``s`` in ``T = C |p - p_h|^s`` (``p_h`` the fold). nan
+        otherwise.
     expected_slope : float
-        ``-1 / lambda``, where ``lambda`` is the leading unstable eigenvalue of the
-        saddle when the saddle quantity (leading unstable plus leading stable real
-        part) is negative, as at a stable cycle's end, else minus the leading stable
-        one (time reversal): the theory's slope (Gaspard 1990; Kuznetsov 2004, ch. 6).
+        The theory's ``s``. At a saddle, ``-1 / lambda`` where ``lambda`` is the
+        leading unstable eigenvalue when the saddle quantity (leading unstable plus
+        leading stable real part) is negative, as at the end of a stable cycle, else
+        minus the leading stable one (time reversal) (Gaspard 1990, J. Phys. Chem. 94,
+        1; Kuznetsov 2004, section 6.2). At a saddle-node, -1/2 (Strogatz 2015,
+        section 4.3; Kuznetsov 2004, section 7.1).
     model_name : str
     """
 
@@ -207,6 +214,7 @@ class CycleSpecialPoint:
     saddle_eigenvalues: np.ndarray | None = None
     log_period_slope: float = math.nan
     expected_slope: float = math.nan
+    saddle_kind: str = ""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "state", _frozen(self.state))
@@ -553,42 +561,53 @@ class _Tracer:
         self.mults: list[np.ndarray] = []
         self.special: list[CycleSpecialPoint] = []
         self.status, self.end = "", ""
+        self.last_lu = None
 
     # -- numerics -----------------------------------------------------------------------
     def correct(self, u, row, c, max_iter=None):
-        """Newton on ``G(u) = 0, row . u = c``; returns (u, ok, iterations, V)."""
+        """Newton on ``G(u) = 0, row . u = c``; returns (u, ok, iterations, V). The last
+        factorisation is kept for `tangent` (the bordered matrix at the last iterate but
+        one, within ``tol`` of the solution)."""
         sys = self.sys
         tol = self.opts.tol
         max_iter = max_iter or self.opts.max_newton_iter
         u = np.array(u, float)
+        self.last_lu = None
         for it in range(1, max_iter + 1):
             r, A, V = sys.system(u, row)
             b = np.append(r, row @ u - c)
-            du = solve_sparse(A, b)
-            if du is None:
+            lu = factor_sparse(A, b)
+            if lu is None:
                 return u, False, it, None
+            du = lu.solve(b)
             u = u - du
             if not np.all(np.isfinite(u)) or u[-2] <= 0:
                 return u, False, it, None
             if np.max(np.abs(du)) <= tol * (1.0 + np.max(np.abs(u))):
-                _, _, V = sys.system(u, row)
+                self.last_lu = lu
                 return u, True, it, V
         return u, False, max_iter, None
 
     def tangent(self, u, t_ref):
+        """Unit tangent at ``u`` (just corrected by `correct`), oriented along ``t_ref``:
+        the null vector of ``DG`` from the kept factorisation (any last row not
+        orthogonal to it gives its direction)."""
         sys = self.sys
-        w = sys.weights(u)
-        row = w * t_ref
-        _, A, _ = sys.system(u, row)
+        lu = self.last_lu
+        if lu is None:
+            _, A, _ = sys.system(u, sys.weights(u) * t_ref)
+            lu = factor_sparse(A, np.zeros(1))
+            if lu is None:
+                return None
         rhs = np.zeros(sys.size)
         rhs[-1] = 1.0
-        t = solve_sparse(A, rhs)
-        if t is None:
-            return None
+        t = lu.solve(rhs)
+        w = sys.weights(u)
         nrm = math.sqrt(float(t @ (w * t)))
         if not math.isfinite(nrm) or nrm == 0:
             return None
-        return t / nrm
+        t = t / nrm
+        return -t if t @ (w * t_ref) < 0 else t
 
     def multipliers(self, u, V):
         M = self.sys.monodromy(u, V)
@@ -727,7 +746,7 @@ class _Tracer:
                 u, t = new, t_new
                 if n_it <= 3:
                     ds = min(ds * _GROW, opts.ds_max)
-                if u[-2] > self.max_period:
+                if u[-2] > self.max_period or self._stalled():
                     self.status = "homoclinic"
                     self._maybe_homoclinic(late=False)
                     return
@@ -788,6 +807,18 @@ class _Tracer:
                 self.detect(u, t, end, t_end)
         self.status = "span"
         self.end = f"reached the end of the span at {self.param} = {bound:.10g}"
+
+    def _stalled(self) -> bool:
+        """The period grows while the parameter has stopped moving (to 1e-9): the
+        parameter has converged to a homoclinic value, and further steps would only
+        resolve rounding errors."""
+        if len(self.U) < 4:
+            return False
+        T = [v[-2] for v in self.U[-3:]]
+        p1, p2 = self.U[-2][-1], self.U[-1][-1]
+        return (
+            T[2] > 2 * self.T_start and T[0] < T[1] < T[2] and abs(p2 - p1) <= 1e-9 * (1 + abs(p2))
+        )
 
     def _shrank(self) -> bool:
         """The cycle shrank onto an equilibrium (another Hopf point)."""
@@ -889,80 +920,79 @@ class _Tracer:
 
     # -- homoclinic ------------------------------------------------------------------------
     def _maybe_homoclinic(self, late: bool) -> None:
-        """Report a homoclinic approach: the period has grown without bound (or, when
-        the steps failed, grew at least 5-fold with the parameter nearly stalled)."""
+        """Report a homoclinic approach: the period passed ``max_period``, or (``late``)
+        the steps failed after the period grew at least threefold, monotonically over
+        the last points."""
         if len(self.U) < 6:
             return
         T = np.array([v[-2] for v in self.U])
         P = np.array([v[-1] for v in self.U])
-        if late and not (T[-1] > 5 * self.T_start and np.all(np.diff(T[-4:]) > 0)):
+        if late and not (T[-1] > 3 * self.T_start and np.all(np.diff(T[-4:]) > 0)):
             return
         sys = self.sys
-        X = sys.split(self.U[-1])[0]
-        pnow = float(P[-1])
         sys.set_mesh(self.meshes[-1])
-        saddle, eig = self._saddle(X, pnow)
-        slope, ph, ok = _fit_log_period(P, T)
+        X = sys.split(self.U[-1])[0]
+        _, fine = sys.fine_profile(X)
+        pnow = float(P[-1])
+        amp = float(np.max(np.ptp(fine, axis=0)))
+        slow = fine[int(np.argmin(np.linalg.norm(sys.rhs(fine, pnow), axis=1)))]
+        saddle, eig = _newton_equilibrium(sys, slow, pnow)
+        near = saddle is not None and (np.min(np.linalg.norm(fine - saddle, axis=1)) < 0.05 * amp)
         expected = math.nan
-        if eig is not None:
-            re = eig.real
-            up, down = re[re > 0], re[re < 0]
-            if len(up) and len(down):
-                lu, ls = float(up.min()), float(down.max())
-                expected = -1.0 / (lu if lu + ls < 0 else -ls)
+        if near and np.any(eig.real > 0) and np.any(eig.real < 0):
+            kind_of_point = "saddle"
+            slope, ph, ok = _fit_log_period(P, T)
+            lu = float(eig.real[eig.real > 0].min())
+            ls = float(eig.real[eig.real < 0].max())
+            expected = -1.0 / (lu if lu + ls < 0 else -ls)
+            law = "T ~ s ln|p - p_h|"
+        else:  # no equilibrium on the orbit: the ghost of a saddle-node (SNIC)
+            kind_of_point = "saddle-node"
+            saddle, ph, eig = _saddle_node(sys, slow, pnow)
+            ok = saddle is not None
+            if ok:
+                slope = _fit_power_period(P, T, ph)
+                expected = -0.5
+            else:
+                slope, ph = math.nan, pnow
+            law = "T ~ |p - p_h|^s"
         far = X[np.argmax(np.linalg.norm(X - (saddle if saddle is not None else X[0]), axis=1))]
         self.special.append(
             CycleSpecialPoint(
                 kind="homoclinic",
                 param=self.param,
-                value=float(ph if ok else pnow),
+                value=float(ph),
                 period=float(T[-1]),
                 state=far,
                 multipliers=self.mults[-1],
-                refined=ok,
+                refined=bool(ok),
                 index=len(self.U) - 1,
                 model_name=sys.model.name,
                 saddle=saddle,
                 saddle_eigenvalues=eig,
-                log_period_slope=slope,
+                log_period_slope=float(slope),
                 expected_slope=expected,
+                saddle_kind=kind_of_point,
             )
         )
         self.status = "homoclinic"
-        sad = (
-            ""
-            if saddle is None
-            else (" near the saddle (" + ", ".join(f"{v:.6g}" for v in saddle) + ")")
+        where = "" if saddle is None else " (" + ", ".join(f"{v:.6g}" for v in saddle) + ")"
+        what = (
+            f"homoclinic approach to the saddle{where}"
+            if kind_of_point == "saddle"
+            else f"the orbit closes through a saddle-node{where} (SNIC)"
         )
-        self.end = (
-            f"period grew without bound: homoclinic approach at {self.param} ~ "
-            f"{(ph if ok else pnow):.10g}{sad}; period {T[-1]:.6g} "
-            f"(> {self.max_period:.6g})"
-            if not late
-            else f"period grew without bound: homoclinic approach at {self.param} ~ "
-            f"{(ph if ok else pnow):.10g}{sad}; the steps failed at period {T[-1]:.6g}"
-        )
-
-    def _saddle(self, X, p):
-        sys = self.sys
-        F = sys.rhs(X, p)
-        x = X[int(np.argmin(np.linalg.norm(F, axis=1)))].copy()
-        for _ in range(50):
-            f = sys.rhs(x, p)[0]
-            J = sys.jac(x, p)
-            try:
-                dx = np.linalg.solve(J, f)
-            except np.linalg.LinAlgError:
-                return None, None
-            x = x - dx
-            if not np.all(np.isfinite(x)):
-                return None, None
-            if np.max(np.abs(dx)) < 1e-13 * (1 + np.max(np.abs(x))):
-                break
+        if late:
+            why = f"the steps failed at period {T[-1]:.6g}"
+        elif T[-1] > self.max_period:
+            why = f"the period {T[-1]:.6g} passed max_period={self.max_period:.6g}"
         else:
-            return None, None
-        lam = np.linalg.eigvals(sys.jac(x, p))
-        return x, lam[np.argsort(-lam.real, kind="stable")]
+            why = f"the parameter stopped moving (to 1e-9) at period {T[-1]:.6g}"
+
+        self.end = (
+            f"period grew without bound: {what} at {self.param} ~ {ph:.10g}; {why}; "
+            f"fitted {law} with s = {slope:.4g} (theory {expected:.4g})"
+        )
 
     # -- result ------------------------------------------------------------------------------
     def result(self, model, p_set, param, uvals, t_start) -> CycleBranch:
@@ -1029,6 +1059,58 @@ def _extremes(times, fine):
         ok = np.isfinite(peak) & (sign * curv < 0)
         out.append(np.where(ok, peak, y1))
     return out[0], out[1]
+
+
+def _newton_equilibrium(sys, x, p):
+    """Newton on ``f(x, p) = 0`` from ``x``: (equilibrium, eigenvalues by decreasing
+    real part) or (None, None)."""
+    x = np.array(x, float)
+    for _ in range(60):
+        f = sys.rhs(x, p)[0]
+        try:
+            dx = np.linalg.solve(sys.jac(x, p), f)
+        except np.linalg.LinAlgError:
+            return None, None
+        x = x - dx
+        if not np.all(np.isfinite(x)):
+            return None, None
+        if np.max(np.abs(dx)) < 1e-13 * (1 + np.max(np.abs(x))):
+            lam = np.linalg.eigvals(sys.jac(x, p))
+            return x, lam[np.argsort(-lam.real, kind="stable")]
+    return None, None
+
+
+def _saddle_node(sys, x, p):
+    """The fold ``f(x, p) = 0, det D_x f = 0`` nearest ``(x, p)``: (state, p, eigenvalues)
+    or (None, nan, None)."""
+    from scipy.optimize import root
+
+    scale = 1.0 + np.max(np.abs(x))
+
+    def g(z):
+        xs, ps = z[:-1], z[-1]
+        J = sys.jac(xs, ps)
+        return np.append(sys.rhs(xs, ps)[0], np.linalg.det(J) / scale ** (len(xs) - 1))
+
+    with np.errstate(all="ignore"):
+        sol = root(g, np.append(x, p), method="hybr", options={"xtol": 1e-14})
+    if not sol.success or not np.all(np.isfinite(sol.x)) or np.max(np.abs(g(sol.x))) > 1e-9:
+        return None, math.nan, None
+    xs, ps = sol.x[:-1], float(sol.x[-1])
+    lam = np.linalg.eigvals(sys.jac(xs, ps))
+    return xs, ps, lam[np.argsort(-lam.real, kind="stable")]
+
+
+def _fit_power_period(P, T, ph):
+    """Slope of ``ln T`` against ``ln|p - ph|`` over the points whose period is at least
+    a quarter of the last one (-1/2 at a saddle-node on the cycle)."""
+    idx = np.nonzero(T >= 0.25 * T[-1])[0]
+    if len(idx) < 3:
+        idx = np.arange(max(0, len(T) - 4), len(T))
+    z = np.log(np.abs(P[idx] - ph))
+    A = np.column_stack([np.ones_like(z), z])
+    coef, *_ = np.linalg.lstsq(A, np.log(T[idx]), rcond=None)
+    return float(coef[1])
 
 
 def _fit_log_period(P, T):

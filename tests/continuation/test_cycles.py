@@ -213,3 +213,124 @@ def test_dataframe_and_repr(hopf_point):
     assert len(df) == len(b) and df["a"].iloc[-1] == pytest.approx(0.2)
     assert "CycleBranch('bautin-nf'" in repr(b) and "end: reached" in repr(b)
     assert "<table" in b._repr_html_()
+
+
+# -- homoclinic end: an exact example ------------------------------------------------------
+# x' = y, y' = x - x^2 - y (mu + H) with H = y^2/2 - x^2/2 + x^3/3: along solutions
+# H' = -y^2 (mu + H), so every level set H = -mu is invariant and, for 0 < mu < 1/6, it
+# is a stable cycle (H + mu is driven to 0 from both sides). At mu = 1/6 the cycle
+# shrinks onto the centre (1, 0) (a Hopf point); as mu -> 0 it grows onto H = 0, the
+# homoclinic loop x = (3/2) sech^2(t/2) of the saddle (0, 0) (the cubic potential's
+# separatrix, e.g. Simo's lectures on Hamiltonian systems). So the homoclinic value is
+# mu_h = 0 exactly, the saddle's eigenvalues there are +1 and -1 (lambda_u = 1), and the
+# period grows as T = -ln(mu) / lambda_u + O(1): slope -1.
+mu_ = symbols("mu")[0]
+H = y**2 / 2 - x**2 / 2 + x**3 / 3
+LOOP = Model(
+    "energy-loop",
+    "cycles on the level sets of a cubic potential",
+    [State("x", "x"), State("y", "y")],
+    [Parameter("mu", 0.1, "mu")],
+    [y, x - x**2 - y * (mu_ + H)],
+)
+
+
+def _loop_period(mu):
+    """The exact period of the cycle H = -mu: 2 int dx / sqrt(2 (x^2/2 - x^3/3 - mu))."""
+    from scipy.integrate import quad
+    from scipy.optimize import brentq
+
+    def g(v):
+        return v**2 / 2 - v**3 / 3 - mu
+
+    x1, x2 = brentq(g, 0.0, 1.0, xtol=1e-15), brentq(g, 1.0, 1.5, xtol=1e-15)
+
+    # x = x1 + (x2 - x1) sin^2(theta) removes the inverse square-root end singularities
+    def integrand(th):
+        v = x1 + (x2 - x1) * math.sin(th) ** 2
+        return 2 * (x2 - x1) * math.sin(th) * math.cos(th) / math.sqrt(max(2 * g(v), 1e-300))
+
+    return 2 * quad(integrand, 0.0, math.pi / 2, epsabs=1e-12, epsrel=1e-12, limit=200)[0]
+
+
+def test_homoclinic_end_at_the_known_value():
+    h = _hopf(LOOP, None, "mu", (0.1, 0.2))
+    assert h.value == pytest.approx(1 / 6, abs=1e-9)
+    b = continue_cycle(LOOP, None, "mu", (-0.1, 0.2), start=h)
+    assert b.status == "homoclinic" and not b.completed
+    assert b.end.startswith("period grew without bound")
+    (hom,) = b.of_kind("homoclinic")
+    assert hom.refined and hom.saddle_kind == "saddle"
+    assert abs(hom.value) < 1e-8  # mu_h = 0
+    np.testing.assert_allclose(hom.saddle, [0.0, 0.0], atol=1e-10)
+    np.testing.assert_allclose(hom.saddle_eigenvalues.real, [1.0, -1.0], atol=1e-6)
+    assert hom.expected_slope == pytest.approx(-1.0, abs=1e-6)
+    # the fit over periods from half the last one: corrections O(mu ln mu) and the
+    # O(1) term's drift leave about 1 % at the tail reached here (mu ~ 1e-10)
+    assert hom.log_period_slope == pytest.approx(hom.expected_slope, rel=0.02)
+    assert b.periods[-1] > 4 * b.periods[0]
+    assert b.stable.all()
+    for i in (len(b) // 3, 2 * len(b) // 3):
+        if b.param_values[i] > 1e-6:
+            assert b.periods[i] == pytest.approx(_loop_period(b.param_values[i]), rel=1e-7)
+
+
+# -- period doubling: the Rössler system --------------------------------------------------
+ROSSLER = dm.Model.from_equations(
+    {"x": "-y - z", "y": "x + a*y", "z": "b + z*(x - c)"},
+    {"a": 0.2, "b": 0.2, "c": 2.5},
+    name="rossler",
+)
+
+
+def test_rossler_period_doubling_and_unstable_cycle_at_c_5_7():
+    """Rössler (1976) with a = b = 0.2: the period-1 cycle doubles between c = 2.5 and
+    3.5 (Strogatz 2015, section 12.4, figure 12.4.2) and at c = 5.7 it is unstable with
+    period 5.88108845586 and multipliers 1, -2.403953527, ~0 (ChaosBook's Rössler
+    page, cns.physics.gatech.edu/ChaosBook/extras/simon/Roessler.html)."""
+    lc = dm.limit_cycle(ROSSLER, None, [-3.4, 2.0, 0.03], period_guess=5.75)
+    b = continue_cycle(ROSSLER, None, "c", (2.5, 5.7), start=lc)
+    assert b.completed
+    (pd,) = b.of_kind("PD")
+    assert pd.refined and 2.5 < pd.value < 3.5
+    assert np.min(np.abs(pd.multipliers + 1)) < 1e-7
+    assert b.stable[b.param_values < pd.value - 1e-6].all()
+    assert not b.stable[b.param_values > pd.value + 1e-6].any()
+    assert b.periods[-1] == pytest.approx(5.88108845586, abs=1e-8)
+    assert b.multipliers[-1][0].real == pytest.approx(-2.403953527, abs=1e-6)
+    assert b.of_kind("NS") == () and b.of_kind("LPC") == ()
+
+
+def test_ns_test_function_changes_sign_when_a_pair_crosses_the_circle():
+    """prod(mu_i mu_j - 1) over the nontrivial multipliers changes sign when a complex
+    pair crosses the unit circle (NS), and also at a neutral saddle (real mu1 mu2 = 1),
+    which `locate` then discards; the trivial multiplier (nearest 1) is left out."""
+    from dyadmodel.continuation._cycles import _Tracer
+
+    tr = _Tracer.__new__(_Tracer)
+    ns = [
+        tr._tests(None, np.zeros(1), np.array([1.0, m1, m2]))["NS"]
+        for m1, m2 in [(0.9j + 0.3, 0.3 - 0.9j), (1.1j + 0.3, 0.3 - 1.1j), (2.0, 0.45), (2.0, 0.55)]
+    ]
+    assert ns[0] * ns[1] < 0 and ns[2] * ns[3] < 0  # both change sign
+
+
+@pytest.mark.slow
+def test_synergic_couple_cycles_from_hopf_end_in_a_snic():
+    """The synergic couple (Gragnani, Rinaldi & Feichtinger 1997) in alpha1: the stable
+    cycle born at the supercritical Hopf point (alpha1 = 0.36656) grows as alpha1
+    decreases and its period diverges at the fold alpha1 = 0.3036924 where a saddle
+    and a node appear on it (a saddle-node on the invariant circle): T ~ |p - p_f|^-1/2."""
+    m = dm.models.get("rinaldi-synergic")
+    d = continuation(m, None, "alpha1", (0.35, 0.38), ContinuationOptions(seeds=1))
+    (h,) = d.hopf_points
+    b = continue_cycle(m, None, "alpha1", (0.01, 3.0), start=h)
+    assert b.param_values[0] == pytest.approx(h.value, abs=1e-3)
+    assert b.periods[0] == pytest.approx(2 * math.pi / h.frequency, rel=1e-3)
+    assert b.status == "homoclinic" and b.stable.all()
+    (end,) = b.of_kind("homoclinic")
+    folds = continuation(m, None, "alpha1", (0.29, 0.31), ContinuationOptions(seeds=1)).folds
+    assert end.saddle_kind == "saddle-node"
+    assert min(abs(end.value - f.value) for f in folds) < 1e-8
+    assert end.log_period_slope == pytest.approx(-0.5, abs=0.05)
+    assert b.elapsed < 10
