@@ -46,11 +46,32 @@ class ParameterError(InvalidInputError):
     """A parameter value or name that the model does not accept.
 
     The message names the parameter, the offending value and what was expected.
+
+    Examples
+    --------
+    >>> import dyadmodel as dm
+    >>> m = dm.models.get("strogatz-linear")
+    >>> try:
+    ...     m.params(a="x")
+    ... except dm.ParameterError as err:
+    ...     print(type(err).__name__, isinstance(err, ValueError))
+    ParameterError True
     """
 
 
 class ModelDefinitionError(InvalidInputError):
-    """A model definition that is internally inconsistent (a programming error)."""
+    """A model definition that is internally inconsistent (a programming error).
+
+    Examples
+    --------
+    >>> from dyadmodel.model import ModelDefinitionError, hill, symbols
+    >>> (z,) = symbols("z")
+    >>> try:
+    ...     hill(z, 1, 0)
+    ... except ModelDefinitionError as err:
+    ...     print(str(err)[:40])
+    Hill exponent = 0 must be an integer in
+    """
 
 
 def symbols(names: str) -> tuple[sp.Symbol, ...]:
@@ -58,6 +79,16 @@ def symbols(names: str) -> tuple[sp.Symbol, ...]:
 
     Every symbol a model uses must be created this way (``real=True``), so that the
     model can match symbols to its states, parameters and inputs by name.
+
+    Parameters
+    ----------
+    names : str
+        Space-separated symbol names, e.g. ``"x y"``.
+
+    Returns
+    -------
+    tuple of sympy.Symbol
+        One real symbol per name, in order (a 1-tuple for one name).
 
     Examples
     --------
@@ -75,13 +106,70 @@ def hill(z: sp.Expr, threshold: sp.Expr, exponent: int) -> sp.Expr:
     The rational form keeps the equilibrium equations polynomial after clearing
     denominators, which is what lets `dyadmodel` find *all* equilibria exactly.
     ``exponent`` is a structural integer, not a parameter.
+
+    Parameters
+    ----------
+    z : sympy.Expr
+        The argument (usually a state symbol).
+    threshold : sympy.Expr
+        The half-saturation value ``K`` (usually a parameter symbol).
+    exponent : int
+        The Hill exponent ``n``, an integer in ``[1, 64]``.
+
+    Returns
+    -------
+    sympy.Expr
+        ``z**n / (K**n + z**n)``.
+
+    Raises
+    ------
+    ModelDefinitionError
+        When ``exponent`` is not an integer in ``[1, 64]``.
+
+    Examples
+    --------
+    >>> from dyadmodel import hill, symbols
+    >>> z, K = symbols("z K")
+    >>> hill(z, K, 2)
+    z**2/(K**2 + z**2)
+    >>> hill(z, K, 2).subs({z: 1, K: 1})
+    1/2
     """
     _check_exponent(exponent)
     return z**exponent / (threshold**exponent + z**exponent)
 
 
 def hill_repressor(z: sp.Expr, threshold: sp.Expr, exponent: int) -> sp.Expr:
-    """Decreasing Hill function ``K**n / (K**n + z**n) = 1 - hill(z)``, from 1 to 0."""
+    """Decreasing Hill function ``K**n / (K**n + z**n) = 1 - hill(z)``, from 1 to 0.
+
+    Parameters
+    ----------
+    z : sympy.Expr
+        The argument (usually a state symbol).
+    threshold : sympy.Expr
+        The half-saturation value ``K`` (usually a parameter symbol).
+    exponent : int
+        The Hill exponent ``n``, an integer in ``[1, 64]``.
+
+    Returns
+    -------
+    sympy.Expr
+        ``K**n / (K**n + z**n)``.
+
+    Raises
+    ------
+    ModelDefinitionError
+        When ``exponent`` is not an integer in ``[1, 64]``.
+
+    Examples
+    --------
+    >>> from dyadmodel import hill, hill_repressor, symbols
+    >>> z, K = symbols("z K")
+    >>> hill_repressor(z, K, 2)
+    K**2/(K**2 + z**2)
+    >>> (hill(z, K, 2) + hill_repressor(z, K, 2)).simplify()
+    1
+    """
     _check_exponent(exponent)
     return threshold**exponent / (threshold**exponent + z**exponent)
 
@@ -125,6 +213,15 @@ class Reference:
     bibtex : str
         A complete BibTeX entry.
     doi : str or None
+        The DOI, without the ``https://doi.org/`` prefix.
+
+    Examples
+    --------
+    >>> import dyadmodel as dm
+    >>> ref = dm.Reference("strogatz1988", "Strogatz, S. H. (1988). Love affairs and "
+    ...                    "differential equations. Mathematics Magazine 61(1), 35.")
+    >>> ref.key, ref.doi
+    ('strogatz1988', None)
     """
 
     key: str
@@ -155,6 +252,19 @@ class State:
         end may be infinite). `dyadmodel.equilibria` searches all of it by default, so
         "complete" is a claim about this whole region. States of the flagship models
         are non-negative intensities, ``(0, inf)``; the default is the whole real line.
+
+    Raises
+    ------
+    ModelDefinitionError
+        When ``validity`` is not ``(low, high)`` with ``low < high`` or ``domain`` is not
+        finite with ``low < high``.
+
+    Examples
+    --------
+    >>> import dyadmodel as dm
+    >>> s = dm.State("pursuit_1", "partner 1's pursuit", validity=(0.0, float("inf")))
+    >>> s.domain, s.validity
+    ((0.0, 5.0), (0.0, inf))
     """
 
     name: str
@@ -187,16 +297,29 @@ class Parameter:
     Attributes
     ----------
     name : str
+        Identifier used in the API and as the sympy symbol name.
     default : float
+        The value `Model.params` uses when none is given.
     meaning : str
+        What the parameter means, in the couple's vocabulary.
     bounds : (float, float)
         Admissible values; either end may be infinite.
     lower_inclusive : bool
         False for strictly positive quantities such as rates and thresholds.
     unit : str
+        The unit, ``"1"`` for dimensionless.
     latex : str or None
+        LaTeX for equations (defaults to sympy's rendering of the name).
     bound_reason : str
         Appended to the out-of-bounds error, e.g. "a gain, not a sign".
+
+    Examples
+    --------
+    >>> import dyadmodel as dm
+    >>> rate = dm.Parameter("decay", 1.0, "how fast upset fades", bounds=(0.0, float("inf")),
+    ...                     lower_inclusive=False)
+    >>> rate.interval_text(), rate.check(2)
+    ('(0, inf)', 2.0)
     """
 
     name: str
@@ -209,7 +332,32 @@ class Parameter:
     bound_reason: str = ""
 
     def check(self, value: Any) -> float:
-        """Return ``value`` as a float, or raise `ParameterError` naming what is wrong."""
+        """Return ``value`` as a float, or raise `ParameterError` naming what is wrong.
+
+        Parameters
+        ----------
+        value : float
+            A candidate value of this parameter.
+
+        Returns
+        -------
+        float
+            ``value`` as a float.
+
+        Raises
+        ------
+        ParameterError
+            When ``value`` is not a real number, is NaN or infinite, or is outside
+            ``bounds`` (the message names the parameter, the value and the bound).
+
+        Examples
+        --------
+        >>> import dyadmodel as dm
+        >>> dm.Parameter("gain", 1.0, "a gain", bounds=(0.0, 5.0)).check(6.0)  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        dyadmodel.model.ParameterError: parameter 'gain' = 6 is above its upper bound 5; ...
+        """
         lo, hi = self.bounds
         expected = f"a finite real number in {self.interval_text()}"
         if isinstance(value, bool) or not isinstance(value, numbers.Real):
@@ -241,6 +389,20 @@ class Parameter:
         return v
 
     def interval_text(self) -> str:
+        """The admissible interval as text, e.g. ``"(0, inf)"`` (used in messages).
+
+        Returns
+        -------
+        str
+            ``[`` or ``(`` for a closed or open (or infinite) lower end, ``]`` or ``)``
+            likewise for the upper end.
+
+        Examples
+        --------
+        >>> Parameter("rate", 1.0, "a rate", bounds=(0.0, math.inf),
+        ...           lower_inclusive=False).interval_text()
+        '(0, inf)'
+        """
         lo, hi = self.bounds
         left = "[" if self.lower_inclusive and math.isfinite(lo) else "("
         right = "]" if math.isfinite(hi) else ")"
@@ -266,15 +428,27 @@ class Input:
     Attributes
     ----------
     name : str
+        Identifier used in the API and as the sympy symbol name.
     meaning : str
+        What the input is, in the couple's vocabulary.
     default : float
+        The value used when none is supplied.
     unit : str
+        The unit of the input.
     latex : str or None
+        LaTeX for equations (defaults to sympy's rendering of the name).
     bounds : (float, float)
         Admissible values (inclusive; either end may be infinite). Default: any finite
         number.
     bound_reason : str
         Appended to the out-of-bounds error, e.g. why negative stress is refused.
+
+    Examples
+    --------
+    >>> import dyadmodel as dm
+    >>> stress = dm.Input("stress", "external stress", bounds=(0.0, float("inf")))
+    >>> stress.default, stress.interval_text()
+    (0.0, '[0, inf)')
     """
 
     name: str
@@ -286,6 +460,18 @@ class Input:
     bound_reason: str = ""
 
     def interval_text(self) -> str:
+        """The admissible interval as text, e.g. ``"[0, inf)"`` (used in messages).
+
+        Returns
+        -------
+        str
+            ``[``/``]`` at a finite end (inclusive), ``(``/``)`` at an infinite one.
+
+        Examples
+        --------
+        >>> Input("stress", "external stress", bounds=(0.0, math.inf)).interval_text()
+        '[0, inf)'
+        """
         lo, hi = self.bounds
         left = "[" if math.isfinite(lo) else "("
         right = "]" if math.isfinite(hi) else ")"
@@ -295,6 +481,26 @@ class Input:
         """Return ``value`` as a float, or raise `InvalidInputError` naming the input,
         the value and the bound (``where`` adds context, e.g. "at t = 3").
 
+        Parameters
+        ----------
+        value : float
+            A candidate value of this input.
+        where : str, optional
+            Context added to the error message, e.g. ``"at t = 3"``.
+
+        Returns
+        -------
+        float
+            ``value`` as a float.
+
+        Raises
+        ------
+        InvalidInputError
+            When ``value`` is not a real number, is NaN or infinite, or is outside
+            ``bounds``.
+
+        Examples
+        --------
         >>> Input("stress", "external stress", bounds=(0.0, math.inf)).check(0.5)
         0.5
         """
@@ -325,7 +531,29 @@ class Input:
         )
 
     def check_array(self, value: np.ndarray, where: str = "") -> None:
-        """`check` every element of a float array (the first bad one is reported)."""
+        """`check` every element of a float array (the first bad one is reported).
+
+        Parameters
+        ----------
+        value : numpy.ndarray
+            Values of this input, any shape.
+        where : str, optional
+            Context added to the error message, e.g. ``"in the stress series"``.
+
+        Raises
+        ------
+        InvalidInputError
+            For the first element that is not finite or is outside ``bounds``.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> stress = Input("stress", "external stress", bounds=(0.0, math.inf))
+        >>> stress.check_array(np.array([0.0, 1.0, -1.0]))  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        dyadmodel.errors.InvalidInputError: input 'stress' at index 2 = -1 is below its ...
+        """
         lo, hi = self.bounds
         with np.errstate(invalid="ignore"):
             bad = ~np.isfinite(value) | (value < lo) | (value > hi)
@@ -345,6 +573,14 @@ class Preset:
         What the region shows (which phenomenon, which couple) and why.
     values : mapping
         Parameter overrides relative to the model defaults.
+
+    Examples
+    --------
+    >>> import dyadmodel as dm
+    >>> m = dm.models.get("pursuer-distancer-2d")
+    >>> name, preset = next(iter(m.presets.items()))
+    >>> isinstance(preset, dm.Preset), m.preset(name) == m.params(preset.values)
+    (True, True)
     """
 
     description: str
@@ -357,6 +593,14 @@ class ParameterSet(Mapping[str, float]):
     Create it with `Model.params`; derive variants with `replace`, which validates
     again. It is a read-only mapping from parameter name to float, in the model's
     parameter order, hashable and comparable.
+
+    Parameters
+    ----------
+    model : Model
+        The model the values belong to.
+    values : tuple of float
+        Validated values in the model's parameter order (use `Model.params`, which
+        validates, rather than this constructor).
 
     Examples
     --------
@@ -375,10 +619,12 @@ class ParameterSet(Mapping[str, float]):
 
     @property
     def model(self) -> Model:
+        """The model these values belong to."""
         return self._model
 
     @property
     def model_name(self) -> str:
+        """The registry name of the model these values belong to."""
         return self._model.name
 
     def __getitem__(self, name: str) -> float:
@@ -406,14 +652,62 @@ class ParameterSet(Mapping[str, float]):
         return f"ParameterSet({self._model.name!r}, {body})"
 
     def replace(self, **overrides: float) -> ParameterSet:
-        """A copy with some values changed (validated like `Model.params`)."""
+        """A copy with some values changed (validated like `Model.params`).
+
+        Parameters
+        ----------
+        **overrides : float
+            New values by parameter name.
+
+        Returns
+        -------
+        ParameterSet
+            The same model's parameters with ``overrides`` applied.
+
+        Raises
+        ------
+        ParameterError
+            For an unknown name or an inadmissible value.
+
+        Examples
+        --------
+        >>> import dyadmodel as dm
+        >>> p = dm.models.get("strogatz-linear").params(b=1.0)
+        >>> p.replace(b=3.0)["b"], p["b"]
+        (3.0, 1.0)
+        """
         return self._model.params(dict(self), **overrides)
 
     def as_array(self) -> np.ndarray:
-        """The values as a new float array in the model's parameter order."""
+        """The values as a new float array in the model's parameter order.
+
+        Returns
+        -------
+        numpy.ndarray
+            Shape ``(n_parameters,)``.
+
+        Examples
+        --------
+        >>> import dyadmodel as dm
+        >>> dm.models.get("strogatz-linear").params(a=1, b=2, c=3, d=4).as_array()
+        array([1., 2., 3., 4.])
+        """
         return np.array(self._values, dtype=float)
 
     def as_dict(self) -> dict[str, float]:
+        """The values as a new ``{name: value}`` dict in the model's parameter order.
+
+        Returns
+        -------
+        dict
+            Parameter name -> float.
+
+        Examples
+        --------
+        >>> import dyadmodel as dm
+        >>> dm.models.get("strogatz-linear").params(a=1, b=2, c=3, d=4).as_dict()
+        {'a': 1.0, 'b': 2.0, 'c': 3.0, 'd': 4.0}
+        """
         return dict(zip(self._model.parameter_names, self._values))
 
 
@@ -427,7 +721,9 @@ class Model:
     title : str
         One-line human title.
     states : sequence of State
+        The state variables, in the order of the state vector.
     parameters : sequence of Parameter
+        The parameters, in the order of `ParameterSet` and ``as_array``.
     rhs : sequence of sympy expressions
         ``rhs[i]`` is the time derivative of ``states[i]``. Symbols must be created
         with `symbols` and be named after a state, a parameter or an input.
@@ -439,6 +735,10 @@ class Model:
         Sources of the equations and of the default values.
     structure : mapping, optional
         Structural (non-parameter) choices that made this model, e.g. the Hill exponent.
+    partner_swap : mapping, optional
+        For partner-symmetric models: the involution exchanging the partners, as
+        ``{"states": {...}, "parameters": {...}}`` name maps (each name maps to its
+        counterpart; self-maps may be omitted).
     presets : mapping, optional
         Named parameter regions, ``{name: Preset}``, each documenting which phenomenon
         it shows; `Model.preset` turns one into a validated `ParameterSet`.
@@ -453,10 +753,13 @@ class Model:
         a claim about the whole domain of validity; without one, `dyadmodel.equilibria`
         tries to prove such a box itself (interval contraction) and otherwise states
         that its answer is complete in a finite box only.
-    partner_swap : mapping, optional
-        For partner-symmetric models: the involution exchanging the partners, as
-        ``{"states": {...}, "parameters": {...}}`` name maps (each name maps to its
-        counterpart; self-maps may be omitted).
+
+    Raises
+    ------
+    ModelDefinitionError
+        For an inconsistent definition: a name used twice, a right-hand side per state
+        missing, an unknown symbol, a bad ``partner_swap`` or a preset whose values the
+        parameters' bounds refuse.
 
     Notes
     -----
@@ -465,6 +768,15 @@ class Model:
     over batches: a state array of shape ``(n_states, N)`` gives a right-hand side of
     shape ``(n_states, N)`` and a Jacobian of shape ``(n_states, n_states, N)``; parameter
     and input values may be scalars or arrays that broadcast against ``N``.
+
+    Examples
+    --------
+    >>> import dyadmodel as dm
+    >>> x, y, a = dm.symbols("x y a")
+    >>> m = dm.Model("rotation", "A rotation", [dm.State("x", "x"), dm.State("y", "y")],
+    ...              [dm.Parameter("a", 1.0, "angular speed")], [-a * y, a * x])
+    >>> m.rhs([1.0, 0.0]).tolist(), m.parameter_names
+    ([0.0, 1.0], ('a',))
     """
 
     def __init__(
@@ -549,18 +861,22 @@ class Model:
     # -- names and symbols -----------------------------------------------------------
     @property
     def n_states(self) -> int:
+        """The number of states (the dimension of the system)."""
         return len(self.states)
 
     @property
     def state_names(self) -> tuple[str, ...]:
+        """The states' names, in the order of the state vector."""
         return tuple(s.name for s in self.states)
 
     @property
     def parameter_names(self) -> tuple[str, ...]:
+        """The parameters' names, in the order of `ParameterSet`."""
         return tuple(p.name for p in self.parameters)
 
     @property
     def input_names(self) -> tuple[str, ...]:
+        """The inputs' names (empty for a model without inputs)."""
         return tuple(u.name for u in self.inputs)
 
     @cached_property
@@ -577,10 +893,35 @@ class Model:
 
     @property
     def all_symbols(self) -> tuple[sp.Symbol, ...]:
+        """The sympy symbols of the states, then the parameters, then the inputs."""
         return (*self.state_symbols, *self.parameter_symbols, *self.input_symbols)
 
     def parameter(self, name: str) -> Parameter:
-        """The `Parameter` record called ``name``."""
+        """The `Parameter` record called ``name``.
+
+        Parameters
+        ----------
+        name : str
+            A parameter name of this model.
+
+        Returns
+        -------
+        Parameter
+            Its default, bounds, meaning and unit.
+
+        Raises
+        ------
+        InvalidTypeError
+            When ``name`` is not a str.
+        ParameterError
+            When the model has no parameter of that name (the message lists them).
+
+        Examples
+        --------
+        >>> import dyadmodel as dm
+        >>> dm.models.get("strogatz-linear").parameter("a").default
+        0.0
+        """
         if not isinstance(name, str):
             raise InvalidTypeError(
                 f"parameter name {_short(name)} is a {type(name).__name__}; expected a str, "
@@ -592,7 +933,29 @@ class Model:
             raise ParameterError(self._unknown_parameter_message(name)) from None
 
     def state_index(self, name: str) -> int:
-        """Position of the state called ``name`` in the state vector."""
+        """Position of the state called ``name`` in the state vector.
+
+        Parameters
+        ----------
+        name : str
+            A state name of this model.
+
+        Returns
+        -------
+        int
+            Its index, from 0.
+
+        Raises
+        ------
+        NotFoundError
+            When the model has no state of that name (the message lists them).
+
+        Examples
+        --------
+        >>> import dyadmodel as dm
+        >>> dm.models.get("strogatz-linear").state_index("J")
+        1
+        """
         try:
             return self.state_names.index(name)
         except ValueError:
@@ -613,13 +976,49 @@ class Model:
 
     def equilibrium_domain(self, params: ParameterSet) -> tuple[tuple[float, float], ...]:
         """A finite box for sampling around the equilibria: the model's proved
-        `equilibrium_box` when it declares one, the plotting range otherwise."""
+        `equilibrium_box` when it declares one, the plotting range otherwise.
+
+        Parameters
+        ----------
+        params : ParameterSet
+            The parameter values (the proved box may depend on them).
+
+        Returns
+        -------
+        tuple of (float, float)
+            ``(low, high)`` per state.
+
+        Examples
+        --------
+        >>> import dyadmodel as dm
+        >>> m = dm.models.get("strogatz-linear")
+        >>> m.equilibrium_domain(m.params()) == m.domain
+        True
+        """
         box = self.equilibrium_box(params)
         return self.domain if box is None else box
 
     def equilibrium_box(self, params: ParameterSet) -> tuple[tuple[float, float], ...] | None:
         """A bounded box proved (in the model's docs) to hold every equilibrium in the
-        domain of validity at these parameters, or None when the model declares none."""
+        domain of validity at these parameters, or None when the model declares none.
+
+        Parameters
+        ----------
+        params : ParameterSet
+            The parameter values (the box may depend on them).
+
+        Returns
+        -------
+        tuple of (float, float) or None
+            ``(low, high)`` per state, or None.
+
+        Examples
+        --------
+        >>> import dyadmodel as dm
+        >>> m = dm.models.get("strogatz-linear")
+        >>> m.equilibrium_box(m.params()) is None
+        True
+        """
         if self._equilibrium_box is None:
             return None
         return tuple((float(lo), float(hi)) for lo, hi in self._equilibrium_box(params))
@@ -657,6 +1056,12 @@ class Model:
     def latex(self) -> str:
         """The equations as a LaTeX ``aligned`` block (one line per state).
 
+        Returns
+        -------
+        str
+            ``\\begin{aligned} ... \\end{aligned}``, states and parameters named by their
+            ``latex`` fields.
+
         Examples
         --------
         >>> import dyadmodel as dm
@@ -691,12 +1096,33 @@ class Model:
         """A validated, immutable parameter set: defaults updated by ``values`` and
         ``overrides``.
 
+        Parameters
+        ----------
+        values : mapping or ParameterSet, optional
+            Parameter name -> value (positional only).
+        **overrides : float
+            Parameter name -> value; they take precedence over ``values``.
+
+        Returns
+        -------
+        ParameterSet
+            Every parameter of the model, defaults for those not given.
+
         Raises
         ------
+        InvalidTypeError
+            When ``values`` is not a mapping.
         ParameterError
             For an unknown name (the message lists the valid names), a value that is
             not a real number, NaN or infinite, or outside the parameter's bounds (the
             message names the parameter, the value and the bound).
+
+        Examples
+        --------
+        >>> import dyadmodel as dm
+        >>> m = dm.models.get("strogatz-linear")
+        >>> m.params({"a": 1.0}, b=2.0)
+        ParameterSet('strogatz-linear', a=1.0, b=2.0, c=-1.0, d=0.0)
         """
         if values is not None and not isinstance(values, Mapping):
             raise InvalidTypeError(
@@ -714,7 +1140,34 @@ class Model:
         return ParameterSet(self, out)
 
     def preset(self, name: str, /, **overrides: Any) -> ParameterSet:
-        """The named parameter region ``name`` (see ``presets``), with optional overrides."""
+        """The named parameter region ``name`` (see ``presets``), with optional overrides.
+
+        Parameters
+        ----------
+        name : str
+            A key of ``presets`` (positional only).
+        **overrides : float
+            Parameter name -> value, applied on top of the preset.
+
+        Returns
+        -------
+        ParameterSet
+            The model's defaults updated by the preset's values and ``overrides``.
+
+        Raises
+        ------
+        ParameterError
+            For an unknown preset (the message lists the available ones) or an
+            inadmissible override.
+
+        Examples
+        --------
+        >>> import dyadmodel as dm
+        >>> m = dm.models.get("pursuer-distancer-2d")
+        >>> name = sorted(m.presets)[0]
+        >>> m.preset(name) == m.params(m.presets[name].values)
+        True
+        """
         try:
             values = self.presets[name].values
         except (KeyError, TypeError):
@@ -735,7 +1188,27 @@ class Model:
     def parameter_set(self, params: ParameterSet | Mapping[str, Any] | None) -> ParameterSet:
         """``params`` as a validated `ParameterSet` of this model (defaults for None).
 
-        Raises `ParameterError` for a parameter set of another model.
+        Parameters
+        ----------
+        params : ParameterSet, mapping or None
+            A parameter set of this model, a mapping of overrides, or None.
+
+        Returns
+        -------
+        ParameterSet
+            ``params`` itself when it is one of this model's; validated otherwise.
+
+        Raises
+        ------
+        ParameterError
+            For a parameter set of another model, an unknown name or a bad value.
+
+        Examples
+        --------
+        >>> import dyadmodel as dm
+        >>> m = dm.models.get("strogatz-linear")
+        >>> m.parameter_set(None) == m.params(), m.parameter_set({"a": 2.0})["a"]
+        (True, 2.0)
         """
         if params is None:
             return self.params()
@@ -750,7 +1223,33 @@ class Model:
     def constant_inputs(
         self, inputs: Mapping[str, Any] | float | None, purpose: str = "this analysis"
     ) -> dict[str, float]:
-        """Input values as ``{name: float}``; arrays are refused (``purpose`` names why)."""
+        """Input values as ``{name: float}``; arrays are refused (``purpose`` names why).
+
+        Parameters
+        ----------
+        inputs : mapping, float or None
+            Input name -> value; a bare number for a one-input model; None for the
+            defaults.
+        purpose : str, optional
+            What needs constant inputs, named in the error message.
+
+        Returns
+        -------
+        dict
+            Input name -> float, every input of the model.
+
+        Raises
+        ------
+        InvalidInputError
+            When a value is an array, or is not admissible for its input.
+
+        Examples
+        --------
+        >>> import dyadmodel as dm
+        >>> m = dm.models.get("pursuer-distancer-2d")
+        >>> m.constant_inputs(0.5)
+        {'stress': 0.5}
+        """
         out = {}
         for u, v in zip(self.inputs, self._input_vector(inputs)):
             if np.ndim(v) != 0:
@@ -839,6 +1338,7 @@ class Model:
         Parameters
         ----------
         x : array_like, shape (n_states,) or (n_states, ...)
+            One state, or a batch of states along the trailing axes.
         params : ParameterSet or mapping, optional
             Defaults when omitted.
         inputs : mapping or float, optional
@@ -847,7 +1347,24 @@ class Model:
 
         Returns
         -------
-        ndarray of the same shape as ``x``.
+        numpy.ndarray
+            The time derivatives, of the same shape as ``x``.
+
+        Raises
+        ------
+        InvalidInputError
+            For a state array of the wrong shape or an inadmissible input value.
+        ParameterError
+            For an unknown parameter name or an inadmissible value.
+
+        Examples
+        --------
+        >>> import dyadmodel as dm
+        >>> m = dm.models.get("strogatz-linear")
+        >>> m.rhs([1.0, 2.0], m.params(a=0, b=1, c=-1, d=0)).tolist()
+        [2.0, -1.0]
+        >>> m.rhs([[1.0, 0.0], [2.0, 1.0]], m.params(a=0, b=1, c=-1, d=0)).shape
+        (2, 2)
         """
         arr, batch = self._states(x)
         pv = self._param_vector(params)
@@ -862,7 +1379,29 @@ class Model:
         params: ParameterSet | Mapping[str, Any] | None = None,
         inputs: Mapping[str, Any] | float | None = None,
     ) -> np.ndarray:
-        """Evaluate the state Jacobian; shape ``(n, n)`` or ``(n, n, ...)`` for a batch."""
+        """Evaluate the state Jacobian; shape ``(n, n)`` or ``(n, n, ...)`` for a batch.
+
+        Parameters
+        ----------
+        x : array_like, shape (n_states,) or (n_states, ...)
+            One state, or a batch of states along the trailing axes.
+        params : ParameterSet or mapping, optional
+            Defaults when omitted.
+        inputs : mapping or float, optional
+            Values of the inputs, as for `rhs`.
+
+        Returns
+        -------
+        numpy.ndarray
+            ``J[i, j] = d rhs_i / d x_j``, shape ``(n_states, n_states, ...)``.
+
+        Examples
+        --------
+        >>> import dyadmodel as dm
+        >>> m = dm.models.get("strogatz-linear")
+        >>> m.jacobian([0.0, 0.0], m.params(a=1, b=2, c=3, d=4)).tolist()
+        [[1.0, 2.0], [3.0, 4.0]]
+        """
         arr, batch = self._states(x)
         pv = self._param_vector(params)
         uv = self._input_vector(inputs)
@@ -878,6 +1417,18 @@ class Model:
         inputs: Mapping[str, Any] | float | None = None,
     ) -> Callable[[float, np.ndarray], np.ndarray]:
         """``f(t, y)`` for `scipy.integrate.solve_ivp` with fixed parameters and inputs.
+
+        Parameters
+        ----------
+        params : ParameterSet or mapping, optional
+            Defaults when omitted.
+        inputs : mapping or float, optional
+            Constant values of the inputs.
+
+        Returns
+        -------
+        callable
+            ``f(t, y) -> ndarray`` of shape ``(n_states,)``.
 
         Examples
         --------
@@ -903,7 +1454,27 @@ class Model:
         params: ParameterSet | Mapping[str, Any] | None = None,
         inputs: Mapping[str, Any] | float | None = None,
     ) -> Callable[[float, np.ndarray], np.ndarray]:
-        """``J(t, y)`` for the ``jac=`` argument of implicit `solve_ivp` methods."""
+        """``J(t, y)`` for the ``jac=`` argument of implicit `solve_ivp` methods.
+
+        Parameters
+        ----------
+        params : ParameterSet or mapping, optional
+            Defaults when omitted.
+        inputs : mapping or float, optional
+            Constant values of the inputs.
+
+        Returns
+        -------
+        callable
+            ``J(t, y) -> ndarray`` of shape ``(n_states, n_states)``.
+
+        Examples
+        --------
+        >>> import dyadmodel as dm
+        >>> m = dm.models.get("strogatz-linear")
+        >>> m.ode_jacobian(m.params(a=1, b=2, c=3, d=4))(0.0, [5.0, 6.0]).tolist()
+        [[1.0, 2.0], [3.0, 4.0]]
+        """
         pv = self._param_vector(params)
         uv = self._input_vector(inputs)
         fn = self._jac_fn
@@ -954,6 +1525,11 @@ class Model:
             ``partner_swap``, ``structure``, ``limits`` (a
             `dyadmodel.models._text.TextLimits`).
 
+        Returns
+        -------
+        Model
+            The model, its right-hand side built from the parsed equations.
+
         Examples
         --------
         >>> m = Model.from_equations(
@@ -974,6 +1550,19 @@ class Model:
         Deterministic; reading it gives a structurally identical right-hand side. The
         ``labeler`` and ``equilibrium_box`` callables cannot be written and are dropped
         (see `dyadmodel.models._toml`).
+
+        Returns
+        -------
+        str
+            TOML text with ``[model]``, ``[states.*]``, ``[parameters.*]``... tables.
+
+        Examples
+        --------
+        >>> import dyadmodel as dm
+        >>> m = dm.models.get("strogatz-linear")
+        >>> again = dm.models.loads(m.to_toml())
+        >>> again.rhs_expr == m.rhs_expr, again.parameter_names
+        (True, ('a', 'b', 'c', 'd'))
         """
         from dyadmodel.models._toml import model_to_toml
 
@@ -981,7 +1570,20 @@ class Model:
 
     # -- presentation ----------------------------------------------------------------
     def describe(self) -> str:
-        """A plain-text summary: equations, states, parameters with defaults and bounds."""
+        """A plain-text summary: equations, states, parameters with defaults and bounds.
+
+        Returns
+        -------
+        str
+            Several lines: name and title, the equations, the states, inputs,
+            parameters and references.
+
+        Examples
+        --------
+        >>> import dyadmodel as dm
+        >>> print(dm.models.get("strogatz-linear").describe().splitlines()[2])
+          dR/dt = J*b + R*a
+        """
         lines = [f"{self.name}: {self.title}", ""]
         for sym, expr in zip(self.state_symbols, self._rhs):
             lines.append(f"  d{sym}/dt = {sp.sstr(expr)}")
