@@ -82,6 +82,24 @@ class CycleOptions:
         Which cycle bifurcations to look for.
     max_seconds : float
         Time budget of the call; when spent the branch stops with ``completed = False``.
+
+    Raises
+    ------
+    InvalidInputError
+        A value of the wrong type or out of range (non-positive sizes or steps,
+        ``ds`` outside ``[ds_min, ds_max]``, ``tol`` above 1e-3, ``ncol`` above 7).
+
+    Examples
+    --------
+    >>> import dyadmodel as dm
+    >>> opts = dm.CycleOptions(ntst=60, max_seconds=10.0)
+    >>> opts.ntst, opts.ncol, opts.tol
+    (60, 4, 1e-10)
+    >>> try:
+    ...     dm.CycleOptions(tol=0.1)
+    ... except dm.InvalidInputError as err:
+    ...     print(str(err).split(":")[0])
+    CycleOptions.tol = 0.1 is too loose
     """
 
     ntst: int = 40
@@ -199,6 +217,20 @@ class CycleSpecialPoint:
         1; Kuznetsov 2004, section 6.2). At a saddle-node, -1/2 (Strogatz 2015,
         section 4.3; Kuznetsov 2004, section 7.1).
     model_name : str
+
+    Examples
+    --------
+    The fold of cycles of the Bautin normal form ``r' = r (a + r^2 - r^4)`` is at
+    ``a = -1/4``:
+
+    >>> import dyadmodel as dm
+    >>> m = dm.Model.from_equations(
+    ...     {"x": "a*x - y + x*(x**2 + y**2) - x*(x**2 + y**2)**2",
+    ...      "y": "x + a*y + y*(x**2 + y**2) - y*(x**2 + y**2)**2"}, {"a": 0.0})
+    >>> hopf = dm.continuation(m, None, "a", (-0.5, 0.5)).hopf_points[0]
+    >>> (lpc,) = dm.continue_cycle(m, None, "a", (-0.5, 0.5), start=hopf).of_kind("LPC")
+    >>> lpc.kind, round(lpc.value, 9), lpc.refined
+    ('LPC', -0.25, True)
     """
 
     kind: str
@@ -276,6 +308,17 @@ class CycleBranch:
         Seconds spent.
     options : CycleOptions
     inputs : tuple of (name, value)
+
+    Examples
+    --------
+    >>> import dyadmodel as dm
+    >>> vdp = dm.Model.from_equations({"x": "y", "y": "(mu - x**2)*y - x"}, {"mu": 0.0})
+    >>> hopf = dm.continuation(vdp, None, "mu", (-0.5, 0.5)).hopf_points[0]
+    >>> b = dm.continue_cycle(vdp, None, "mu", (-0.5, 0.5), start=hopf)
+    >>> b.completed, b.end
+    (True, 'reached the end of the span at mu = 0.5')
+    >>> [round(float(v), 2) for v in b.amplitude[-1]]  # peak to peak, ~4 sqrt(mu)
+    [2.83, 3.15]
     """
 
     model_name: str
@@ -311,7 +354,30 @@ class CycleBranch:
         return self.maxima - self.minima
 
     def of_kind(self, kind: str) -> tuple[CycleSpecialPoint, ...]:
-        """The special points of one kind ('LPC', 'PD', 'NS' or 'homoclinic')."""
+        """The special points of one kind.
+
+        Parameters
+        ----------
+        kind : {'LPC', 'PD', 'NS', 'homoclinic'}
+
+        Returns
+        -------
+        tuple of CycleSpecialPoint
+            In order along the branch.
+
+        Raises
+        ------
+        InvalidInputError
+            An unknown kind.
+
+        Examples
+        --------
+        >>> import dyadmodel as dm
+        >>> vdp = dm.Model.from_equations({"x": "y", "y": "(mu - x**2)*y - x"}, {"mu": 0.0})
+        >>> hopf = dm.continuation(vdp, None, "mu", (-0.5, 0.5)).hopf_points[0]
+        >>> dm.continue_cycle(vdp, None, "mu", (-0.5, 0.5), start=hopf).of_kind("PD")
+        ()
+        """
         if kind not in CYCLE_KINDS:
             raise InvalidInputError(f"kind = {kind!r}; expected one of {', '.join(CYCLE_KINDS)}")
         return tuple(s for s in self.special if s.kind == kind)
@@ -319,8 +385,12 @@ class CycleBranch:
     def to_dataframe(self):
         """The branch's points as a `pandas.DataFrame` (pandas imported here).
 
-        Columns: the parameter (named after it), ``period``, ``stable``, ``min_<state>``
-        and ``max_<state>`` for each state, ``multiplier_1`` ... (complex).
+        Returns
+        -------
+        pandas.DataFrame
+            One row per point. Columns: the parameter (named after it), ``period``,
+            ``stable``, ``min_<state>`` and ``max_<state>`` for each state,
+            ``multiplier_1`` ... (complex).
 
         Examples
         --------
@@ -446,6 +516,7 @@ def continue_cycle(
     Parameters
     ----------
     model : Model
+        The model (``dm.models.get(...)`` or `dyadmodel.Model.from_equations`).
     params : ParameterSet or mapping or None
         The other parameters; None: those of ``start``. When given, they must agree
         with ``start``'s (except ``param``).
@@ -460,6 +531,7 @@ def continue_cycle(
         cycle from `dyadmodel.limit_cycle`: the branch through it, followed towards
         ``span[1]``.
     options : CycleOptions, optional
+        Mesh, steps, tolerances and budgets (defaults when None).
     inputs : mapping or float, optional
         Constant input values.
 
@@ -562,6 +634,7 @@ class _Tracer:
         self.special: list[CycleSpecialPoint] = []
         self.status, self.end = "", ""
         self.last_lu = None
+        self.rms: list[float] = []  # root-mean-square size of each cycle
 
     # -- numerics -----------------------------------------------------------------------
     def correct(self, u, row, c, max_iter=None):
@@ -746,6 +819,8 @@ class _Tracer:
                 u, t = new, t_new
                 if n_it <= 3:
                     ds = min(ds * _GROW, opts.ds_max)
+                if self._shrinking():  # towards a Hopf point: halve the way each step
+                    ds = max(min(ds, 0.5 * self.rms[-1]), opts.ds_min)
                 if u[-2] > self.max_period or self._stalled():
                     self.status = "homoclinic"
                     self._maybe_homoclinic(late=False)
@@ -790,9 +865,13 @@ class _Tracer:
         return u2, t2
 
     def append(self, u, V):
+        sys = self.sys
+        X = sys.split(u)[0]
+        dev = X - sys.node_weights @ X
         self.U.append(u.copy())
-        self.meshes.append(self.sys.h.copy())
+        self.meshes.append(sys.h.copy())
         self.mults.append(self.multipliers(u, V))
+        self.rms.append(math.sqrt(float(sys.node_weights @ np.sum(dev**2, axis=1))))
 
     def finish_on_bound(self, u, new, t):
         bound = self.lo if new[-1] < self.lo else self.hi
@@ -820,19 +899,30 @@ class _Tracer:
             T[2] > 2 * self.T_start and T[0] < T[1] < T[2] and abs(p2 - p1) <= 1e-9 * (1 + abs(p2))
         )
 
+    def _shrinking(self) -> bool:
+        """The cycle's size has fallen over the last three points to a fifth of the
+        largest on the branch: it is shrinking onto an equilibrium."""
+        r = self.rms
+        return len(r) >= 3 and r[-1] < r[-2] < r[-3] and r[-1] < 0.2 * max(r)
+
     def _shrank(self) -> bool:
-        """The cycle shrank onto an equilibrium (another Hopf point)."""
-        if len(self.U) < 3:
+        """The cycle shrank onto an equilibrium (a Hopf point ends the branch): its RMS
+        size fell below 1e-4 of the largest on the branch. The Hopf parameter is
+        extrapolated from the last two points (size^2 is linear in the parameter)."""
+        r = self.rms
+        if not (self._shrinking() and r[-1] < 1e-4 * max(r)):
             return False
-        amp = [np.ptp(self.sys.split(v)[0], axis=0).max() for v in self.U[-3:]]
-        if amp[2] < amp[1] < amp[0] and amp[2] < 1e-4 * max(1.0, max(amp)) + 0.0:
-            self.status = "hopf"
-            self.end = (
-                f"the cycle shrank onto an equilibrium near {self.param} = "
-                f"{self.U[-1][-1]:.10g}: a Hopf point ends the branch"
-            )
-            return True
-        return False
+        p1, p2 = self.U[-2][-1], self.U[-1][-1]
+        den = r[-2] ** 2 - r[-1] ** 2
+        p_hopf = p2 - r[-1] ** 2 * (p1 - p2) / den if den > 0 else p2
+        X = self.sys.split(self.U[-1])[0]
+        centre = ", ".join(f"{v:.6g}" for v in self.sys.node_weights @ X)
+        self.status = "hopf"
+        self.end = (
+            f"the cycle shrank onto the equilibrium ({centre}) at {self.param} ~ "
+            f"{p_hopf:.10g}: a Hopf point ends the branch"
+        )
+        return True
 
     # -- detection -----------------------------------------------------------------------
     def _nontrivial(self, mu):

@@ -113,6 +113,28 @@ def test_from_limit_cycle_follows_towards_span_end():
     assert np.all(np.diff(back.periods) < 0)
 
 
+def test_branch_between_two_hopf_points_ends_on_the_second():
+    """r' = r (mu (1 - mu) - r^2): cycles of radius sqrt(mu (1 - mu)) for 0 < mu < 1,
+    born at mu = 0 and shrinking back onto the origin at mu = 1 (no fold between)."""
+    m = dm.Model.from_equations(
+        {
+            "x": "mu*(1 - mu)*x - y - x*(x**2 + y**2)",
+            "y": "x + mu*(1 - mu)*y - y*(x**2 + y**2)",
+        },
+        {"mu": 0.0},
+    )
+    first = continuation(m, None, "mu", (-0.5, 0.5), ContinuationOptions(seeds=1)).hopf_points
+    b = continue_cycle(m, None, "mu", (-0.5, 1.5), start=first[0])
+    assert b.status == "hopf" and not b.completed
+    assert "a Hopf point ends the branch" in b.end
+    assert float(b.end.split("mu ~ ")[1].split(":")[0]) == pytest.approx(1.0, abs=1e-8)
+    assert b.special == ()  # no spurious fold where the amplitude passes through zero
+    np.testing.assert_allclose(
+        b.amplitude[:, 0] / 2, np.sqrt(b.param_values * (1 - b.param_values)), atol=1e-9
+    )
+    assert len(b) < 80
+
+
 # -- bad input ------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def hopf_point():
