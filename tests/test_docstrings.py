@@ -133,13 +133,25 @@ def _public_objects() -> dict[str, object]:
             add(f"{module.__name__}.{name}", obj)
             if inspect.isclass(obj):
                 for attribute, value in vars(obj).items():
-                    if attribute.startswith("_"):
+                    if attribute.startswith("_") or _inherits_doc(obj, attribute, value):
                         continue
                     if isinstance(value, staticmethod | classmethod):
                         value = value.__func__
                     if inspect.isfunction(value) or isinstance(value, property):
                         add(f"{module.__name__}.{name}.{attribute}", value)
     return found
+
+
+def _inherits_doc(cls: type, attribute: str, value: object) -> bool:
+    """An override without a docstring of its own that implements a documented method
+    of a base class (Sphinx shows the base's docstring, which is checked there)."""
+    if getattr(value, "__doc__", None) and not isinstance(value, property):
+        return False
+    if isinstance(value, property) and value.fget.__doc__:
+        return False
+    return any(
+        getattr(vars(base).get(attribute), "__doc__", None) for base in cls.__mro__[1:]
+    )
 
 
 PUBLIC = _public_objects()

@@ -56,13 +56,37 @@ class Stress:
     """Base class of the stress inputs (see the module docstring).
 
     Subclasses implement ``__call__``, ``breakpoints`` and ``segment_value``.
+
+    Examples
+    --------
+    >>> from dyadmodel.simulate import stress
+    >>> s = stress.pulse(0, 1, 2.0) + stress.pulse(5, 1, 1.0)
+    >>> isinstance(s, stress.Stress), s.value_range(0, 10)
+    (True, (0.0, 2.0))
     """
 
     def __call__(self, t: Any) -> Any:  # pragma: no cover - abstract
         raise NotImplementedError
 
     def breakpoints(self, t0: float, t1: float) -> tuple[float, ...]:  # pragma: no cover
-        """Sorted times strictly inside ``(t0, t1)`` where ``s`` or its slope jumps."""
+        """Sorted times strictly inside ``(t0, t1)`` where ``s`` or its slope jumps.
+
+        Parameters
+        ----------
+        t0, t1 : float
+            The time span (exclusive ends).
+
+        Returns
+        -------
+        tuple of float
+            The breakpoints, increasing.
+
+        Examples
+        --------
+        >>> from dyadmodel.simulate import stress
+        >>> stress.periodic(7, 1, 0.5).breakpoints(0, 15)
+        (1.0, 7.0, 8.0, 14.0)
+        """
         raise NotImplementedError
 
     def segment_value(self, a: float, b: float) -> float | Callable[[float], float]:
@@ -72,18 +96,73 @@ class Stress:
         Evaluating the piece found at the midpoint, rather than ``s`` itself, gives the
         solver the right one-sided value at the segment's ends, whatever the rounding of
         ``t`` at a breakpoint.
+
+        Parameters
+        ----------
+        a, b : float
+            The segment's ends, with no breakpoint strictly between them.
+
+        Returns
+        -------
+        float or callable
+            The constant value, or ``f(t) -> float`` on the segment.
+
+        Examples
+        --------
+        >>> from dyadmodel.simulate import stress
+        >>> stress.pulse(10, 5, 1.0).segment_value(10, 15)
+        1.0
+        >>> ramp = stress.piecewise_linear([0, 10], [0, 1]).segment_value(0, 10)
+        >>> float(ramp(5))
+        0.5
         """
         raise NotImplementedError  # pragma: no cover
 
     def segment_values(self, edges: np.ndarray) -> list[float | Callable[[float], float]]:
         """`segment_value` for every segment between consecutive ``edges`` (sorted, every
         breakpoint among them); subclasses that are constant between breakpoints do it
-        in one vectorised call."""
+        in one vectorised call.
+
+        Parameters
+        ----------
+        edges : numpy.ndarray
+            Sorted times, shape ``(n + 1,)``, every breakpoint in the span among them.
+
+        Returns
+        -------
+        list of float or callable, or numpy.ndarray
+            One piece per segment (``n`` of them); an array of constants for inputs
+            constant between breakpoints.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from dyadmodel.simulate import stress
+        >>> stress.pulse(10, 5, 1.0).segment_values(np.array([0.0, 10.0, 15.0, 20.0]))
+        array([0., 1., 0.])
+        """
         return [self.segment_value(float(a), float(b)) for a, b in itertools.pairwise(edges)]
 
     def value_range(self, t0: float, t1: float) -> tuple[float, float]:
         """The smallest and largest value of ``s`` on ``[t0, t1]`` (exact: every stress
-        input is piecewise linear, so the extremes lie at segment ends)."""
+        input is piecewise linear, so the extremes lie at segment ends).
+
+        Parameters
+        ----------
+        t0, t1 : float
+            The time span (``t0 <= t1``).
+
+        Returns
+        -------
+        (float, float)
+            The minimum and the maximum.
+
+        Examples
+        --------
+        >>> from dyadmodel.simulate import stress
+        >>> stress.piecewise_linear([0, 10], [2.0, -1.0]).value_range(0, 5)
+        (0.5, 2.0)
+        """
         edges = np.array([t0, *self.breakpoints(t0, t1), t1], dtype=float)
         values = self.segment_values(edges)
         const = [v for v in values if not callable(v)]
@@ -129,11 +208,25 @@ class Pulse(Stress):
     Attributes
     ----------
     start : float
+        The time the pulse begins.
     duration : float
         Positive.
     size : float
         Stress intensity during the pulse (finite; negative values are accepted but
         leave the flagship models' non-negative orthant unprotected).
+
+    Raises
+    ------
+    SpecError
+        (an `InvalidInputError`) for a value that is not a finite real number, or a
+        duration that is not positive.
+
+    Examples
+    --------
+    >>> from dyadmodel.simulate.stress import Pulse
+    >>> p = Pulse(start=2, duration=3, size=0.5)
+    >>> p.end, p.breakpoints(0, 10)
+    (5.0, (2.0, 5.0))
     """
 
     start: float
@@ -153,6 +246,7 @@ class Pulse(Stress):
 
     @property
     def end(self) -> float:
+        """The time the pulse ends (``start + duration``, excluded)."""
         return self.start + self.duration
 
     def __call__(self, t: Any) -> Any:
@@ -170,7 +264,27 @@ class Pulse(Stress):
 
 @dataclasses.dataclass(frozen=True)
 class Step(Stress):
-    """Stress ``size`` for ``t >= start``, else 0 (a lasting change of circumstances)."""
+    """Stress ``size`` for ``t >= start``, else 0 (a lasting change of circumstances).
+
+    Attributes
+    ----------
+    start : float
+        The time the stress begins.
+    size : float
+        The stress intensity from then on.
+
+    Raises
+    ------
+    SpecError
+        (an `InvalidInputError`) for a value that is not a finite real number.
+
+    Examples
+    --------
+    >>> from dyadmodel.simulate.stress import Step
+    >>> s = Step(start=3, size=0.2)
+    >>> float(s(2.9)), float(s(3))
+    (0.0, 0.2)
+    """
 
     start: float
     size: float
@@ -197,6 +311,29 @@ class Periodic(Stress):
     """Pulses of ``size`` lasting ``duration``, starting at ``start + k * period`` (k >= 0).
 
     Zero before ``start``. ``0 < duration <= period``; ``duration == period`` is a step.
+
+    Attributes
+    ----------
+    period : float
+        Time between pulse starts (positive).
+    duration : float
+        Length of each pulse, in ``(0, period]``.
+    size : float
+        Stress intensity during each pulse.
+    start : float
+        Start of the first pulse.
+
+    Raises
+    ------
+    SpecError
+        (an `InvalidInputError`) for a value that is not a finite real number, a
+        non-positive period or a duration outside ``(0, period]``.
+
+    Examples
+    --------
+    >>> from dyadmodel.simulate.stress import Periodic
+    >>> Periodic(period=7, duration=1, size=0.5).value_range(0, 30)
+    (0.0, 0.5)
     """
 
     period: float
@@ -269,6 +406,26 @@ class PiecewiseLinear(Stress):
     Before the first time and after the last one the end values are held. ``times``
     strictly increasing, at least two; all finite. Every time is a breakpoint (the slope
     jumps there).
+
+    Attributes
+    ----------
+    times : tuple of float
+        Strictly increasing times, at least two.
+    values : tuple of float
+        The stress at each time.
+
+    Raises
+    ------
+    SpecError
+        (an `InvalidInputError`) for fewer than two times, times not strictly
+        increasing, one value per time missing, or a value that is not finite.
+
+    Examples
+    --------
+    >>> from dyadmodel.simulate.stress import PiecewiseLinear
+    >>> s = PiecewiseLinear((0.0, 2.0, 4.0), (0.0, 1.0, 0.0))
+    >>> float(s(1)), float(s(9)), s.breakpoints(0, 10)
+    (0.5, 0.0, (2.0, 4.0))
     """
 
     times: tuple[float, ...]
@@ -314,7 +471,25 @@ class PiecewiseLinear(Stress):
 
 @dataclasses.dataclass(frozen=True)
 class StressSum(Stress):
-    """The sum of stress inputs (built with ``+``)."""
+    """The sum of stress inputs (built with ``+``).
+
+    Attributes
+    ----------
+    terms : tuple of Stress
+        The summands (sums are flattened: no term is itself a sum).
+
+    Raises
+    ------
+    SpecError
+        (an `InvalidInputError`) when a term is not a stress input.
+
+    Examples
+    --------
+    >>> from dyadmodel.simulate import stress
+    >>> total = stress.step(1, 0.5) + stress.step(2, 0.5)
+    >>> type(total).__name__, len(total.terms), float(total(3))
+    ('StressSum', 2, 1.0)
+    """
 
     terms: tuple[Stress, ...]
 
@@ -380,6 +555,26 @@ def _real_tuple(field: str, seq: Any) -> tuple[float, ...]:
 def pulse(start: float, duration: float, size: float) -> Pulse:
     """A stress episode: ``size`` for ``start <= t < start + duration``.
 
+    Parameters
+    ----------
+    start : float
+        The time the episode begins.
+    duration : float
+        Its length (positive).
+    size : float
+        The stress intensity during the episode.
+
+    Returns
+    -------
+    Pulse
+        The stress input.
+
+    Raises
+    ------
+    SpecError
+        (an `InvalidInputError`) for a value that is not a finite real number or a
+        duration that is not positive.
+
     Examples
     --------
     >>> p = pulse(10, 5, 1.0)
@@ -390,13 +585,59 @@ def pulse(start: float, duration: float, size: float) -> Pulse:
 
 
 def step(start: float, size: float) -> Step:
-    """A lasting stress: ``size`` from ``start`` on."""
+    """A lasting stress: ``size`` from ``start`` on.
+
+    Parameters
+    ----------
+    start : float
+        The time the stress begins.
+    size : float
+        The stress intensity from then on.
+
+    Returns
+    -------
+    Step
+        The stress input.
+
+    Raises
+    ------
+    SpecError
+        (an `InvalidInputError`) for a value that is not a finite real number.
+
+    Examples
+    --------
+    >>> s = step(30, 0.2)
+    >>> float(s(29)), float(s(30))
+    (0.0, 0.2)
+    """
     return Step(start, size)
 
 
 def periodic(period: float, duration: float, size: float, start: float = 0.0) -> Periodic:
     """Recurring stress: a pulse of ``size`` and ``duration`` every ``period`` from
     ``start`` on (e.g. a weekly strain).
+
+    Parameters
+    ----------
+    period : float
+        Time between pulse starts (positive).
+    duration : float
+        Length of each pulse, in ``(0, period]``.
+    size : float
+        Stress intensity during each pulse.
+    start : float, default 0.0
+        Start of the first pulse.
+
+    Returns
+    -------
+    Periodic
+        The stress input.
+
+    Raises
+    ------
+    SpecError
+        (an `InvalidInputError`) for a non-positive period, a duration outside
+        ``(0, period]`` or a value that is not finite.
 
     Examples
     --------
@@ -408,7 +649,34 @@ def periodic(period: float, duration: float, size: float, start: float = 0.0) ->
 
 
 def piecewise_linear(times: Sequence[float], values: Sequence[float]) -> PiecewiseLinear:
-    """Stress from data: linear between ``(times[k], values[k])``, held beyond the ends."""
+    """Stress from data: linear between ``(times[k], values[k])``, held beyond the ends.
+
+    Parameters
+    ----------
+    times : sequence of float
+        Strictly increasing times, at least two.
+    values : sequence of float
+        The stress at each time (e.g. daily ratings).
+
+    Returns
+    -------
+    PiecewiseLinear
+        The stress input.
+
+    Raises
+    ------
+    InvalidTypeError
+        When ``times`` or ``values`` is not a sequence of numbers.
+    SpecError
+        (an `InvalidInputError`) for fewer than two times, times not increasing, a
+        value per time missing or a value that is not finite.
+
+    Examples
+    --------
+    >>> s = piecewise_linear([0, 1, 2], [0.0, 1.0, 0.5])
+    >>> [float(s(t)) for t in (-1, 0.5, 1.5, 3)]
+    [0.0, 0.5, 0.75, 0.5]
+    """
     return PiecewiseLinear(_as_tuple("times", times), _as_tuple("values", values))
 
 
