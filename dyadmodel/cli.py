@@ -1,5 +1,5 @@
 """Command line: ``dyadmodel models | describe | analyze | simulate | sweep | bifurcation |
-explore | fit | figures``.
+explore | export-explorer | fit | figures``.
 
 Every bad input gives one line on stderr that names the value and what was expected,
 and exit status 2, never a traceback: bad or non-finite numbers, unknown names,
@@ -273,6 +273,18 @@ def _cmd_fit(args) -> int:
     return cli_fit(args.rest)
 
 
+def _cmd_export_explorer(args) -> int:
+    from dyadmodel.app._export import export_explorer
+
+    model = _get_model(args.model)
+    values = _assignments(args.param, "param")
+    path = export_explorer(
+        model, args.output, model.params(values), certified=args.certified, force=args.force
+    )
+    print(f"wrote {path} (open it in a browser; it needs no server and no network)")
+    return 0
+
+
 _MODEL_HELP = (
     "a registered model name (dyadmodel models), a model file (my_model.toml), "
     "'file.py:factory' or 'module:factory' (runs that Python code)"
@@ -332,6 +344,24 @@ def build_parser() -> argparse.ArgumentParser:
     )
     fit.add_argument("rest", nargs=argparse.REMAINDER)
     fit.set_defaults(func=_cmd_fit)
+    ee = sub.add_parser(
+        "export-explorer",
+        help="write a serverless explorer, one self-contained HTML file: MODEL -o FILE.html",
+    )
+    ee.add_argument("model", help=_MODEL_HELP)
+    ee.add_argument("-o", "--output", required=True, metavar="FILE.html")
+    ee.add_argument(
+        "--param", "--params", "-p", action="extend", nargs="+", default=[], metavar="NAME=VALUE"
+    )
+    ee.add_argument(
+        "--certified",
+        metavar="NAME",
+        help="embed certified equilibria (dyadmodel.equilibria) over a grid of this parameter",
+    )
+    ee.add_argument(
+        "--force", action="store_true", help="replace a file that dyadmodel did not write"
+    )
+    ee.set_defaults(func=_cmd_export_explorer)
     f = sub.add_parser("figures", help="regenerate every figure (scripts/make_figures.py)")
     f.add_argument("rest", nargs=argparse.REMAINDER)
     f.set_defaults(func=_cmd_figures)
@@ -345,7 +375,7 @@ _DELEGATED = {
     "explore": _cmd_explore,
     "fit": _cmd_fit,
 }
-_COMMANDS = ("models", "describe", "analyze", "figures", *_DELEGATED)
+_COMMANDS = ("models", "describe", "analyze", "figures", "export-explorer", *_DELEGATED)
 
 
 def _fail(prog: str, err: BaseException) -> int:

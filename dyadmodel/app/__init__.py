@@ -27,10 +27,17 @@ equilibrium, else the first one, else the middle of their domain). The flow and 
 nullclines are drawn in that planar slice; equilibria, separatrices and trajectories
 are projections of the full system.
 
+`export_explorer` (``dyadmodel export-explorer``) writes a serverless explorer: one
+self-contained HTML file in which the field, nullclines, equilibria (Newton, not
+certified), trajectories and stress pulses are computed by JavaScript printed from the
+model (`dyadmodel.app._js`), with plotly.js inlined; it works offline from the file
+system.
+
 Dash and plotly are imported only here and in `dyadmodel.plot`.
 """
 
 from dyadmodel.app._app import create_app
 from dyadmodel.app._cli import cli_explore, main
+from dyadmodel.app._export import export_explorer
 
-__all__ = ["cli_explore", "create_app", "main"]
+__all__ = ["cli_explore", "create_app", "export_explorer", "main"]
