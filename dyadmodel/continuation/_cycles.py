@@ -1183,8 +1183,9 @@ def _saddle_node(sys, x, p):
         return np.append(sys.rhs(xs, ps)[0], np.linalg.det(J) / scale ** (len(xs) - 1))
 
     with np.errstate(all="ignore"):
-        sol = root(g, np.append(x, p), method="hybr", options={"xtol": 1e-14})
-    if not sol.success or not np.all(np.isfinite(sol.x)) or np.max(np.abs(g(sol.x))) > 1e-9:
+        sol = root(g, np.append(x, p), method="hybr", options={"xtol": 1e-13})
+    # judged by the residual: 'xtol too small' ends a converged run as a failure
+    if not np.all(np.isfinite(sol.x)) or np.max(np.abs(g(sol.x))) > 1e-10:
         return None, math.nan, None
     xs, ps = sol.x[:-1], float(sol.x[-1])
     lam = np.linalg.eigvals(sys.jac(xs, ps))
