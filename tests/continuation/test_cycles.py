@@ -1,6 +1,7 @@
 """Continuation of periodic orbits (issue 16 §1-2): `continue_cycle` against closed
 forms (Hopf and Bautin normal forms), cycle bifurcations and homoclinic ends, bad input."""
 
+import dataclasses
 import math
 
 import numpy as np
@@ -135,6 +136,21 @@ def test_branch_between_two_hopf_points_ends_on_the_second():
     assert len(b) < 80
 
 
+def test_constant_inputs_shift_the_branch():
+    """x' = (a + s) x - y - x r^2 with the input s: cycles of radius sqrt(a + s)."""
+    m = dm.Model.from_equations(
+        {"x": "(a + s)*x - y - x*(x**2 + y**2)", "y": "x + (a + s)*y - y*(x**2 + y**2)"},
+        {"a": 0.0},
+        inputs={"s": 0.0},
+    )
+    d = continuation(m, None, "a", (-0.5, 0.5), ContinuationOptions(seeds=1), inputs={"s": 0.2})
+    (h,) = d.hopf_points
+    assert h.value == pytest.approx(-0.2, abs=1e-9)
+    b = continue_cycle(m, None, "a", (-0.5, 0.5), start=h, inputs={"s": 0.2})
+    assert b.completed and b.inputs == (("s", 0.2),)
+    np.testing.assert_allclose(b.amplitude[:, 0] / 2, np.sqrt(b.param_values + 0.2), atol=1e-9)
+
+
 # -- bad input ------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def hopf_point():
@@ -146,16 +162,24 @@ def test_bad_start_type(hopf_point):
         continue_cycle(BAUTIN, {"s": -1.0}, "a", (-0.5, 0.5), start=[0.0, 0.0])
 
 
-def test_start_of_wrong_kind():
-    d = continuation(BAUTIN, {"s": -1.0, "a": 0.0}, "w", (-0.5, 0.5) if False else (0.5, 1.5))
-    # no Hopf point in w: make a fold-like SpecialPoint by hand from a Hopf one
-    h = _hopf(BAUTIN, {"s": -1.0}, "a", (-0.5, 0.5))
-    import dataclasses
-
-    fold = dataclasses.replace(h, kind="fold")
+def test_start_of_wrong_kind(hopf_point):
+    fold = dataclasses.replace(hopf_point, kind="fold")
     with pytest.raises(InvalidInputError, match="'fold'"):
         continue_cycle(BAUTIN, {"s": -1.0}, "a", (-0.5, 0.5), start=fold)
-    assert d.hopf_points == ()
+    other = dataclasses.replace(hopf_point, model_name="another")
+    with pytest.raises(InvalidInputError, match="another"):
+        continue_cycle(BAUTIN, {"s": -1.0}, "a", (-0.5, 0.5), start=other)
+
+
+def test_unconverged_limit_cycle_start():
+    vdp = dm.Model.from_equations({"x": "y", "y": "(mu - x**2)*y - x"}, {"mu": 1.0})
+    lc = dm.limit_cycle(
+        vdp, None, [2.0, 0.0], period_guess=6.66,
+        options=dm.analysis.LimitCycleOptions(max_newton=1, raise_on_failure=False),
+    )  # fmt: skip
+    assert not lc.converged
+    with pytest.raises(InvalidInputError, match="did not converge"):
+        continue_cycle(vdp, None, "mu", (0.5, 1.5), start=lc)
 
 
 @pytest.mark.parametrize(
