@@ -157,6 +157,12 @@ class ItemKey:
     source : str
         Where the key comes from.
 
+    Raises
+    ------
+    AttachmentInputError
+        (an `InvalidInputError`) for a bad value; the message names the item or
+        argument, the value and what was expected.
+
     Examples
     --------
     >>> ECR_R.n_items, ECR_R.scale
@@ -536,6 +542,12 @@ class StyleCutoffs:
     avoidance : float
         Cut-off on the avoidance score (default 4.0).
 
+    Raises
+    ------
+    AttachmentInputError
+        (an `InvalidInputError`) for a bad value; the message names the item or
+        argument, the value and what was expected.
+
     Notes
     -----
     The default splits at the midpoint of the 1-7 scale, the "neutral/mixed" answer.
@@ -579,6 +591,13 @@ def classify_style(
     Returns
     -------
     AttachmentStyle
+        The result; see `AttachmentStyle` for its fields.
+
+    Raises
+    ------
+    AttachmentInputError
+        (an `InvalidInputError`) for a bad value; the message names the item or
+        argument, the value and what was expected.
 
     Examples
     --------
@@ -676,6 +695,12 @@ class AttachmentMapping:
         default) leaves ``openness_i`` at the model's own default.
     scale : (float, float)
         The score scale ``(lo, hi)``; scores outside it are rejected.
+
+    Raises
+    ------
+    AttachmentInputError
+        (an `InvalidInputError`) for a bad value; the message names the item or
+        argument, the value and what was expected.
 
     Notes
     -----
@@ -940,12 +965,19 @@ def couple_params_from(
     Parameters
     ----------
     model : Model
+        The model.
     partner_1, partner_2 : AttachmentScores, AttachmentStyle, str or (float, float)
         Scores from `score_ecr_r`; a style (or its name: ``"secure"``, ``"anxious"``,
         ``"avoidant"``, ``"fearful"`` and Bartholomew's aliases), which stands for its
         prototypical scores (`STYLE_PROTOTYPES`); or an ``(anxiety, avoidance)`` pair.
     mapping, **overrides
         As in `couple_params`.
+
+    Raises
+    ------
+    AttachmentInputError
+        (an `InvalidInputError`) for a bad value; the message names the item or
+        argument, the value and what was expected.
 
     Examples
     --------

@@ -404,6 +404,13 @@ def references(
 
     Parameters and ordering are those of `citation`; duplicate keys appear once, at
     their first position.
+
+    Raises
+    ------
+    InvalidInputError
+        For an argument with an invalid value (the message says which and why).
+    InvalidTypeError
+        For an argument of the wrong type.
     """
     if isinstance(methods, str):  # a lone name, not an iterable of one-letter names
         methods = (methods,)

@@ -30,6 +30,11 @@ class ClassifyOptions:
         distinction a model user draws.
     atol : float
         Absolute floor.
+
+    Raises
+    ------
+    InvalidInputError
+        For an argument with an invalid value (the message names it and what was expected).
     """
 
     rtol: float = 1e-8
@@ -76,10 +81,18 @@ def classify(eigenvalues, options: ClassifyOptions | None = None, jacobian=None)
     ----------
     eigenvalues : array_like of complex
     options : ClassifyOptions, optional
+        Options (see `ClassifyOptions`); its defaults when omitted.
     jacobian : array_like (2, 2), optional
         For two states, the Jacobian itself: the verdict then follows the trace and
         determinant computed from its entries, which are far better conditioned on the
         borderlines (a defective double eigenvalue is only known to ~sqrt(eps)).
+
+    Raises
+    ------
+    InvalidInputError
+        For an argument with an invalid value (the message names it and what was expected).
+    InvalidTypeError
+        For an argument of the wrong type.
 
     Examples
     --------

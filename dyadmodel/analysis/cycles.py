@@ -81,6 +81,13 @@ class LimitCycleOptions:
         (default); otherwise return the last iterate with ``converged = False``. Failures
         before shooting starts (no return to the section, a guess at an equilibrium)
         always raise: there is no iterate to return.
+
+    Raises
+    ------
+    InvalidInputError
+        For an argument with an invalid value (the message names it and what was expected).
+    ToleranceError
+        For a tolerance outside its admissible range.
     """
 
     rtol: float = 1e-11
@@ -235,6 +242,13 @@ class TrajectoryOptions:
     return_tol : float
         The last ``min_returns`` return points lie within ``return_tol * L`` of each
         other.
+
+    Raises
+    ------
+    InvalidInputError
+        For an argument with an invalid value (the message names it and what was expected).
+    ToleranceError
+        For a tolerance outside its admissible range.
     """
 
     rtol: float = 1e-9
@@ -363,7 +377,9 @@ def limit_cycle(
     Parameters
     ----------
     model : Model
+        The model.
     params : ParameterSet or mapping or None
+        Parameter values; the model's defaults when omitted.
     x0 : array_like, shape (n_states,)
         A start state on or near the cycle. Without ``period_guess`` the trajectory
         from ``x0`` is followed for ``options.search_time``; its end point starts the
@@ -376,12 +392,14 @@ def limit_cycle(
         Approximate period. With it, shooting starts at ``x0`` directly: needed for
         unstable cycles, which a forward trajectory does not approach.
     options : LimitCycleOptions, optional
+        Options (see `LimitCycleOptions`); its defaults when omitted.
     guess : array_like, optional
         Deprecated name of ``x0`` (a `DeprecationWarning`); will be removed.
 
     Returns
     -------
     LimitCycle
+        The result; see `LimitCycle` for its fields.
 
     Raises
     ------
@@ -389,6 +407,8 @@ def limit_cycle(
         When no return to the section is found, Newton does not converge, or it
         converges to an equilibrium (a zero-amplitude "orbit"); the message names the
         parameters and what to try.
+    InvalidTypeError
+        For an argument of the wrong type.
 
     Notes
     -----
@@ -681,17 +701,27 @@ def classify_trajectory(
     Parameters
     ----------
     model : Model
+        The model.
     params : ParameterSet or mapping or None
+        Parameter values; the model's defaults when omitted.
     x0 : array_like, shape (n_states,)
+        The initial state, shape ``(n_states,)``.
     t_max : float
         Time allowed. The verdict is 'undecided' if none is reached by then.
     inputs : mapping or float, optional
         Constant inputs.
     options : TrajectoryOptions, optional
+        Options (see `TrajectoryOptions`); its defaults when omitted.
 
     Returns
     -------
     TrajectoryOutcome
+        The result; see `TrajectoryOutcome` for its fields.
+
+    Raises
+    ------
+    InvalidTypeError
+        For an argument of the wrong type.
 
     Notes
     -----

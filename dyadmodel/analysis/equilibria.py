@@ -82,6 +82,13 @@ class EquilibriumOptions:
         Certify each equilibrium on the full system with a Krawczyk box.
     classify : ClassifyOptions
         Tolerances of the eigenvalue classification.
+
+    Raises
+    ------
+    InvalidInputError
+        For an argument with an invalid value (the message names it and what was expected).
+    InvalidTypeError
+        For an argument of the wrong type.
     """
 
     method: str = "auto"
@@ -128,6 +135,7 @@ def equilibria(
     Parameters
     ----------
     model : Model
+        The model.
     params : ParameterSet or mapping, optional
         Validated with ``model.params``; defaults when omitted.
     domain : sequence of (low, high), optional
@@ -150,6 +158,9 @@ def equilibria(
     ------
     ParameterError, InvalidInputError
         For bad parameters, inputs, ``domain`` or options.
+    ComputationError
+        When the model's right-hand side uses a function without a certified interval
+        rule (its equilibria cannot be searched with a proof).
 
     Examples
     --------

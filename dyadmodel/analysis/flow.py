@@ -121,6 +121,7 @@ def vector_field(
     Parameters
     ----------
     model : Model
+        The model.
     params : ParameterSet or mapping, optional
         Parameter values (model defaults when omitted).
     x, y : str, optional
@@ -138,6 +139,7 @@ def vector_field(
     Returns
     -------
     VectorField
+        The result; see `VectorField` for its fields.
 
     Examples
     --------
@@ -190,7 +192,9 @@ def streamlines(
     Parameters
     ----------
     model : Model
+        The model.
     params : ParameterSet or mapping, optional
+        Parameter values; the model's defaults when omitted.
     x, y, domain, slice_values, inputs
         As in `vector_field`.
     density : int or (int, int)
@@ -206,6 +210,12 @@ def streamlines(
     Returns
     -------
     Streamlines
+        The result; see `Streamlines` for its fields.
+
+    Raises
+    ------
+    InvalidInputError
+        For an argument with an invalid value (the message names it and what was expected).
 
     Notes
     -----

@@ -65,6 +65,11 @@ class ManifoldOptions:
         lets transverse errors of ~1e-7 through; with it the traced curves stay within
         about ``rtol`` of the manifold near the saddle. Stiff models (fast time scales
         far from the saddle) need method="Radau".
+
+    Raises
+    ------
+    InvalidInputError
+        For an argument with an invalid value (the message names it and what was expected).
     """
 
     offset: float = 1e-6
@@ -193,6 +198,11 @@ class SaddleManifolds:
         The side -1 branch is reversed, so the curve runs from its far end through the
         saddle to the far end of the side +1 branch. Empty (shape (n, 0)) when that
         manifold was not traced.
+
+        Raises
+        ------
+        InvalidInputError
+            For an argument with an invalid value (the message names it and what was expected).
         """
         if kind not in ("stable", "unstable"):
             raise InvalidInputError(f"kind = {kind!r} must be 'stable' or 'unstable'")
@@ -223,6 +233,7 @@ def manifolds(
     Parameters
     ----------
     model : Model
+        The model.
     params : ParameterSet or mapping or None
         Must be the parameters the saddle was computed for.
     saddle : Equilibrium
@@ -240,12 +251,17 @@ def manifolds(
     Returns
     -------
     SaddleManifolds
+        The result; see `SaddleManifolds` for its fields.
 
     Raises
     ------
     ValueError
         If ``saddle`` is not a saddle, belongs to another model or parameter set, or
         is not an equilibrium of the model at these parameters and inputs.
+    InvalidInputError
+        For an argument with an invalid value (the message names it and what was expected).
+    InvalidTypeError
+        For an argument of the wrong type.
 
     Notes
     -----

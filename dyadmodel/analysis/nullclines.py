@@ -119,6 +119,7 @@ def nullclines(
     Parameters
     ----------
     model : Model
+        The model.
     params : ParameterSet or mapping, optional
         Parameter values (model defaults when omitted).
     x, y : str, optional
@@ -140,6 +141,14 @@ def nullclines(
     Returns
     -------
     Nullclines
+        The result; see `Nullclines` for its fields.
+
+    Raises
+    ------
+    InvalidInputError
+        For an argument with an invalid value (the message names it and what was expected).
+    InvalidTypeError
+        For an argument of the wrong type.
 
     Notes
     -----

@@ -84,6 +84,11 @@ def sensitivity(
     InvalidInputError
         If the equilibrium is non-hyperbolic with a zero eigenvalue (a fold: the
         derivative does not exist), or belongs to other parameters.
+    ComputationError
+        When ``d rhs/d state`` or ``d rhs/d parameter`` is not finite at the equilibrium
+        (the derivative ``d state/d parameter`` does not exist there).
+    InvalidTypeError
+        For an argument of the wrong type.
 
     Examples
     --------

@@ -190,6 +190,7 @@ def hopf_curve(
     Parameters
     ----------
     model : Model
+        The model.
     params : ParameterSet or mapping or None
         The other parameters; None takes them from the Hopf point (the usual case).
         The Hopf point's two curve parameters always override them, and the start is
@@ -202,6 +203,7 @@ def hopf_curve(
     span : (float, float)
         The range of ``second_param`` the curve is traced in.
     options : ContinuationOptions, optional
+        Options (see `ContinuationOptions`); its defaults when omitted.
     x_span : (float, float), optional
         The range of the first parameter: by default the diagram's span when a diagram
         is given, else the parameter's bounds.
@@ -211,6 +213,14 @@ def hopf_curve(
     HopfCurve
         The curve, ended at the rectangle's edges or at Bogdanov-Takens points, with
         the first Lyapunov coefficient along it and the Bautin points on it.
+
+    Raises
+    ------
+    ComputationError
+        When Newton's method on the Hopf system does not converge at the start point
+        (it may not be a Hopf point of these parameters).
+    InvalidInputError
+        For an argument with an invalid value (the message says which and why).
 
     Notes
     -----

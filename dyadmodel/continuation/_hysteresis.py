@@ -79,7 +79,9 @@ def hysteresis_sweep(
     Parameters
     ----------
     model : Model
+        The model.
     params : ParameterSet or mapping or None
+        Parameter values; the model's defaults when omitted.
     param : str
     span : (float, float)
     rate : float
@@ -98,6 +100,13 @@ def hysteresis_sweep(
     -------
     HysteresisSweep
         The jumps up and down; for a bistable model they differ (the hysteresis loop).
+
+    Raises
+    ------
+    ComputationError
+        When the integration of a ramp fails (try a smaller rate or another ``x0``).
+    InvalidInputError
+        For an argument with an invalid value (the message says which and why).
 
     Notes
     -----

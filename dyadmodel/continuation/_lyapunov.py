@@ -231,6 +231,7 @@ def first_lyapunov(
     Parameters
     ----------
     model : Model
+        The model.
     params : ParameterSet or mapping or None
         The parameters at the Hopf point (defaults when None).
     state : array_like, shape (n_states,)
@@ -244,6 +245,11 @@ def first_lyapunov(
         ``l1`` and 'supercritical' (``l1 < 0``), 'subcritical' (``l1 > 0``),
         'degenerate' (``|l1|`` within `DEGENERATE_RTOL` of the scale of its terms) or
         'undetermined' (no complex pair, or a zero eigenvalue as well).
+
+    Raises
+    ------
+    InvalidInputError
+        For an argument with an invalid value (the message says which and why).
 
     Notes
     -----

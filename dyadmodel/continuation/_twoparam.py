@@ -174,6 +174,7 @@ def fold_curve(
     Parameters
     ----------
     model : Model
+        The model.
     fold : SpecialPoint
         A fold (``kind == 'fold'``); its continuation parameter is the curve's x.
     y_param : str
@@ -181,6 +182,7 @@ def fold_curve(
     x_span, y_span : (float, float)
         The rectangle of the parameter plane the curve is traced in.
     options : ContinuationOptions, optional
+        Options (see `ContinuationOptions`); its defaults when omitted.
 
     Returns
     -------
@@ -188,6 +190,11 @@ def fold_curve(
         With its cusps (where two fold curves meet: the quadratic coefficient
         ``w . D^2 f(v, v)`` changes sign) and Bogdanov-Takens points (``w . v``
         changes sign), each located by Brent's method.
+
+    Raises
+    ------
+    InvalidInputError
+        For an argument with an invalid value (the message says which and why).
 
     Notes
     -----
@@ -431,6 +438,7 @@ def regime_map(
     Parameters
     ----------
     model : Model
+        The model.
     params : ParameterSet or mapping or None
         The other parameters.
     x, y : (name, (low, high))
@@ -447,6 +455,12 @@ def regime_map(
     Returns
     -------
     RegimeMap
+        The result; see `RegimeMap` for its fields.
+
+    Raises
+    ------
+    InvalidInputError
+        For an argument with an invalid value (the message says which and why).
 
     Examples
     --------
@@ -711,6 +725,11 @@ def attachment_regime_map(
         With ``x_param = 'anxiety_1'`` and ``y_param = 'avoidance_2'``: the grid, the
         fold curves (and Hopf curves and codimension-two points) in scores.
         ``params`` and each curve's ``params`` are the model's parameters.
+
+    Raises
+    ------
+    InvalidInputError
+        For an argument with an invalid value (the message says which and why).
 
     Notes
     -----

@@ -82,6 +82,11 @@ class ContinuationOptions:
         Time budget of the whole continuation. The seed searches share it (each also
         keeps its own ``equilibrium.max_seconds``); seeds left when it runs out are
         skipped and the diagram's ``notes`` say so. Tracing is bounded by ``max_steps``.
+
+    Raises
+    ------
+    InvalidInputError
+        For an argument with an invalid value (the message says which and why).
     """
 
     ds: float = 0.01  # first arclength step

@@ -381,6 +381,7 @@ def read_dyadic(
     Returns
     -------
     DyadicData
+        The result; see `DyadicData` for its fields.
 
     Raises
     ------
@@ -394,6 +395,8 @@ def read_dyadic(
         header as line 1; ``row N``, 0-based, of a DataFrame) and the value.
     InvalidTypeError
         A source or column argument of the wrong type.
+    InvalidInputError
+        For an argument with an invalid value (the message says which and why).
     """
     if isinstance(max_rows, bool) or not isinstance(max_rows, int) or max_rows < 1:
         raise InvalidInputError(f"max_rows must be a positive integer, got {max_rows!r}")

@@ -331,6 +331,15 @@ def fit(
     FitResult
         A dyad whose fit fails gets a status saying why; it never stops the others.
 
+    Raises
+    ------
+    InvalidInputError
+        For an argument with an invalid value (the message says which and why).
+    InvalidTypeError
+        For an argument of the wrong type.
+    NotFoundError
+        For an unknown name (the message lists the known ones).
+
     Notes
     -----
     Missing values: ``glla`` drops the time points where either partner is missing and

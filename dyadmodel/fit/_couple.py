@@ -91,6 +91,7 @@ def couples_in_state_space(
         Bootstrap draws per dyad (0: none); each costs one continuation and one
         equilibrium search.
     seed : int
+        Seed of the random number generator (reproducible results).
     max_seconds : float
         Time budget per dyad for the draws; fewer draws are used when it runs out
         (``draws`` says how many).
@@ -101,6 +102,13 @@ def couples_in_state_space(
         Index ``dyad``; columns ``regime``, ``n_equilibria``, ``complete``,
         ``tipping_kind``, ``distance``, ``distance_low``, ``distance_high``,
         ``p_bistable``, ``draws``, ``status``.
+
+    Raises
+    ------
+    InvalidInputError
+        For an argument with an invalid value (the message says which and why).
+    InvalidTypeError
+        For an argument of the wrong type.
     """
     from dyadmodel import models
 

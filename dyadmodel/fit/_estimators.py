@@ -79,6 +79,13 @@ class GLLAOptions:
         regression's adjusted R², as rties' ``estDerivs`` does.
     detrend : bool
         Remove each person's OLS line first (rties always does).
+
+    Raises
+    ------
+    InvalidInputError
+        For an argument with an invalid value (the message says which and why).
+    InvalidTypeError
+        For an argument of the wrong type.
     """
 
     taus: tuple[int, ...] = (2, 3)
@@ -119,6 +126,13 @@ class InertiaCoordinationOptions:
         the left-out ones are reported as 0 with no standard error.
     detrend : bool
         Remove each person's OLS line first (rties always does).
+
+    Raises
+    ------
+    InvalidInputError
+        For an argument with an invalid value (the message says which and why).
+    InvalidTypeError
+        For an argument of the wrong type.
     """
 
     lag: int = 1

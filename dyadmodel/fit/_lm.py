@@ -82,6 +82,7 @@ def least_squares(
     Returns
     -------
     LinearFit
+        The result; see `LinearFit` for its fields.
 
     Examples
     --------

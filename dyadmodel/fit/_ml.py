@@ -115,6 +115,13 @@ class MLOptions:
         (`dyadmodel.fit._kalman`) instead of trajectory matching.
     noisy_states : tuple of str or None
         With ``process_noise``: the states that receive process noise (None: all).
+
+    Raises
+    ------
+    InvalidInputError
+        For an argument with an invalid value (the message says which and why).
+    InvalidTypeError
+        For an argument of the wrong type.
     """
 
     observed: tuple[str, str] | None = None
@@ -686,11 +693,13 @@ def profile_likelihood(
     Parameters
     ----------
     model : Model or str
+        The model.
     dyad : Dyad
         One couple (``data[dyad_id]``).
     parameters : sequence of str, optional
         Which free parameters to profile (default: all free ones).
     options : MLOptions, optional
+        Options (see `MLOptions`); its defaults when omitted.
     **overrides
         `MLOptions` fields.
 
@@ -699,6 +708,15 @@ def profile_likelihood(
     dict of str -> Profile
         Profiles as data: plot ``values`` against ``delta_nll`` with the threshold line
         `PROFILE_THRESHOLD`.
+
+    Raises
+    ------
+    BudgetExceededError
+        When the work would exceed its budget (time or size).
+    InvalidTypeError
+        For an argument of the wrong type.
+    NotFoundError
+        For an unknown name (the message lists the known ones).
     """
     import dataclasses
 
@@ -747,6 +765,13 @@ def likelihood_ratio_test(restricted: FitResult, full: FitResult):
     unknowns. Returns a pandas DataFrame (index ``dyad``): ``statistic``, ``df``,
     ``p_value``. A parameter fixed at a bound makes the chi2 reference conservative
     (Self & Liang 1987).
+
+    Raises
+    ------
+    InvalidInputError
+        For an argument with an invalid value (the message says which and why).
+    InvalidTypeError
+        For an argument of the wrong type.
     """
     import pandas as pd
 

@@ -154,6 +154,16 @@ def profiles(
     Returns
     -------
     CoupleProfiles
+        The result; see `CoupleProfiles` for its fields.
+
+    Raises
+    ------
+    InvalidInputError
+        For an argument with an invalid value (the message says which and why).
+    InvalidTypeError
+        For an argument of the wrong type.
+    NotFoundError
+        For an unknown name (the message lists the known ones).
 
     Examples
     --------

@@ -33,6 +33,11 @@ def register(name: str) -> Callable[[Callable[..., Model]], Callable[..., Model]
 
     The factory takes only keyword-only structural options (e.g. the Hill exponent)
     and returns a `Model` whose ``name`` equals ``name``.
+
+    Raises
+    ------
+    InvalidInputError
+        For an argument with an invalid value (the message says which and why).
     """
 
     def deco(factory: Callable[..., Model]) -> Callable[..., Model]:

@@ -36,6 +36,7 @@ def basin_map(
     Parameters
     ----------
     result : BasinMap
+        The result to draw.
     attractors : bool
         Mark the attractors: stable equilibria as filled circles with their couple
         label, periodic orbits as their closed curve (projected on the plane).
@@ -55,6 +56,11 @@ def basin_map(
         diverged, k+1 for undecided; hover names the code), 'basin-legend' (one
         swatch per basin present, with ``"basin"`` and ``"fraction"`` from
         ``result.fractions``), 'attractor' (with ``"name"``).
+
+    Raises
+    ------
+    InvalidTypeError
+        For an argument of the wrong type.
 
     Notes
     -----

@@ -72,6 +72,7 @@ def bifurcation_diagram(
     Parameters
     ----------
     diagram : BifurcationDiagram
+        The bifurcation diagram to draw.
     state : str or int
         The state on the vertical axis (name or index).
     hysteresis : HysteresisSweep, optional
@@ -97,6 +98,13 @@ def bifurcation_diagram(
         ``"branches"``), one trace per kind of special point ('fold', 'hopf',
         'branch point', with ``"values"``: the parameter values exactly as in the
         diagram), 'sweep-up' / 'sweep-down' (with ``"jumps"``) and 'arrowheads'.
+
+    Raises
+    ------
+    InvalidInputError
+        For an argument with an invalid value (the message says which and why).
+    InvalidTypeError
+        For an argument of the wrong type.
 
     Notes
     -----

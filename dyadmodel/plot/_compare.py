@@ -41,6 +41,7 @@ def compare(
     width : int, optional
         Default: 540 pixels per panel.
     height : int
+        Figure height in pixels.
     horizontal_spacing : float, optional
         Gap between panels as a fraction of the width (default 0.09, or 0.05 with shared
         y axes).
@@ -51,6 +52,13 @@ def compare(
         Legend entries that repeat across panels (same name and group) are shown once;
         clicking one toggles it in every panel. ``layout.meta["panels"]`` holds the
         panels' own ``meta``.
+
+    Raises
+    ------
+    InvalidInputError
+        For an argument with an invalid value (the message says which and why).
+    InvalidTypeError
+        For an argument of the wrong type.
 
     Examples
     --------

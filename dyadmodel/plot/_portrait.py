@@ -85,6 +85,7 @@ def phase_portrait(
     Parameters
     ----------
     model : Model
+        The model.
     params : ParameterSet or mapping, optional
         Model defaults when omitted.
     inputs : mapping or float, optional
@@ -148,6 +149,13 @@ def phase_portrait(
         Every trace carries ``meta={"role": ...}``: 'field', 'x-nullcline',
         'y-nullcline', 'stable-manifold', 'unstable-manifold', 'trajectory',
         'equilibrium' (with ``"stability"``), or 'arrowheads' / 'start' (decorations).
+
+    Raises
+    ------
+    InvalidInputError
+        For an argument with an invalid value (the message says which and why).
+    InvalidTypeError
+        For an argument of the wrong type.
 
     Examples
     --------

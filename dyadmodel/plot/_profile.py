@@ -84,6 +84,13 @@ def profile_likelihood(
         interval on the threshold line; an open end, NaN in ``ci``, is drawn to the last
         profiled value with an arrowhead and named "open") and ``"estimate"``.
 
+    Raises
+    ------
+    InvalidInputError
+        For an argument with an invalid value (the message says which and why).
+    InvalidTypeError
+        For an argument of the wrong type.
+
     Examples
     --------
     >>> import numpy as np

@@ -78,6 +78,7 @@ def regime_map(
     Parameters
     ----------
     result : RegimeMap
+        The result to draw.
     fold_curves : bool
         Draw the fold curves traced by continuation (the exact regime boundaries where
         equilibria appear or vanish in pairs) and the cusps on them.
@@ -93,6 +94,11 @@ def regime_map(
         'fold-curve' (one per curve, with ``"index"`` into ``result.fold_curves``),
         'cusp', and 'incomplete' (grid points whose equilibrium search was not proved
         complete, marked with small crosses, if any).
+
+    Raises
+    ------
+    InvalidTypeError
+        For an argument of the wrong type.
 
     Notes
     -----
@@ -230,6 +236,7 @@ def attachment_regimes(
     table : sequence of AttachmentRegime
         E.g. the 16 rows of `dyadmodel.continuation.attachment_regime_table`.
     title : str, optional
+        Figure title.
     width, height : int
 
     Returns
@@ -239,6 +246,11 @@ def attachment_regimes(
         each cell shows the regime and its stable states. The heatmap trace has
         ``meta={"role": "pairings", "regimes": [[...]], "styles_1": [...],
         "styles_2": [...]}``, with the regimes exactly as in ``table``.
+
+    Raises
+    ------
+    InvalidInputError
+        For an argument with an invalid value (the message says which and why).
 
     Examples
     --------

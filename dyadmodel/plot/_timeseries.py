@@ -71,6 +71,11 @@ def time_series(
         State traces carry ``meta={"role": "state", "state": name}``; the input trace
         ``meta={"role": "stress"}``.
 
+    Raises
+    ------
+    InvalidInputError
+        For an argument with an invalid value (the message says which and why).
+
     Examples
     --------
     >>> import numpy as np

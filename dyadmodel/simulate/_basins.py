@@ -84,6 +84,11 @@ class BasinOptions:
         (a periodic verdict needs several periods in the second half of the run).
     backend : {'auto', 'numba', 'numpy'}
         Ensemble backend (see `dyadmodel.simulate.ensemble`).
+
+    Raises
+    ------
+    InvalidInputError
+        For an argument with an invalid value (the message says which and why).
     """
 
     rtol: float = 1e-6
@@ -513,7 +518,9 @@ def basins(
     Parameters
     ----------
     model : Model
+        The model.
     params : ParameterSet or mapping, optional
+        Parameter values; the model's defaults when omitted.
     grid : (array_like, array_like), optional
         The coordinates along the ``x`` and ``y`` axes. Default: ``resolution`` points
         spanning each axis state's domain (``model.domain``).
@@ -531,10 +538,17 @@ def basins(
         Default: their values at the first stable equilibrium labelled 'balanced', else
         at the first stable equilibrium, else the middle of their domains.
     options : BasinOptions, optional
+        Options (see `BasinOptions`); its defaults when omitted.
 
     Returns
     -------
     BasinMap
+        The result; see `BasinMap` for its fields.
+
+    Raises
+    ------
+    InvalidInputError
+        For an argument with an invalid value (the message says which and why).
 
     Notes
     -----
@@ -697,6 +711,7 @@ def resilience(
     model : Model
         A model with an input (the flagship models' ``stress``).
     params : ParameterSet or mapping, optional
+        Parameter values; the model's defaults when omitted.
     pulse_duration : float
         Length of the stress episode (model time units; 1 is a behaviour's relaxation
         time at the flagship defaults).
@@ -723,6 +738,12 @@ def resilience(
     Returns
     -------
     Resilience
+        The result; see `Resilience` for its fields.
+
+    Raises
+    ------
+    InvalidInputError
+        For an argument with an invalid value (the message says which and why).
 
     Notes
     -----

@@ -143,6 +143,7 @@ def compare_interventions(
     Parameters
     ----------
     model : Model
+        The model.
     params : ParameterSet or mapping or None
         The couple without intervention (it should be bistable: balanced and entrenched
         states both stable).
@@ -164,6 +165,14 @@ def compare_interventions(
     Returns
     -------
     InterventionComparison
+        The result; see `InterventionComparison` for its fields.
+
+    Raises
+    ------
+    InvalidInputError
+        For an argument with an invalid value (the message says which and why).
+    InvalidTypeError
+        For an argument of the wrong type.
 
     Notes
     -----

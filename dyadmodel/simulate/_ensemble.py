@@ -931,6 +931,7 @@ def ensemble(
     Parameters
     ----------
     model : Model
+        The model.
     params : ParameterSet, mapping or None
         One parameter set for all trajectories (a `ParameterSet`, a mapping of numbers,
         or None for the defaults), or a batch: a mapping in which some values are 1-D
@@ -981,6 +982,12 @@ def ensemble(
         Shapes that do not fit the model, bad tolerances or times.
     ImportError
         ``backend='numba'`` without numba installed.
+    BudgetExceededError
+        When the work would exceed its budget (time or size).
+    InvalidInputError
+        For an argument with an invalid value (the message says which and why).
+    InvalidTypeError
+        For an argument of the wrong type.
 
     Notes
     -----

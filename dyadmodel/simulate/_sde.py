@@ -296,7 +296,9 @@ def simulate_sde(
         A model with a stress input (the noise enters the input named ``stress``, or
         the first input).
     params : ParameterSet or mapping or None
+        Parameter values; the model's defaults when omitted.
     x0 : array_like, shape (n_states,) or (n_states, n_paths)
+        The initial state, shape ``(n_states,)``.
     t : (float, float)
     noise : StressNoise or float
         The stochastic stress (a number is the noise level with the defaults of
@@ -321,6 +323,16 @@ def simulate_sde(
     Returns
     -------
     SDESimulation
+        The result; see `SDESimulation` for its fields.
+
+    Raises
+    ------
+    BudgetExceededError
+        When the work would exceed its budget (time or size).
+    InvalidInputError
+        For an argument with an invalid value (the message says which and why).
+    InvalidTypeError
+        For an argument of the wrong type.
 
     Notes
     -----
@@ -417,6 +429,11 @@ def binomial_interval(
         Wilson's score interval (coverage close to nominal on average) or the exact
         Clopper–Pearson interval (coverage at least nominal for every probability,
         wider).
+
+    Raises
+    ------
+    SpecError
+        (an `InvalidInputError`) for a field with an invalid value.
 
     Examples
     --------
@@ -565,7 +582,9 @@ def tipping_statistics(
     Parameters
     ----------
     model : Model
+        The model.
     params : ParameterSet or mapping or None
+        Parameter values; the model's defaults when omitted.
     noise_levels : sequence of float
         Noise levels ``sigma`` (see `StressNoise`), each >= 0.
     horizon : float
@@ -604,6 +623,16 @@ def tipping_statistics(
     Returns
     -------
     TippingStatistics
+        The result; see `TippingStatistics` for its fields.
+
+    Raises
+    ------
+    BudgetExceededError
+        When the work would exceed its budget (time or size).
+    InvalidInputError
+        For an argument with an invalid value (the message says which and why).
+    SpecError
+        (an `InvalidInputError`) for a field with an invalid value.
 
     Notes
     -----

@@ -286,9 +286,11 @@ def simulate(
     Parameters
     ----------
     model : Model
+        The model.
     params : ParameterSet or mapping or None
         Base parameter values (validated by the model; defaults when None).
     x0 : array_like, shape (n_states,)
+        The initial state, shape ``(n_states,)``.
     t : (float, float)
         Start and end time, ``t[1] > t[0]``.
     stress : None, float, Stress, callable or mapping, optional

@@ -64,6 +64,11 @@ class Event:
         ``g`` accepts ``t`` of shape (k,) and ``x`` of shape (n_states, k) and returns
         shape (k,) (it must also accept a single time and state).
     description : str
+
+    Raises
+    ------
+    SpecError
+        (an `InvalidInputError`) for a field with an invalid value.
     """
 
     name: str
@@ -121,6 +126,11 @@ def event(
     (as for `scipy.integrate.solve_ivp`), else ``False`` and 0. ``name`` defaults to the
     function's ``__name__``.
 
+    Raises
+    ------
+    InvalidTypeError
+        For an argument of the wrong type.
+
     Examples
     --------
     >>> def pursuit_high(t, x):
@@ -165,6 +175,13 @@ def separation(
     equilibrium's avoidance (e.g. 2.5 for the full model's default couple, whose
     entrenched distancer keeps distance 1.64) so that it marks an excursion beyond
     the usual pattern.
+
+    Raises
+    ------
+    InvalidInputError
+        For an argument with an invalid value (the message says which and why).
+    SpecError
+        (an `InvalidInputError`) for a field with an invalid value.
     """
     level = check_real("separation", "threshold", threshold, what="a distance level")
     chosen = None if states is None else tuple(states)
@@ -218,6 +235,13 @@ def crossing_tipping_threshold(
     function is the signed distance to that curve, positive on the entrenched side, so
     ``direction=1`` catches tipping into entrenchment and ``direction=-1`` the return to
     the balanced side.
+
+    Raises
+    ------
+    InvalidInputError
+        For an argument with an invalid value (the message says which and why).
+    SpecError
+        (an `InvalidInputError`) for a field with an invalid value.
 
     Notes
     -----

@@ -106,6 +106,11 @@ class Ramp:
         Relative target: ``factor`` times the value before this schedule.
     if_present : bool
         Skip (instead of refusing) a model that has no parameter of this name.
+
+    Raises
+    ------
+    SpecError
+        (an `InvalidInputError`) for a field with an invalid value.
     """
 
     parameter: str
@@ -226,6 +231,11 @@ class PeriodicPulse:
 
     ``0 < duration <= period``. The parameter takes ``before + size`` during a pulse and
     ``before`` otherwise.
+
+    Raises
+    ------
+    SpecError
+        (an `InvalidInputError`) for a field with an invalid value.
     """
 
     parameter: str
@@ -329,6 +339,11 @@ class Intervention:
     changes : tuple of Ramp or PeriodicPulse
     description : str
         What the intervention stands for (shown in reports).
+
+    Raises
+    ------
+    SpecError
+        (an `InvalidInputError`) for a field with an invalid value.
 
     Notes
     -----
@@ -499,6 +514,7 @@ def intervention(
     Returns
     -------
     Intervention
+        The result; see `Intervention` for its fields.
 
     Examples
     --------
@@ -537,6 +553,11 @@ def self_soothing(
     In the full model's default couple (``entrenched-bistable``), ``to`` below about 1.75
     removes the entrenched state, so the couple returns to balanced by partner 1's
     change alone (phenomenon 7).
+
+    Raises
+    ------
+    SpecError
+        (an `InvalidInputError`) for a field with an invalid value.
     """
     owner = "self_soothing"
     p = _partner(owner, partner)
@@ -577,6 +598,11 @@ def emotional_availability(
 
     In the full model's default couple, ``avoidance_gain`` below 1.72, ``openness`` above
     1.5 or ``approach_baseline`` above 0.85 each remove the entrenched state.
+
+    Raises
+    ------
+    SpecError
+        (an `InvalidInputError`) for a field with an invalid value.
     """
     owner = "emotional_availability"
     p = _partner(owner, partner)
@@ -628,6 +654,11 @@ def scheduled_checkins(
     pulsed. The reduced model has no approach of partner 2, so the default is refused
     there (pass ``parameter`` to pulse something else).
 
+    Raises
+    ------
+    SpecError
+        (an `InvalidInputError`) for a field with an invalid value.
+
     Notes
     -----
     A pulse only moves the approach while it lasts (it relaxes at the recovery rate), so
@@ -661,6 +692,11 @@ def regulation_skills(
     None for both): ``recovery_rate_i`` is multiplied by ``recovery_factor`` (>= 1
     speeds recovery) and the partner's reaction gains (``anxiety_gain_i``,
     ``avoidance_gain_i``, those the model has) by ``gain_factor`` (<= 1 damps them).
+
+    Raises
+    ------
+    SpecError
+        (an `InvalidInputError`) for a field with an invalid value.
 
     Notes
     -----
@@ -720,6 +756,11 @@ def naming_the_cycle(
     partners recognize the pattern" [RRC]. Naming the cycle is weaker coupling
     (phenomenon 8 of the paper). ``0 <= factor < 1``; gains the model does not have are
     skipped. In the full model's default couple a factor below 0.87 removes the entrenched state.
+
+    Raises
+    ------
+    SpecError
+        (an `InvalidInputError`) for a field with an invalid value.
     """
     owner = "naming_the_cycle"
     f = check_real(owner, "factor", factor, low=0, high=1, what="a ratio below 1")

@@ -143,6 +143,7 @@ def sobol_indices(
     Returns
     -------
     SobolIndices
+        The result; see `SobolIndices` for its fields.
 
     Raises
     ------

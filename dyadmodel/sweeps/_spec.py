@@ -317,6 +317,7 @@ class SweepSpec:
         Returns
         -------
         xarray.Dataset
+            The result; see `xarray.Dataset` for its fields.
         """
         from dyadmodel.sweeps._sweep import sweep
 
@@ -370,6 +371,7 @@ def load_sweep_spec(path: str | Path, max_points: int | None = None) -> SweepSpe
     Returns
     -------
     SweepSpec
+        The result; see `SweepSpec` for its fields.
 
     Raises
     ------

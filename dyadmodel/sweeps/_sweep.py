@@ -449,6 +449,7 @@ def sweep(
     Parameters
     ----------
     model : Model or str
+        The model.
     base_params : ParameterSet or mapping, optional
         The parameters that are not swept (defaults when omitted).
     over : Grid, Sample or mapping
@@ -513,6 +514,8 @@ def sweep(
         A measure failed at a point (named in the message), or the worker processes
         died (e.g. a script without an ``if __name__ == "__main__":`` guard). Finished
         chunks are kept.
+    InvalidTypeError
+        For an argument of the wrong type.
 
     Warns
     -----
@@ -890,6 +893,12 @@ def open_sweep(path: str | os.PathLike):
 
     Raises `SweepSpecError` when ``path`` is not a dyadmodel sweep store, or when its
     metadata cannot be read.
+
+    Raises
+    ------
+    SweepSpecError
+        (a `StoreError`) when the store holds another sweep, or no sweep, or another
+        running sweep is writing it.
     """
     import xarray as xr
 
