@@ -12,6 +12,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 import sympy as sp
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import dyadmodel as dm
 from dyadmodel.app._js import UnsupportedExpressionError, library_js, model_js
@@ -216,9 +218,12 @@ def test_page_nullclines_lie_on_nullclines(js, model):
         pts = np.array([[a, b] for a, b in zip(got["x"], got["y"]) if a is not None]).T
         assert pts.shape[1] > 10
         d = np.min(np.hypot(pts[0][:, None] - want[0], pts[1][:, None] - want[1]), axis=1)
-        assert np.max(d) < 0.25 * cell  # on the curve, up to interpolation on the grid
+        assert np.max(d) < 0.25 * cell  # on the curve (up to dm's own point spacing)
         back = np.min(np.hypot(want[0][:, None] - pts[0], want[1][:, None] - pts[1]), axis=1)
         assert np.max(back) < cell  # and no branch of dm.nullclines is missing
+        residual = model.rhs(pts, model.params())[got["index"]]
+        scale = np.max(np.abs(model.rhs(np.array(np.meshgrid(xs, ys)).reshape(2, -1))))
+        assert np.max(np.abs(residual)) <= 1e-8 * scale  # polished on the grid edges
 
 
 def test_page_field_points_along_the_flow(js):
@@ -230,3 +235,58 @@ def test_page_field_points_along_the_flow(js):
     want = FLAGSHIP.rhs(pts, FLAGSHIP.params())
     assert np.allclose([out["dx"], out["dy"]], want, rtol=1e-12, atol=1e-14)
     assert len(out["segments"]["x"]) == 7 * len(xs) * len(ys)
+
+
+POLE = Model.from_equations(
+    {"x": "y - 1/(x - 1)", "y": "x - y"},
+    {},
+    states={"x": {"plot_range": [-5, 5]}, "y": {"plot_range": [-5, 5]}},
+    name="pole",
+)
+
+
+@settings(max_examples=6, deadline=None)
+@given(
+    gain=st.floats(0.0, 6.0),
+    avoidance=st.floats(0.0, 6.0),
+    threshold=st.floats(0.3, 3.0),
+    stress=st.floats(0.0, 1.0),
+)
+def test_page_equilibria_are_equilibria_with_their_kinds(js, gain, avoidance, threshold, stress):
+    """Property: every Newton root in the page is one of dm.equilibria's, same kind; and
+    when those are hyperbolic and apart, the page finds them all."""
+    p = FLAGSHIP.params(anxiety_gain_1=gain, avoidance_gain_2=avoidance, threshold_1=threshold)
+    box = [list(s.domain) for s in FLAGSHIP.states]
+    expr = """([p, u, box]) => window.dyadmodel.equilibria(
+      window.dyadmodel.models["pursuer-distancer-2d"], p, u, box)"""
+    page = js(expr, [[float(v) for v in p.values()], [stress], box])
+    eqs = [
+        e
+        for e in dm.equilibria(FLAGSHIP, p, inputs={"stress": stress})
+        if all(lo <= v <= hi for v, (lo, hi) in zip(e.state, box))
+    ]
+    for got in page:
+        dist = [np.max(np.abs(np.array(got["x"]) - e.state)) for e in eqs]
+        k = int(np.argmin(dist))
+        assert dist[k] < 1e-8 and got["kind"] == eqs[k].kind
+    apart = all(
+        np.max(np.abs(a.state - b.state)) > 1e-2 for i, a in enumerate(eqs) for b in eqs[:i]
+    )
+    hyperbolic = all(np.min(np.abs(np.real(e.eigenvalues))) > 1e-3 for e in eqs)
+    if apart and hyperbolic:
+        assert len(page) == len(eqs)
+
+
+def test_page_nullclines_skip_poles(js):
+    expr = """([src, xs]) => {
+      const s = document.createElement("script");
+      s.textContent = src;
+      document.head.append(s);
+      const m = window.dyadmodel.models["pole"];
+      return window.dyadmodel.nullclines(m, [], [], xs, xs, null)[0];
+    }"""
+    xs = np.linspace(-5, 5, 80)  # x = 1 is no grid point: the pole is between two
+    got = js(expr, [model_js(POLE), xs.tolist()])
+    pts = np.array([v for v in got["x"] if v is not None])
+    assert len(pts) > 20
+    assert np.min(np.abs(pts - 1.0)) > 0.15  # only y = 1/(x - 1) (|y| <= 5: |x - 1| >= 0.2)

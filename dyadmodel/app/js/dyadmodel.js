@@ -316,15 +316,44 @@
     return lines.map((keys) => ({ x: keys.map((k) => points.get(k)[0]), y: keys.map((k) => points.get(k)[1]) }));
   }
 
-  function contour(F, xs, ys, centre) {
-    // F[j][i] at (xs[i], ys[j]); returns polylines of F = 0
+  // The zero of f on the edge from a (f = va) to b (f = vb), va and vb of opposite signs:
+  // linear interpolation, refined by the Illinois variant of regula falsi inside the
+  // bracket. Returns [s, |f|] with s in [0, 1] the position along the edge.
+  function edgeZero(f, va, vb) {
+    let s0 = 0, s1 = 1, f0 = va, f1 = vb, side = 0, s = va / (va - vb), fs = f(s);
+    for (let it = 0; it < 40 && fs !== 0 && s1 - s0 > 1e-13; it++) {
+      if ((fs > 0) === (f0 > 0)) {
+        s0 = s;
+        f0 = fs;
+        if (side === -1) f1 *= 0.5;
+        side = -1;
+      } else {
+        s1 = s;
+        f1 = fs;
+        if (side === 1) f0 *= 0.5;
+        side = 1;
+      }
+      s = (s0 * f1 - s1 * f0) / (f1 - f0);
+      if (!(s > s0 && s < s1)) s = 0.5 * (s0 + s1);
+      fs = f(s);
+    }
+    return [s, Math.abs(fs)];
+  }
+
+  function contour(F, xs, ys, value) {
+    // F[j][i] at (xs[i], ys[j]); returns polylines of F = 0. Every crossing is polished
+    // on its edge (edgeZero); one whose |F| stays above 1e-8 of the larger |F| at the
+    // edge's ends is a pole, not a zero: dropped, the line is split there.
     const points = new Map();
+    const poles = new Set();
     const segs = [];
     const pos = (v) => v > 0;
     const edge = (key, xa, ya, va, xb, yb, vb) => {
       if (!points.has(key)) {
-        const s = va / (va - vb);
+        const g = (s) => value(xa + s * (xb - xa), ya + s * (yb - ya));
+        const [s, r] = edgeZero(g, va, vb);
         points.set(key, [xa + s * (xb - xa), ya + s * (yb - ya)]);
+        if (!(r <= 1e-8 * Math.max(Math.abs(va), Math.abs(vb)))) poles.add(key);
       }
       return key;
     };
@@ -342,7 +371,7 @@
         if (cut.length === 2) segs.push([cut[0][1], cut[1][1]]);
         else if (cut.length === 4) {
           const k = Object.fromEntries(cut);
-          const pm = pos(centre(0.5 * (x0 + x1), 0.5 * (y0 + y1)));
+          const pm = pos(value(0.5 * (x0 + x1), 0.5 * (y0 + y1)));
           if (pm === pa) {
             segs.push([k.B, k.R]); // cut off corners b and d
             segs.push([k.T, k.L]);
@@ -353,11 +382,16 @@
         }
       }
     }
-    return chain(segs, points);
+    return chain(
+      segs.filter((sg) => !poles.has(sg[0]) && !poles.has(sg[1])),
+      points
+    );
   }
 
   /* nullclines(m, p, u, xs, ys, fixed) -> [{state, index, lines: [{x, y}], x, y}] for the
-   * horizontal and the vertical state (zero sets of their derivatives). */
+   * horizontal and the vertical state (zero sets of their derivatives). Each crossing
+   * on a grid edge (linear interpolation) is polished by regula falsi (Illinois) in
+   * its bracket; sign changes at poles (|f| does not fall) are dropped. */
   dm.nullclines = function (m, p, u, xs, ys, fixed) {
     const { ix, iy, base } = plane(m, fixed);
     const uu = u || [];
