@@ -211,9 +211,8 @@ def measure(client_side: bool, events: int, browser) -> dict:
             out["slider"].append(max(marks["plot"], marks["table"]) - t0)
             if client_side:
                 page.wait_for_function(
-                    "t0 => window.__bench.certified > t0 && "
-                    "document.querySelector('#eq-complete').innerText.includes('ertified')"
-                    " || !document.querySelector('#eq-complete').dataset.pending",
+                    "t0 => window.__bench.certified > t0 && document.querySelector("
+                    "'#eq-complete').innerText.startsWith('Certified by the server')",
                     arg=t0,
                 )
             _quiet(page, log)

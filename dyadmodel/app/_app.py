@@ -374,7 +374,7 @@ def compute_stress(
 # layout
 
 
-def _param_control(model: Model, name: str, value: float) -> html.Div:
+def _param_control(model: Model, name: str, value: float, drag: bool = False) -> html.Div:
     p = model.parameter(name)
     lo, hi, step = C.display_range(p)
     tip = f"{p.meaning} (default {p.default:g}; admissible {p.interval_text()})"
@@ -391,7 +391,7 @@ def _param_control(model: Model, name: str, value: float) -> html.Div:
                             step=step,
                             value=min(max(value, lo), hi),
                             marks={lo: f"{lo:g}", hi: f"{hi:g}"},
-                            updatemode="mouseup",
+                            updatemode="drag" if drag else "mouseup",
                             allow_direct_input=False,
                             tooltip={"placement": "bottom", "always_visible": False},
                         ),
@@ -542,9 +542,11 @@ def _page(
     texts: Mapping[str, str] | None = None,
     model_names: Sequence[str] | None = None,
     seconds: float | None = LIMITS.deadline_seconds,
+    client_side: bool = False,
 ) -> html.Div:
     """The page for ``model`` (typed in the equations panel when ``texts`` is given,
-    edited from the model ``base_name``)."""
+    edited from the model ``base_name``); with ``client_side`` the page draws the
+    portrait itself (`page_frame`)."""
     base_name = base_name or model.name
     names = list(model_names or dm.models.names())
     if base_name not in names:
@@ -590,7 +592,7 @@ def _page(
             ),
             _attachment_controls(model, values),
             html.H4("Parameters", style={"margin": "6px 0"}),
-            *[_param_control(model, n, values[n]) for n in model.parameter_names],
+            *[_param_control(model, n, values[n], client_side) for n in model.parameter_names],
         ],
         style={
             "width": "360px",
@@ -699,10 +701,479 @@ def _page(
             dcc.Store(id="page-model-text", data=dict(texts) if texts is not None else None),
             dcc.Store(id="params", data=dict(values)),
             dcc.Store(id="starts", data=[]),
+            *(_client_stores(model, values, x, y) if client_side else ()),
             html.H3(f"dyadmodel explorer — {model.title}", style={"margin": "4px 0"}),
             html.Div([controls, main], style={"display": "flex", "gap": "12px"}),
         ]
     )
+
+
+#: Milliseconds the parameters must rest (a slider held still) before the server is asked
+#: for what the page cannot compute (certified equilibria, separatrices, the bifurcation
+#: diagram, the stress response): the requests of a drag's intermediate values are
+#: never sent.
+SETTLE_MS = 120
+
+
+def _model_source(model: Model) -> str | None:
+    """The model as JavaScript (`dyadmodel.app._js.model_js`), None when it has none."""
+    from dyadmodel.app import _js
+
+    try:
+        return _js.model_js(model)
+    except _js.UnsupportedExpressionError:
+        return None
+
+
+def _frame(model: Model, values: Mapping[str, float], x: str, y: str) -> dict:
+    """`page_frame` with the page's alert style."""
+    frame = C.page_frame(model, values, x, y, source=_model_source(model))
+    frame["alert"] = ALERT
+    return frame
+
+
+def _client_stores(model: Model, values: Mapping[str, float], x: str, y: str) -> list:
+    """The stores of a page that draws its portrait (``create_app(client_side=True)``)."""
+    return [
+        dcc.Store(id="frame", data=_frame(model, values, x, y)),
+        dcc.Store(id="settled"),  # the parameters once they rest for SETTLE_MS
+        dcc.Store(id="certified"),  # the server's equilibria table for 'settled'
+        dcc.Store(id="heavy"),  # the server's layers (separatrices, basins) for 'settled'
+        dcc.Store(id="user-edit"),  # a typed value or a score the server must read
+        dcc.Store(id="click-point"),  # where the plane was clicked (set by PAGE_JS)
+    ]
+
+
+#: The page side of the explorer (served after `dyadmodel.app._js.library_js`).
+PAGE_JS = r"""(function () {
+  "use strict";
+  // The explorer's page side (create_app(client_side=True)): draws the portrait from
+  // window.dyadmodel (field, nullclines, Newton equilibria, trajectories) and the layers
+  // the server sends (certified table, separatrices, basins) when they match the view.
+  const X = (window.dyadmodelExplorer = window.dyadmodelExplorer || {});
+  const D = () => window.dyadmodel;
+  const S = { src: null, m: null, memo: new Map(), traj: new Map(), slice: null };
+  const NO = () => window.dash_clientside.no_update;
+
+  function model(frame) {
+    if (!frame || !frame.model_js || !D()) return null;
+    if (S.src !== frame.model_js) {
+      // the model's functions, printed by sympy on the server (never user text)
+      const el = document.createElement("script");
+      el.textContent = frame.model_js;
+      document.head.appendChild(el);
+      el.remove();
+      S.src = frame.model_js;
+      S.m = D().models[frame.model_name];
+      S.memo = new Map();
+      S.traj = new Map();
+      S.slice = null;
+    }
+    return S.m;
+  }
+  const pvec = (frame, values) => frame.params.map((n) => Number(values[n]));
+  function same(a, b) {
+    if (!a || !b) return false;
+    for (const k of Object.keys(b)) {
+      const x = Number(a[k]), y = Number(b[k]);
+      if (!(Math.abs(x - y) <= 1e-12 * Math.max(1, Math.abs(y)))) return false;
+    }
+    return true;
+  }
+  function remember(map, key, make, size) {
+    if (map.has(key)) return map.get(key);
+    const v = make();
+    map.set(key, v);
+    if (map.size > (size || 64)) map.delete(map.keys().next().value);
+    return v;
+  }
+
+  // Newton from x0 on the full state: the off-plane states of a model with more than
+  // two states follow the equilibrium they were held at (the server's choice) as the
+  // parameters move.
+  function gauss(A, b) {
+    const n = b.length, M = A.map((r, i) => [...r, b[i]]);
+    for (let c = 0; c < n; c++) {
+      let q = c;
+      for (let r = c + 1; r < n; r++) if (Math.abs(M[r][c]) > Math.abs(M[q][c])) q = r;
+      if (!(Math.abs(M[q][c]) > 0)) return null;
+      [M[c], M[q]] = [M[q], M[c]];
+      for (let r = c + 1; r < n; r++) {
+        const f = M[r][c] / M[c][c];
+        for (let k = c; k <= n; k++) M[r][k] -= f * M[c][k];
+      }
+    }
+    const x = new Array(n);
+    for (let r = n - 1; r >= 0; r--) {
+      let s = M[r][n];
+      for (let k = r + 1; k < n; k++) s -= M[r][k] * x[k];
+      x[r] = s / M[r][r];
+    }
+    return x.every(Number.isFinite) ? x : null;
+  }
+  function newton(m, x0, p, u) {
+    let x = x0.slice();
+    for (let it = 0; it < 50; it++) {
+      const f = m.rhs(0, x, p, u);
+      const dx = gauss(m.jac(0, x, p, u), f);
+      if (!dx) return null;
+      x = x.map((v, i) => v - dx[i]);
+      if (Math.max(...dx.map(Math.abs)) <= 1e-12 * (1 + Math.max(...x.map(Math.abs)))) {
+        return Math.max(...m.rhs(0, x, p, u).map(Math.abs)) < 1e-8 ? x : null;
+      }
+    }
+    return null;
+  }
+  function sliceState(frame, m, p, u) {
+    if (!frame.slice) return null;
+    const key = frame.key + "|" + p.join(",");
+    if (S.slice && S.slice.key === key) return S.slice.x;
+    const prev = S.slice && S.slice.frame === frame.key ? S.slice.x : frame.slice;
+    const x = newton(m, prev, p, u) || newton(m, frame.slice, p, u) || prev;
+    S.slice = { key, frame: frame.key, x };
+    return x;
+  }
+
+  const fmt = (v) => {
+    if (!Number.isFinite(v)) return String(v);
+    if (v === 0) return "0";
+    const e = Math.floor(Math.log10(Math.abs(v)));
+    if (e >= -4 && e < 4) return String(Number(v.toPrecision(4)));
+    // Python's .4g: 1.5e-05, 2e+06
+    return v.toExponential(3).replace(/\.?0+e/, "e").replace(/e([+-])(\d)$/, "e$10$2");
+  };
+  const fmtEig = (z) =>
+    Math.abs(z.im) < 1e-12
+      ? fmt(z.re)
+      : `${fmt(z.re)} ${z.im >= 0 ? "+" : "−"} ${fmt(Math.abs(z.im))}i`;
+  const klass = (e) => {
+    if (e.kind.indexOf("saddle") >= 0) return "saddle";
+    if (e.stable === null) return "undecided";
+    return e.stable ? "stable" : "unstable";
+  };
+
+  // field, nullclines and equilibria at these parameters (remembered per view and values)
+  function layers(frame, values) {
+    const m = model(frame);
+    if (!m) return null;
+    const p = pvec(frame, values), u = frame.inputs;
+    return remember(S.memo, frame.key + "|" + p.join(","), () => {
+      const st = sliceState(frame, m, p, u);
+      const fixed = { ix: frame.ix, iy: frame.iy, state: st || frame.states.map(() => 0) };
+      const t0 = performance.now();
+      const field = D().field(m, p, u, frame.field_xs, frame.field_ys, fixed);
+      const nc = D().nullclines(m, p, u, frame.nc_xs, frame.nc_ys, fixed);
+      const eqs = D().equilibria(m, p, u, frame.box);
+      return { field, nc, eqs, fixed, ms: performance.now() - t0 };
+    });
+  }
+
+  function trajectory(frame, values, x0, backward) {
+    const m = model(frame), p = pvec(frame, values), u = frame.inputs;
+    const key = frame.key + "|" + p.join(",") + "|" + x0.join(",") + (backward ? "|b" : "");
+    return remember(S.traj, key, () => {
+      const T = frame.trajectory_time;
+      if (!backward) {
+        const r = D().rk45(m, x0, p, u, 0, T, { max_steps: 100000 });
+        return { x: r.x, ok: r.status >= 0, message: r.message };
+      }
+      // backward until the state leaves the domain enlarged by backward_margin of its width
+      const lo = frame.domain.map(([a, b]) => a - frame.backward_margin * Math.max(b - a, 1));
+      const hi = frame.domain.map(([a, b]) => b + frame.backward_margin * Math.max(b - a, 1));
+      const out = [x0.slice()];
+      let x = x0.slice();
+      const pieces = 12;
+      for (let k = 0; k < pieces; k++) {
+        const opts = { rtol: 1e-10, atol: 1e-12, max_steps: 20000 };
+        const r = D().rk45(m, x, p, u, -(k * T) / pieces, -((k + 1) * T) / pieces, opts);
+        for (let i = 1; i < r.x.length; i++) {
+          const y = r.x[i];
+          out.push(y);
+          if (y.some((v, j) => !(v >= lo[j] && v <= hi[j]))) return { x: out, ok: true };
+        }
+        if (r.status < 0) return { x: out, ok: true };
+        x = r.x[r.x.length - 1];
+      }
+      return { x: out, ok: true };
+    }, 256);
+  }
+
+  function arrowheads(xs, ys, color, meta, group) {
+    // two arrows at 30 % and 65 % of the arc length, as dyadmodel.plot draws them
+    const s = [0];
+    for (let i = 1; i < xs.length; i++) {
+      s.push(s[i - 1] + Math.hypot(xs[i] - xs[i - 1], ys[i] - ys[i - 1]));
+    }
+    const L = s[s.length - 1], ax = [], ay = [], size = [];
+    if (!(L > 0)) return null;
+    for (const f of [0.3, 0.65]) {
+      let i = s.findIndex((v) => v >= f * L);
+      if (i < 1) i = 1;
+      ax.push(xs[i - 1], xs[i]);
+      ay.push(ys[i - 1], ys[i]);
+      size.push(0, 13);
+    }
+    return { type: "scatter", x: ax, y: ay, mode: "markers",
+      marker: { symbol: "arrow", angleref: "previous", size, color, line: { width: 0 } },
+      showlegend: false, hoverinfo: "skip", legendgroup: group, meta };
+  }
+
+  // A click on the plane (no grid of invisible points: thousands of SVG markers would
+  // make every repaint slow): page coordinates to data, into the store 'click-point'.
+  document.addEventListener("click", (ev) => {
+    const t = ev.target;
+    if (!t || !t.classList || !t.classList.contains("nsewdrag") || !t.closest("#portrait")) return;
+    const gd = t.closest(".js-plotly-plot");
+    const fl = gd && gd._fullLayout;
+    if (!fl || !window.dash_clientside || !window.dash_clientside.set_props) return;
+    const r = t.getBoundingClientRect();
+    const x = fl.xaxis.p2l(ev.clientX - r.left), y = fl.yaxis.p2l(ev.clientY - r.top);
+    if (!Number.isFinite(x) || !Number.isFinite(y)) return;
+    window.dash_clientside.set_props("click-point", { data: { x, y, at: performance.now() } });
+  });
+
+  function pageRows(frame, eqs) {
+    const [bx, by] = frame.plot_box;
+    return eqs.map((e, k) => ({
+      "#": String(k + 1),
+      kind: e.kind,
+      stability: klass(e),
+      couple: "…",
+      state: frame.states.map((n, i) => `${n} = ${fmt(e.x[i])}`).join(", "),
+      eigenvalues: e.eigenvalues.map(fmtEig).join(", "),
+      certified: "no (Newton in the page)",
+      plotted:
+        e.x[frame.ix] >= bx[0] && e.x[frame.ix] <= bx[1] &&
+        e.x[frame.iy] >= by[0] && e.x[frame.iy] <= by[1]
+          ? "yes"
+          : "no (outside the plotted range)",
+    }));
+  }
+  // The table is written into the page directly: Dash components as callback output
+  // would make the renderer walk the page's layout on every repaint.
+  const COLS = ["#", "kind", "couple", "state", "eigenvalues", "certified", "plotted"];
+  const CELL = 'style="border:1px solid #ccc;padding:2px 4px;text-align:left"';
+  const esc = (v) => String(v).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  function writeTable(rows, tries) {
+    const t = document.getElementById("eq-table");
+    if (!t) {
+      if ((tries || 0) < 50) requestAnimationFrame(() => writeTable(rows, (tries || 0) + 1));
+      return;
+    }
+    const th = (c) => `<th ${CELL}>${c === "couple" ? "couple label" : c}</th>`;
+    const head = COLS.map(th).join("");
+    const body = rows.map((r) => `<tr class="eq-row eq-${esc(r.stability)}">` +
+      COLS.map((c) => `<td ${CELL}>${esc(r[c])}</td>`).join("") + "</tr>").join("");
+    const html = `<thead><tr>${head}</tr></thead><tbody>${body}</tbody>`;
+    if (t.innerHTML !== html) t.innerHTML = html;
+  }
+
+  // Once the graph is on the page, repaint it with Plotly.react directly: handing a
+  // figure to Dash costs more than drawing it (the renderer stores and compares it).
+  // Paints are coalesced per animation frame: while a slider is dragged faster than
+  // the page paints, only the newest figure is drawn (stale ones are dropped).
+  let pending = null;
+  function draw(fig, rows) {
+    const gd = document.querySelector("#portrait .js-plotly-plot");
+    if (gd && gd._fullLayout && window.Plotly && gd.data && gd.data.length) {
+      const first = pending === null;
+      pending = { fig, rows, gd };
+      if (first) {
+        requestAnimationFrame(() => {
+          const job = pending;
+          pending = null;
+          writeTable(job.rows);
+          window.Plotly.react(job.gd, job.fig.data, job.fig.layout);
+        });
+      }
+      return NO();
+    }
+    writeTable(rows);
+    return fig;
+  }
+
+  X.compose = function (values, layersOn, starts, frame, certified, heavy) {
+    const problems = [];
+    const on = new Set(layersOn || []);
+    const data = [];
+    const L = layers(frame, values);
+    const heavyOk = heavy && heavy.key === frame.key && same(heavy.values, values);
+    const htraces = heavyOk ? heavy.traces : [];
+    if (heavyOk && heavy.message) problems.push(heavy.message);
+    for (const t of htraces) if (t.meta && t.meta.role === "basins") data.push(t);
+    if (L && on.has("field")) {
+      const seg = L.field.segments;
+      data.push(Object.assign({ type: "scatter", x: seg.x, y: seg.y }, frame.styles.field));
+    }
+    if (L && on.has("nullclines")) {
+      for (const [w, role] of [[0, "x-nullcline"], [1, "y-nullcline"]]) {
+        const c = L.nc[w];
+        data.push(Object.assign({ type: "scatter", x: c.x, y: c.y }, frame.styles[role]));
+      }
+    }
+    for (const t of htraces) if (t.meta && t.meta.role !== "basins") data.push(t);
+    const pal = frame.styles.palette;
+    let k = 0;
+    const backs = [];
+    if (L) {
+      for (const x0 of (starts || []).slice(-frame.max_trajectories)) {
+        const tr = trajectory(frame, values, x0, false);
+        if (!tr.ok) {
+          const at = x0.map((v) => v.toFixed(3)).join(", ");
+          problems.push(`trajectory from [${at}]: ${tr.message}`);
+        }
+        const xs = tr.x.map((s) => s[frame.ix]), ys = tr.x.map((s) => s[frame.iy]);
+        const color = pal[k % pal.length];
+        const label = `from (${fmt(x0[frame.ix])}, ${fmt(x0[frame.iy])})`;
+        const group = `trajectory: ${label}`;
+        data.push({
+          type: "scatter", x: xs, y: ys, mode: "lines",
+          line: { color, width: frame.styles.trajectory_width },
+          name: label, legendgroup: group, hoverinfo: "skip",
+          meta: { role: "trajectory", index: k, label },
+        });
+        data.push({
+          type: "scatter", x: xs.slice(0, 1), y: ys.slice(0, 1), mode: "markers",
+          marker: { symbol: "circle-open", size: 8, color, line: { width: 2, color } },
+          name: label, legendgroup: group, showlegend: false, hoverinfo: "skip",
+          meta: { role: "start", index: k },
+        });
+        const meta = { role: "arrowheads", of: "trajectory", index: k };
+        const a = arrowheads(xs, ys, color, meta, group);
+        if (a) data.push(a);
+        if (on.has("backward")) backs.push(trajectory(frame, values, x0, true));
+        k++;
+      }
+      backs.forEach((b, j) => data.push({
+        type: "scatter", x: b.x.map((s) => s[frame.ix]), y: b.x.map((s) => s[frame.iy]),
+        mode: "lines", line: { color: "#555555", width: 1.8, dash: "dot" },
+        name: "backward in time", legendgroup: "backward", showlegend: j === 0,
+        hoverinfo: "skip", meta: { role: "backward-trajectory", index: j },
+      }));
+      for (const cls of ["stable", "saddle", "unstable", "undecided"]) {
+        const g = L.eqs.filter((e) => klass(e) === cls);
+        if (!g.length) continue;
+        data.push(Object.assign({
+          type: "scatter", x: g.map((e) => e.x[frame.ix]), y: g.map((e) => e.x[frame.iy]),
+          mode: "markers", hoverinfo: "text",
+          hovertext: g.map((e) => `${e.kind} (Newton in the page, not certified)<br>` +
+            frame.states.map((n, i) => `${n} = ${fmt(e.x[i])}`).join("<br>")),
+          meta: {
+            role: "equilibrium", stability: cls, kinds: g.map((e) => e.kind), certified: false,
+          } },
+          frame.styles.equilibrium[cls]));
+      }
+    }
+    const extra = k || backs.length ? 30 * Math.ceil((k + (backs.length ? 1 : 0)) / 3) : 0;
+    const layout = Object.assign({}, frame.layout, { height: frame.height + extra,
+      margin: Object.assign({}, frame.layout.margin || {}, { b: frame.margin_b + extra }) });
+    const fits = certified && certified.key === frame.key && same(certified.values, values);
+    const cert = fits ? certified : null;
+    let rows, complete;
+    if (cert && cert.rows) {
+      rows = cert.rows;
+      complete = `Certified by the server: ${cert.complete}`;
+    } else if (L) {
+      rows = pageRows(frame, L.eqs);
+      complete =
+        `${L.eqs.length} equilibria found in the page by Newton's method (not certified); ` +
+        "the certified table follows from the server.";
+    } else {
+      rows = [];
+      complete = "equilibria: waiting for the server";
+    }
+    if (cert && cert.message) problems.push(cert.message);
+    const msg = problems.join("\n");
+    return [draw({ data, layout }, rows), complete, msg, msg ? frame.alert : { display: "none" }];
+  };
+
+  X.click = function (pt, _clear, _x, _y, values, starts, frame) {
+    const cc = window.dash_clientside.callback_context;
+    if (!cc.triggered.some((t) => t.prop_id.startsWith("click-point."))) return [];
+    if (!pt || typeof pt.x !== "number" || typeof pt.y !== "number") return NO();
+    const m = model(frame);
+    let x0 = frame.states.map(() => 0);
+    if (m && frame.slice) x0 = sliceState(frame, m, pvec(frame, values), frame.inputs).slice();
+    x0[frame.ix] = pt.x;
+    x0[frame.iy] = pt.y;
+    return [...(starts || []).slice(-(frame.max_trajectories - 1)), x0];
+  };
+
+  const fmt6 = (v) => String(Number(Number(v).toPrecision(6)));
+  function scoreOf(map, values) {
+    if (!map || !(map.param in values)) return null;
+    const t = (values[map.param] - map.gmin) / (map.gmax - map.gmin);
+    const s = map.lo + t * (map.hi - map.lo);
+    return Math.round(Math.min(Math.max(s, map.lo), map.hi) * 100) / 100;
+  }
+
+  // A slider moved: the parameters, the typed values and the attachment scores follow
+  // in the page (no round trip). A slider the server set (e.g. to a typed value beyond
+  // its range, shown clamped) is not read back.
+  X.sliderParams = function (sliderValues, ids, mins, maxs, params, numIds, frame, texts) {
+    const out = Object.assign({}, params);
+    let changed = false;
+    ids.forEach((id, k) => {
+      const v = sliderValues[k];
+      if (typeof v !== "number") return;
+      const shown = Math.min(Math.max(Number(out[id.param]), mins[k]), maxs[k]);
+      if (!(Math.abs(shown - v) <= 1e-12 * Math.max(1, Math.abs(v)))) {
+        out[id.param] = v;
+        changed = true;
+      }
+    });
+    if (!changed) return [NO(), numIds.map(NO), (frame.ecr || []).map(NO), NO(), NO()];
+    // every box that does not show its value (e.g. a rejected text) is rewritten
+    const nums = numIds.map((id, k) => {
+      const text = fmt6(out[id.param]);
+      return texts[k] !== text ? text : NO();
+    });
+    const scores = (frame.ecr || []).map((map) => {
+      const s = scoreOf(map, out);
+      return s === null || !map || out[map.param] === params[map.param] ? NO() : s;
+    });
+    return [out, nums, scores, "", { display: "none" }];
+  };
+
+  // A typed value or a score that differs from the parameters in use: a user's edit,
+  // for the server to read (values the page or the server wrote are not).
+  let editSeq = 0;
+  X.userEdit = function (nums, scores, numIds, params, frame) {
+    const cc = window.dash_clientside.callback_context;
+    for (const t of cc.triggered || []) {
+      const cut = t.prop_id.lastIndexOf(".");
+      let id;
+      try {
+        id = JSON.parse(t.prop_id.slice(0, cut));
+      } catch (e) {
+        continue;
+      }
+      if (id.type === "num") {
+        const k = numIds.findIndex((i) => i.param === id.param);
+        const text = String(nums[k] === null || nums[k] === undefined ? "" : nums[k]).trim();
+        const v = Number(text), cur = Number(params[id.param]);
+        const same = text !== "" && /^[-+0-9.eE]+$/.test(text) &&
+          Math.abs(v - cur) <= 1e-6 * Math.max(1, Math.abs(cur));
+        if (!same) return { id, seq: ++editSeq };
+      } else if (id.type === "ecr") {
+        const scoresIds = ["anxiety_1", "avoidance_1", "anxiety_2", "avoidance_2"];
+        const k = scoresIds.indexOf(id.score);
+        const s = scoreOf((frame.ecr || [])[k], params);
+        const same = s !== null && Math.abs(Number(scores[k]) - s) < 0.006;
+        if (!same) return { id, seq: ++editSeq };
+      }
+    }
+    return NO();
+  };
+
+  let settleSeq = 0;
+  X.settle = function (values, ms) {
+    const seq = ++settleSeq;
+    const latest = () => (seq === settleSeq ? values : NO());
+    return new Promise((resolve) => setTimeout(() => resolve(latest()), ms));
+  };
+})();
+"""
 
 
 #: The editor's fields: id stem -> (heading, rows, placeholder).
@@ -808,6 +1279,7 @@ def create_app(
     *,
     export_dir: str | Path = "dyadmodel-exports",
     limits: ExplorerLimits = LIMITS,
+    client_side: bool = True,
 ) -> dash.Dash:
     """The explorer for ``model`` (the address may ask for another model).
 
@@ -824,6 +1296,31 @@ def create_app(
         The server's budgets: the time each callback may compute, exports per minute,
         the largest request, the size of a typed model and the time to read it.
         Malformed callback requests are answered with 400.
+    client_side : bool
+        True (the default): the page computes the vector field, nullclines, equilibria
+        (Newton, marked not certified) and trajectories itself, from JavaScript printed
+        from the model (`dyadmodel.app._js`), while a slider is dragged; the server adds
+        the certified equilibria table, separatrices, basins, the bifurcation diagram
+        and the stress response once the parameters rest. False: every update is
+        computed on the server (the explorer before issue 17; kept for comparison).
+
+    Returns
+    -------
+    dash.Dash
+        The app (``app.run()`` serves it).
+
+    Raises
+    ------
+    InvalidTypeError
+        ``model`` or ``limits`` of the wrong type.
+    NotFoundError
+        An unknown model name.
+
+    Examples
+    --------
+    >>> app = create_app("pursuer-distancer-2d")
+    >>> app.title
+    'dyadmodel explorer'
     """
     if not isinstance(model, (str, Path, Model)):
         raise dm.errors.InvalidTypeError(
@@ -841,7 +1338,27 @@ def create_app(
     seconds = limits.deadline_seconds
     max_search = 4 * limits.max_model_chars + 4000  # URL-encoded texts and the values
     exports = G.RateLimiter(limits.exports_per_minute, 60.0)
-    app = dash.Dash(__name__, title="dyadmodel explorer", suppress_callback_exceptions=True)
+    app = dash.Dash(
+        __name__,
+        title="dyadmodel explorer",
+        suppress_callback_exceptions=True,
+        external_scripts=[{"src": "/_dyadmodel/explorer.js"}] if client_side else [],
+    )
+    if client_side:
+        from dyadmodel.app import _js
+
+        page_js = _js.library_js() + "\n" + PAGE_JS
+
+        @app.server.route("/_dyadmodel/explorer.js")
+        def _explorer_js():
+            from flask import Response
+
+            return Response(
+                page_js,
+                mimetype="application/javascript",
+                headers={"Cache-Control": "max-age=3600"},
+            )
+
     app.layout = html.Div(
         [
             dcc.Location(id="url", refresh=False),
@@ -941,6 +1458,7 @@ def create_app(
                 texts=texts,
                 model_names=names,
                 seconds=seconds,
+                client_side=client_side,
             )
             return page, base_name, texts
         a = _address(search)
@@ -955,6 +1473,7 @@ def create_app(
             texts=a.texts,
             model_names=names,
             seconds=seconds,
+            client_side=client_side,
         )
         return page, a.base_name, a.texts
 
@@ -1033,6 +1552,18 @@ def create_app(
             raise PreventUpdate
         return f"/?model={_base(new).name}"
 
+    # What changed the parameters: the controls themselves (server path), or, when the
+    # page moves the sliders itself, only what the page could not take (a typed value,
+    # an attachment score: the 'user-edit' store of PAGE_JS's userEdit). A control the
+    # page rewrote is then no server request, and no repaint waits for one.
+    controls = (
+        Input({"type": "slider", "param": ALL}, "value"),
+        Input({"type": "num", "param": ALL}, "value"),
+        Input({"type": "ecr", "score": ALL}, "value"),
+    )
+    if client_side:
+        controls = (Input("user-edit", "data"), *(State(c.component_id, "value") for c in controls))
+
     @app.callback(
         Output({"type": "slider", "param": ALL}, "value"),
         Output({"type": "num", "param": ALL}, "value"),
@@ -1040,9 +1571,7 @@ def create_app(
         Output("params", "data"),
         Output("param-message", "children"),
         Output("param-message", "style"),
-        Input({"type": "slider", "param": ALL}, "value"),
-        Input({"type": "num", "param": ALL}, "value"),
-        Input({"type": "ecr", "score": ALL}, "value"),
+        *controls,
         State({"type": "slider", "param": ALL}, "id"),
         State({"type": "num", "param": ALL}, "id"),
         State("params", "data"),
@@ -1051,7 +1580,10 @@ def create_app(
         prevent_initial_call=True,
     )
     @G.callback_body
-    def on_params(slider_values, text_values, scores, slider_ids, text_ids, stored, name, texts):
+    def on_params(*args):
+        if client_side:
+            edit, *args = args
+        slider_values, text_values, scores, slider_ids, text_ids, stored, name, texts = args
         model = _model(name, texts)
         for ids, vals, what in (
             (slider_ids, slider_values, "sliders"),
@@ -1067,12 +1599,17 @@ def create_app(
                 G.expect_text(v, what)
         G.expect_list(scores, "attachment scores", (int, float, type(None)))
         G.expect_number_map(stored, "stored parameters")
-        triggered = dash.ctx.triggered_id
+        if client_side:
+            triggered = edit.get("id") if isinstance(edit, Mapping) else None
+        else:
+            triggered = dash.ctx.triggered_id
         if triggered is not None and not isinstance(triggered, Mapping):
             raise PreventUpdate
         out = update_params(
             model, triggered, slider_ids, slider_values, text_ids, text_values, scores, stored
         )
+        if client_side and out[3] == stored:  # nothing new: no repaint
+            out = (*out[:3], dash.no_update, out[4])
         return (*out, _alert_style(out[-1]))
 
     def _portrait_args(model, values, layers, x, y, starts):
@@ -1080,7 +1617,13 @@ def create_app(
         G.expect_list(layers, "layers", str)
         return _state(model, x), _state(model, y), G.expect_starts(starts, model.n_states)
 
-    @app.callback(
+    pin = "settled" if client_side else "params"  # what the server's panels follow
+    # the portrait and the clicks: in the page (client_side) or on the server
+    server_only = _not_registered if client_side else app.callback
+    if client_side:
+        _page_callbacks(app, _model, _state, seconds)
+
+    @server_only(
         Output("portrait", "figure"),
         Output("eq-table", "children"),
         Output("eq-complete", "children"),
@@ -1104,7 +1647,7 @@ def create_app(
         table = dash.no_update if rows is dash.no_update else _table(rows)
         return fig, table, complete, msg, _alert_style(msg)
 
-    @app.callback(
+    @server_only(
         Output("starts", "data"),
         Input("portrait", "clickData"),
         Input("clear", "n_clicks"),
@@ -1135,7 +1678,7 @@ def create_app(
         Output("bifurcation", "figure"),
         Output("bif-message", "children"),
         Output("bif-message", "style"),
-        Input("params", "data"),
+        Input(pin, "data"),
         Input("bif-param", "value"),
         Input("x-state", "value"),
         State("model-name", "data"),
@@ -1158,7 +1701,7 @@ def create_app(
         Output("stress-outcome", "children"),
         Output("stress-message", "children"),
         Output("stress-message", "style"),
-        Input("params", "data"),
+        Input(pin, "data"),
         Input("stress-start", "value"),
         Input("stress-duration", "value"),
         Input("stress-size", "value"),
@@ -1202,7 +1745,7 @@ def create_app(
 
     @app.callback(
         Output("stress-from", "options"),
-        Input("params", "data"),
+        Input(pin, "data"),
         State("model-name", "data"),
         State("page-model-text", "data"),
         prevent_initial_call=True,
@@ -1218,7 +1761,7 @@ def create_app(
 
     @app.callback(
         Output("url", "search"),
-        Input("params", "data"),
+        Input(pin, "data"),
         Input("x-state", "value"),
         Input("y-state", "value"),
         Input("layers", "value"),
@@ -1295,6 +1838,186 @@ def create_app(
 
     G.guard_callbacks(app, limits)
     return app
+
+
+def _not_registered(*_args: Any, **_kwargs: Any) -> Callable[[Callable], Callable]:
+    """A stand-in for ``app.callback`` that registers nothing (the other path's callback)."""
+    return lambda func: func
+
+
+def _js_call(function: str, n_args: int) -> str:
+    """A clientside callback calling ``window.dyadmodelExplorer.<function>``."""
+    args = ", ".join(f"a{k}" for k in range(n_args))
+    return f"function({args}) {{ return window.dyadmodelExplorer.{function}({args}); }}"
+
+
+def _page_callbacks(
+    app: dash.Dash,
+    model_of: Callable[[Any, Any], Model],
+    state_of: Callable[[Model, Any], str],
+    seconds: float | None,
+) -> None:
+    """The callbacks of a page that draws its own portrait (``client_side=True``).
+
+    In the page: a slider sets the parameters at once (``updatemode='drag'``), the
+    portrait and the equilibria table follow from `PAGE_JS`, a click adds a trajectory
+    start. On the server, once the parameters rest for `SETTLE_MS`: the certified
+    equilibria table and the layers the page does not compute, each sent with the
+    values it was computed for, so that the page shows it only while those values hold.
+    """
+    app.clientside_callback(
+        _js_call("sliderParams", 8),
+        Output("params", "data", allow_duplicate=True),
+        Output({"type": "num", "param": ALL}, "value", allow_duplicate=True),
+        Output({"type": "ecr", "score": ALL}, "value", allow_duplicate=True),
+        Output("param-message", "children", allow_duplicate=True),
+        Output("param-message", "style", allow_duplicate=True),
+        Input({"type": "slider", "param": ALL}, "value"),
+        State({"type": "slider", "param": ALL}, "id"),
+        State({"type": "slider", "param": ALL}, "min"),
+        State({"type": "slider", "param": ALL}, "max"),
+        State("params", "data"),
+        State({"type": "num", "param": ALL}, "id"),
+        State("frame", "data"),
+        State({"type": "num", "param": ALL}, "value"),
+        prevent_initial_call=True,
+    )
+    app.clientside_callback(
+        _js_call("userEdit", 5),
+        Output("user-edit", "data"),
+        Input({"type": "num", "param": ALL}, "value"),
+        Input({"type": "ecr", "score": ALL}, "value"),
+        State({"type": "num", "param": ALL}, "id"),
+        State("params", "data"),
+        State("frame", "data"),
+        prevent_initial_call=True,
+    )
+    app.clientside_callback(
+        f"function(values) {{ return window.dyadmodelExplorer.settle(values, {SETTLE_MS}); }}",
+        Output("settled", "data"),
+        Input("params", "data"),
+    )
+    # The portrait follows the parameters, layers, starts and plane at once; the server's
+    # answers are merged in by a second callback: were they inputs of the first, Dash
+    # would hold every repaint until the server had answered.
+    portrait = (  # the equilibria table is written by PAGE_JS itself
+        Output("portrait", "figure"),
+        Output("eq-complete", "children"),
+        Output("portrait-message", "children"),
+        Output("portrait-message", "style"),
+    )
+    app.clientside_callback(
+        _js_call("compose", 6),
+        *portrait,
+        Input("params", "data"),
+        Input("layers", "value"),
+        Input("starts", "data"),
+        Input("frame", "data"),
+        State("certified", "data"),
+        State("heavy", "data"),
+    )
+    app.clientside_callback(
+        "function(certified, heavy, values, layers, starts, frame) { return "
+        "window.dyadmodelExplorer.compose(values, layers, starts, frame, certified, heavy); }",
+        *(Output(o.component_id, o.component_property, allow_duplicate=True) for o in portrait),
+        Input("certified", "data"),
+        Input("heavy", "data"),
+        State("params", "data"),
+        State("layers", "value"),
+        State("starts", "data"),
+        State("frame", "data"),
+        prevent_initial_call=True,
+    )
+    app.clientside_callback(
+        _js_call("click", 7),
+        Output("starts", "data"),
+        Input("click-point", "data"),
+        Input("clear", "n_clicks"),
+        Input("x-state", "value"),
+        Input("y-state", "value"),
+        State("params", "data"),
+        State("starts", "data"),
+        State("frame", "data"),
+        prevent_initial_call=True,
+    )
+
+    @app.callback(
+        Output("frame", "data"),
+        Input("x-state", "value"),
+        Input("y-state", "value"),
+        State("params", "data"),
+        State("model-name", "data"),
+        State("page-model-text", "data"),
+        prevent_initial_call=True,
+    )
+    @G.callback_body
+    def on_frame(x, y, values, name, texts):
+        model = model_of(name, texts)
+        values = G.expect_number_map(values, "stored parameters")
+        x, y = state_of(model, x), state_of(model, y)
+        if x == y:
+            raise PreventUpdate
+        try:
+            return _within(seconds, lambda: _frame(model, values, x, y))
+        except (Exception, DeadlineExceeded):  # a UI boundary: keep the plane shown
+            raise PreventUpdate from None
+
+    @app.callback(
+        Output("certified", "data"),
+        Input("settled", "data"),
+        Input("x-state", "value"),
+        Input("y-state", "value"),
+        State("model-name", "data"),
+        State("page-model-text", "data"),
+    )
+    @G.callback_body
+    def on_certified(values, x, y, name, texts):
+        if values is None:
+            raise PreventUpdate
+        model = model_of(name, texts)
+        values = G.expect_number_map(values, "stored parameters")
+        key = f"{model.name}:{state_of(model, x)}:{state_of(model, y)}"
+        out = {"key": key, "values": values, "rows": None, "complete": "", "message": ""}
+        try:
+            eqs = _within(seconds, lambda: C._equilibria(model.params(dict(values))))
+        except DeadlineExceeded:
+            return {**out, "message": too_long("equilibria", seconds)}
+        except Exception as err:  # a UI boundary: show any failure, keep the page alive
+            return {**out, "message": f"the equilibria could not be certified: {_describe(err)}"}
+        rows, complete = C.equilibrium_rows(model, eqs)
+        return {**out, "rows": rows, "complete": complete}
+
+    @app.callback(
+        Output("heavy", "data"),
+        Input("settled", "data"),
+        Input("layers", "value"),
+        Input("x-state", "value"),
+        Input("y-state", "value"),
+        State("model-name", "data"),
+        State("page-model-text", "data"),
+    )
+    @G.callback_body
+    def on_heavy(values, layers, x, y, name, texts):
+        if values is None:
+            raise PreventUpdate
+        model = model_of(name, texts)
+        values = G.expect_number_map(values, "stored parameters")
+        layers = G.expect_list(layers, "layers", str)
+        x, y = state_of(model, x), state_of(model, y)
+        out = {"key": f"{model.name}:{x}:{y}", "values": values, "traces": [], "message": ""}
+        if x == y:
+            raise PreventUpdate
+        page_layers = _model_source(model) is None
+        try:
+            traces = _within(
+                seconds,
+                lambda: C.server_layers(model, values, x, y, layers, page_layers=page_layers),
+            )
+        except DeadlineExceeded:
+            return {**out, "message": too_long("portrait", seconds)}
+        except Exception as err:  # a UI boundary: show any failure, keep the page alive
+            return {**out, "message": f"the portrait could not be computed: {_describe(err)}"}
+        return {**out, "traces": traces}
 
 
 def _table(rows: Sequence[Mapping[str, str]]) -> list:

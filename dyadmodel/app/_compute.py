@@ -50,6 +50,7 @@ __all__ = [
     "export_view",
     "format_value",
     "intervention_choices",
+    "page_frame",
     "params_from_scores",
     "parse_address",
     "parse_query",
@@ -57,6 +58,7 @@ __all__ = [
     "parse_view",
     "portrait_view",
     "query_string",
+    "server_layers",
     "slice_state",
     "start_choices",
     "stress_view",
@@ -532,6 +534,228 @@ def portrait_view(
         bottom = fig.layout.margin.b or fig.layout.template.layout.margin.b or 125
         fig.update_layout(height=PORTRAIT_SIZE[1] + extra, margin={"b": bottom + extra})
     return fig, eqs, problems
+
+
+#: Grid of the page's vector field (arrows per axis) and of its nullclines (points per
+#: axis of the marching-squares grid), for `page_frame`.
+PAGE_FIELD_GRID = 21
+PAGE_NULLCLINE_GRID = 121
+#: Roles of the traces the server adds to a page-drawn portrait (`server_layers`).
+SERVER_ROLES = ("basins", "basin-legend", "attractor", "stable-manifold", "unstable-manifold")
+
+
+def _plain(obj: Any) -> Any:
+    """``obj`` as plain JSON types (numpy arrays as lists; non-finite floats as None)."""
+    return json.loads(
+        pio.to_json(obj, validate=False, engine="json"), parse_constant=lambda _c: None
+    )
+
+
+def page_frame(
+    model: Model, values: Mapping[str, float], x: str, y: str, *, source: str | None
+) -> dict[str, Any]:
+    """What the page needs to draw the portrait itself (``create_app(client_side=True)``).
+
+    The layout, the click grid and the style of every layer come from the same
+    `phase_portrait` the server draws with; the page computes the vector field,
+    nullclines, equilibria (Newton, not certified) and trajectories with
+    `dyadmodel.app._js.library_js` from ``source`` (`dyadmodel.app._js.model_js`; None
+    when the model has no JavaScript form: the server then draws those layers too).
+
+    Parameters
+    ----------
+    model : Model
+        The model shown.
+    values : mapping
+        Parameter values (the slice of a model with more than 2 states is taken there).
+    x, y : str
+        The states of the plane.
+    source : str or None
+        The model's JavaScript, or None.
+
+    Returns
+    -------
+    dict
+        JSON-ready: ``layout``, ``grid`` (the click-grid trace), ``styles``, ``ix``,
+        ``iy``, ``slice`` (a full state or None), ``box`` (Newton's box), ``field_xs``,
+        ``field_ys``, ``nc_xs``, ``nc_ys``, ``params`` (names in the model's order),
+        ``inputs`` (defaults), ``states``, ``key``, ``model_js``, ``model_name``,
+        ``height``, ``margin_b``, ``trajectory_time``, ``max_trajectories``.
+
+    Raises
+    ------
+    ParameterError
+        ``values`` are not admissible.
+
+    Examples
+    --------
+    >>> import dyadmodel as dm
+    >>> m = dm.models.get("pursuer-distancer-2d")
+    >>> f = page_frame(m, m.params().as_dict(), "pursuit_1", "distance_2", source=None)
+    >>> f["ix"], f["iy"], len(f["field_xs"]), f["slice"] is None
+    (0, 1, 21, True)
+    """
+    pset = model.params(dict(values))
+    ix, iy = model.state_index(x), model.state_index(y)
+    fig, _eqs, _ = portrait_view(model, values, x, y, layers=(), starts=())
+    grid = next(t for t in fig.data if (t.meta or {}).get("role") == "click-grid")
+    box = np.array([model.states[ix].domain, model.states[iy].domain], dtype=float)
+    eq_box = []
+    for (lo, hi), (elo, ehi) in zip(model.domain, model.equilibrium_domain(pset)):
+        lo2, hi2 = min(lo, elo), max(hi, ehi)
+        eq_box.append(
+            [float(lo2 if math.isfinite(lo2) else lo), float(hi2 if math.isfinite(hi2) else hi)]
+        )
+    st = theme.STYLE
+    eq = st["equilibrium"]
+    from dyadmodel.plot._portrait import _CLASS_NAMES, _LEGEND_RANK
+
+    styles = {
+        "field": {
+            "mode": "lines",
+            "line": {"color": st["field"]["color"], "width": st["field"]["width"]},
+            "name": "flow direction",
+            "legendgroup": "field",
+            "legendrank": _LEGEND_RANK["field"],
+            "hoverinfo": "skip",
+            "meta": {"role": "field"},
+        },
+        "equilibrium": {
+            cls: {
+                "marker": {
+                    "symbol": sym["symbol"],
+                    "size": eq["size"],
+                    "color": sym["fill"],
+                    "line": {"color": eq["color"], "width": eq["line"]},
+                },
+                "name": _CLASS_NAMES[cls],
+                "legendgroup": f"equilibrium-{cls}",
+                "legendrank": _LEGEND_RANK["equilibrium"],
+            }
+            for cls, sym in theme.EQUILIBRIUM_SYMBOLS.items()
+        },
+        "palette": list(theme.TRAJECTORY_COLORS),
+        "trajectory_width": st["trajectory"]["width"],
+        "symbols": [theme.symbol_html(model.states[ix]), theme.symbol_html(model.states[iy])],
+    }
+    for role in ("x-nullcline", "y-nullcline"):
+        sym = styles["symbols"][0 if role[0] == "x" else 1]
+        styles[role] = {
+            "mode": "lines",
+            "line": {
+                "color": st[role]["color"],
+                "width": st[role]["width"],
+                "dash": st[role]["dash"],
+            },
+            "name": f"nullcline {sym}′ = 0",
+            "legendgroup": role,
+            "legendrank": _LEGEND_RANK[role],
+            "hoverinfo": "skip",
+            "meta": {"role": role, "state": x if role[0] == "x" else y},
+        }
+    layout = _plain(fig.layout)
+    return {
+        "key": f"{model.name}:{x}:{y}",
+        "model_name": model.name,
+        "model_js": source,
+        "states": list(model.state_names),
+        "params": list(model.parameter_names),
+        "inputs": [float(u.default) for u in model.inputs],
+        "ix": ix,
+        "iy": iy,
+        "slice": None if model.n_states == 2 else [float(v) for v in slice_state(model, pset)],
+        "box": eq_box,
+        "field_xs": np.linspace(*box[0], PAGE_FIELD_GRID).tolist(),
+        "field_ys": np.linspace(*box[1], PAGE_FIELD_GRID).tolist(),
+        "nc_xs": np.linspace(*box[0], PAGE_NULLCLINE_GRID).tolist(),
+        "nc_ys": np.linspace(*box[1], PAGE_NULLCLINE_GRID).tolist(),
+        "plot_box": box.tolist(),
+        "layout": layout,
+        # the click grid's points are made in the page (CLICK_GRID per axis of plot_box)
+        "grid": {k: v for k, v in _plain(grid).items() if k not in ("x", "y")},
+        "grid_n": CLICK_GRID,
+        "styles": styles,
+        "height": PORTRAIT_SIZE[1],
+        "margin_b": layout.get("margin", {}).get("b") or 125,
+        "trajectory_time": TRAJECTORY_TIME,
+        "backward_margin": BACKWARD_MARGIN,
+        "domain": [[float(np.clip(v, -1e6, 1e6)) for v in d] for d in model.domain],
+        "max_trajectories": MAX_TRAJECTORIES,
+        "ecr": _score_map(model),
+    }
+
+
+def _score_map(model: Model) -> list[dict[str, Any] | None]:
+    """Per attachment score (`ECR_SCORES`), the linear map of `attachment_scores`."""
+    mp = attachment.DEFAULT_MAPPING
+    lo, hi = mp.scale
+    out: list[dict[str, Any] | None] = []
+    for score in ECR_SCORES:
+        kind, partner = score.split("_")
+        name = f"{kind}_gain_{partner}"
+        gmin, gmax = getattr(mp, f"{kind}_gain_min"), getattr(mp, f"{kind}_gain_max")
+        if name in model.parameter_names and gmax > gmin:
+            out.append({"param": name, "gmin": gmin, "gmax": gmax, "lo": lo, "hi": hi})
+        else:
+            out.append(None)
+    return out if mapped_parameters(model) else []
+
+
+def server_layers(
+    model: Model,
+    values: Mapping[str, float],
+    x: str,
+    y: str,
+    layers: Sequence[str],
+    *,
+    page_layers: bool = False,
+) -> list[dict[str, Any]]:
+    """The traces of the layers the page does not compute (separatrices, basins).
+
+    With ``page_layers`` (a model without a JavaScript form) the vector field,
+    nullclines and equilibria too.
+
+    Parameters
+    ----------
+    model : Model
+        The model shown.
+    values : mapping
+        Parameter values.
+    x, y : str
+        The states of the plane.
+    layers : sequence of str
+        The view's layers (`VIEW_TOGGLES`); only 'separatrices' and 'basins' are drawn,
+        and with ``page_layers`` also 'field' and 'nullclines'.
+    page_layers : bool
+        Draw the page's layers as well (and the equilibria).
+
+    Returns
+    -------
+    list of dict
+        plotly traces as JSON-ready dicts, each with ``meta.role``.
+
+    Raises
+    ------
+    ParameterError
+        ``values`` are not admissible.
+
+    Examples
+    --------
+    >>> import dyadmodel as dm
+    >>> m = dm.models.get("pursuer-distancer-2d")
+    >>> t = server_layers(m, m.params().as_dict(), "pursuit_1", "distance_2", ["separatrices"])
+    >>> sorted({tr["meta"]["role"] for tr in t})
+    ['stable-manifold', 'unstable-manifold']
+    """
+    keep = {"separatrices", "basins"} | ({"field", "nullclines"} if page_layers else set())
+    chosen = [k for k in layers if k in keep]
+    if not chosen and not page_layers:
+        return []
+    fig, _eqs, _ = portrait_view(model, values, x, y, layers=chosen, starts=())
+    roles = set(SERVER_ROLES)
+    if page_layers:
+        roles |= {"field", "arrowheads", "x-nullcline", "y-nullcline", "equilibrium"}
+    return [_plain(t) for t in fig.data if (t.meta or {}).get("role") in roles]
 
 
 def axis_title(state: State) -> str:

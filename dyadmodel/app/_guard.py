@@ -284,6 +284,8 @@ def guard_callbacks(app: Any, limits: ExplorerLimits) -> None:
         except BadCallbackRequest as err:
             return _bad(str(err))
         except Exception as err:
+            if type(err).__name__ == "PreventUpdate":
+                return "", 204  # what Dash answers to a callback that updates nothing
             if getattr(_local, "raised_inside", False):
                 raise  # a bug of the app: 500 with the traceback in the log
             return _bad(f"the request's data do not fit the callback ({type(err).__name__})")

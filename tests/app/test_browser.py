@@ -78,6 +78,7 @@ def page(browser, server):
         pg.goto(server + query)
         pg.wait_for_selector("#portrait .js-plotly-plot .nsewdrag")
         pg.wait_for_selector("#eq-table tbody tr")
+        _wait_certified(pg)
         return pg
 
     yield open_
@@ -90,8 +91,20 @@ def _rows(pg):
     )
 
 
-def _wait_rows(pg, n):
+def _wait_certified(pg):
+    """Wait until the table shows the server's certified equilibria (the page's own,
+    found by Newton and not certified, come first)."""
+    pg.wait_for_function(
+        "document.querySelector('#eq-complete').innerText.startsWith('Certified by the server')"
+        " && !document.querySelector('#eq-table').innerText.includes('Newton in the page')"
+    )
+
+
+def _wait_rows(pg, n, certified=True):
     pg.wait_for_function(f"document.querySelectorAll('#eq-table tbody tr').length === {n}")
+    if certified:
+        _wait_certified(pg)
+        pg.wait_for_function(f"document.querySelectorAll('#eq-table tbody tr').length === {n}")
     return _rows(pg)
 
 
@@ -231,6 +244,7 @@ def test_typed_van_der_pol_shows_the_focus_and_the_limit_cycle_and_keeps_it_on_a
         "[...document.querySelectorAll('#eq-table tbody tr')].map(r => r.cells[1].innerText)"
         ".join('|') === 'unstable focus'"
     )
+    _wait_certified(pg)
     rows = _rows(pg)
     assert rows[0][2] == "—" and rows[0][3] == "x = 0, y = 0"  # no couple label
     assert "Complete" in pg.inner_text("#eq-complete")

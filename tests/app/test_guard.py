@@ -56,6 +56,8 @@ def _body(app_or_client, output, values, changed=None):
 
 
 APP = create_app(MODEL)
+# the explorer whose server computes the portrait and takes every control's change
+SERVER_APP = create_app(MODEL, client_side=False)
 
 
 def _stress(start="10", duration="10", size="0.5", params=None, name=MODEL):
@@ -123,8 +125,9 @@ def test_malformed_callback_requests_get_400_not_500(client, case, body):
         assert r.get_json()["error"] == "bad callback request"
 
 
-def test_wrong_shapes_for_the_pattern_matching_callback_get_400(client):
-    out = next(k for k in APP.callback_map if "param-message.children" in k)
+def test_wrong_shapes_for_the_pattern_matching_callback_get_400():
+    client = SERVER_APP.server.test_client()
+    out = next(k for k in SERVER_APP.callback_map if "param-message.children" in k)
     names = list(M.parameter_names)
     sliders = [{"type": "slider", "param": n} for n in names]
     texts = [{"type": "num", "param": n} for n in names]
@@ -200,19 +203,27 @@ FUZZ = {"tried": 0, "400": 0, "200": 0, "other": 0}
 
 @settings(max_examples=40)
 @given(
-    which=st.sampled_from(["stress", "portrait"]),
+    which=st.sampled_from(["stress", "portrait", "certified", "heavy"]),
     slot=st.integers(0, 8),
     value=JSON_VALUES,
 )
 def test_fuzzed_callback_values_never_give_500(which, slot, value):
+    app = APP
     if which == "stress":
         body = _stress()
-    else:
-        body = _body(APP, PORTRAIT, [DEFAULTS, ["field"], "pursuit_1", "distance_2", [], MODEL])
+    elif which == "portrait":
+        app = SERVER_APP
+        body = _body(app, PORTRAIT, [DEFAULTS, ["field"], "pursuit_1", "distance_2", [], MODEL])
+    elif which == "certified":  # the page's certified table (client_side)
+        body = _body(app, "certified.data", [DEFAULTS, "pursuit_1", "distance_2", MODEL])
+    else:  # the page's separatrices and basins (client_side)
+        body = _body(
+            app, "heavy.data", [DEFAULTS, ["separatrices"], "pursuit_1", "distance_2", MODEL]
+        )
     items = [*body["inputs"], *body["state"]]
     items[slot % len(items)]["value"] = value
     start = time.monotonic()
-    r = _post(APP.server.test_client(), body)
+    r = _post(app.server.test_client(), body)
     FUZZ["tried"] += 1
     key = str(r.status_code) if r.status_code in (200, 400) else "other"
     FUZZ[key] += 1
