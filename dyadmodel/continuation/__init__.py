@@ -6,6 +6,12 @@ The public surface is exactly what this module re-exports.
 
 from dyadmodel.continuation._branch import continuation
 from dyadmodel.continuation._cli import cli_bifurcation
+from dyadmodel.continuation._cycle_curves import (
+    CycleCurve,
+    CycleCurveOptions,
+    homoclinic_curve,
+    lpc_curve,
+)
 from dyadmodel.continuation._cycles import (
     CycleBranch,
     CycleOptions,
@@ -41,6 +47,8 @@ __all__ = [
     "CodimTwoPoint",
     "ContinuationOptions",
     "CycleBranch",
+    "CycleCurve",
+    "CycleCurveOptions",
     "CycleOptions",
     "CycleSpecialPoint",
     "FoldCurve",
@@ -59,8 +67,10 @@ __all__ = [
     "continue_cycle",
     "first_lyapunov",
     "fold_curve",
+    "homoclinic_curve",
     "hopf_curve",
     "hysteresis_sweep",
+    "lpc_curve",
     "regime_map",
     "xpp_names",
     "xppaut_ode",

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 import numpy as np
 import plotly.graph_objects as go
 
+from dyadmodel.continuation._cycles import CycleBranch
 from dyadmodel.continuation._hysteresis import HysteresisSweep
 from dyadmodel.continuation._types import BifurcationDiagram
 from dyadmodel.errors import InvalidInputError, InvalidTypeError
@@ -41,6 +42,37 @@ _POINT_STYLE = {
         "name": "branch point",
     },
 }
+_CYCLE_STYLE = {
+    "stable": {"color": theme.OKABE_ITO["blue"], "width": 3.2, "dash": "solid"},
+    "unstable": {"color": theme.OKABE_ITO["blue"], "width": 1.8, "dash": "dash"},
+}
+# Bifurcations of cycles: symbol, size, colour, legend name.
+_CYCLE_POINT_STYLE = {
+    "LPC": {
+        "symbol": "diamond-open",
+        "size": 13,
+        "color": theme.OKABE_ITO["vermillion"],
+        "name": "fold of cycles (LPC)",
+    },
+    "PD": {
+        "symbol": "square-open",
+        "size": 12,
+        "color": theme.OKABE_ITO["bluish_green"],
+        "name": "period doubling",
+    },
+    "NS": {
+        "symbol": "circle-open",
+        "size": 12,
+        "color": theme.OKABE_ITO["orange"],
+        "name": "Neimark-Sacker (torus)",
+    },
+    "homoclinic": {
+        "symbol": "x",
+        "size": 12,
+        "color": theme.OKABE_ITO["reddish_purple"],
+        "name": "homoclinic end (period without bound)",
+    },
+}
 _SWEEP_STYLE = {
     "up": {"color": theme.OKABE_ITO["orange"], "dash": "solid"},
     "down": {"color": theme.OKABE_ITO["bluish_green"], "dash": "solid"},
@@ -61,6 +93,8 @@ def bifurcation_diagram(
     state: str | int = 0,
     *,
     hysteresis: HysteresisSweep | None = None,
+    cycles: CycleBranch | Sequence[CycleBranch] = (),
+    cycle_measure: str = "extremes",
     label_points: bool = True,
     label_offsets: Sequence[tuple[float, float]] | None = None,
     title: str | None = None,
@@ -79,6 +113,14 @@ def bifurcation_diagram(
         A slow ramp of the same parameter (`dyadmodel.hysteresis_sweep`), drawn over
         the branches as two thin lines with arrowheads (ramp up, ramp down): the
         hysteresis loop.
+    cycles : CycleBranch or sequence of CycleBranch
+        Branches of periodic orbits in the same parameter (`dyadmodel.continue_cycle`),
+        drawn in blue, solid where stable and dashed where unstable, with their folds
+        of cycles, period doublings, Neimark-Sacker points and homoclinic ends marked.
+    cycle_measure : {'extremes', 'period'}
+        'extremes': each cycle as its maximum and minimum of ``state`` (the envelope of
+        the oscillation, on the same axis as the equilibria); 'period': its period, on
+        a second axis at the right.
     label_points : bool
         Write each special point's kind and parameter value beside its marker (an
         annotation with an arrow).
@@ -97,7 +139,11 @@ def bifurcation_diagram(
         (every branch's stable or unstable stretches, NaN-separated, with
         ``"branches"``), one trace per kind of special point ('fold', 'hopf',
         'branch point', with ``"values"``: the parameter values exactly as in the
-        diagram), 'sweep-up' / 'sweep-down' (with ``"jumps"``) and 'arrowheads'.
+        diagram), 'sweep-up' / 'sweep-down' (with ``"jumps"``) and 'arrowheads';
+        with ``cycles``: 'stable-cycle' and 'unstable-cycle' (``"measure"``; with
+        'extremes' the maxima then the minima of every stretch, NaN-separated) and one
+        trace per kind of cycle bifurcation ('LPC', 'PD', 'NS', 'homoclinic', with
+        ``"values"``).
 
     Raises
     ------
@@ -121,6 +167,15 @@ def bifurcation_diagram(
     >>> fig = bifurcation_diagram(d, "pursuit_1")
     >>> [round(v, 4) for t in fig.data if t.meta["role"] == "fold" for v in t.meta["values"]]
     [1.6004, 3.3666]
+
+    With the cycles born at a Hopf point (van der Pol: stable, growing as sqrt(mu)):
+
+    >>> vdp = dm.Model.from_equations({"x": "y", "y": "(mu - x**2)*y - x"}, {"mu": 0.0})
+    >>> d = dm.continuation(vdp, None, "mu", (-0.5, 0.5))
+    >>> b = dm.continue_cycle(vdp, None, "mu", (-0.5, 0.5), start=d.hopf_points[0])
+    >>> fig = bifurcation_diagram(d, "x", cycles=b)
+    >>> sorted(t.meta["role"] for t in fig.data)
+    ['hopf', 'stable-branch', 'stable-cycle', 'unstable-branch']
     """
     if not isinstance(diagram, BifurcationDiagram):
         raise InvalidTypeError(
@@ -218,6 +273,15 @@ def bifurcation_diagram(
                     )
                 )
 
+    # -- cycles ------------------------------------------------------------------------------
+    cycle_list = _cycle_branches(cycles, diagram)
+    if cycle_measure not in ("extremes", "period"):
+        raise InvalidInputError(
+            f"cycle_measure = {cycle_measure!r}; expected 'extremes' or 'period'"
+        )
+    if cycle_list:
+        _draw_cycles(fig, cycle_list, i, cycle_measure, psym, sym)
+
     # -- special points --------------------------------------------------------------------
     for kind, style in _POINT_STYLE.items():
         pts = diagram.of_kind(kind)
@@ -271,6 +335,15 @@ def bifurcation_diagram(
             )
 
     apply_theme(fig)
+    if cycle_list and cycle_measure == "period":
+        fig.update_layout(
+            yaxis2={
+                "title": {"text": "period of the cycles"},
+                "overlaying": "y",
+                "side": "right",
+                "showgrid": False,
+            }
+        )
     fig.update_layout(
         title={"text": title if title is not None else f"{model.title}: equilibria vs {par.name}"},
         xaxis={"title": {"text": theme.parameter_title(par)}, "range": list(diagram.span)},
@@ -285,3 +358,107 @@ def bifurcation_diagram(
         },
     )
     return fig
+
+
+def _cycle_branches(cycles, diagram: BifurcationDiagram) -> list[CycleBranch]:
+    """``cycles`` as a list, each checked to be a branch of the diagram's model in its
+    parameter."""
+    items = [cycles] if isinstance(cycles, CycleBranch) else cycles
+    if isinstance(items, (str, bytes)) or not isinstance(items, Sequence):
+        raise InvalidTypeError(
+            f"cycles is a {type(cycles).__name__}; expected a CycleBranch or a sequence of "
+            "them (from dyadmodel.continue_cycle)"
+        )
+    out = []
+    for k, b in enumerate(items):
+        if not isinstance(b, CycleBranch):
+            raise InvalidTypeError(
+                f"cycles[{k}] is a {type(b).__name__}; expected a CycleBranch "
+                "(from dyadmodel.continue_cycle)"
+            )
+        if b.model_name != diagram.model_name or b.param != diagram.param:
+            raise InvalidInputError(
+                f"cycles[{k}] is a branch of {b.model_name!r} in {b.param!r}; the diagram is "
+                f"of {diagram.model_name!r} in {diagram.param!r}"
+            )
+        out.append(b)
+    return out
+
+
+def _draw_cycles(fig: go.Figure, branches, i: int, measure: str, psym: str, sym: str) -> None:
+    """Cycle branches as min/max envelopes (or periods), by stability, and their
+    special points."""
+    axis = "y2" if measure == "period" else "y"
+    what = "period" if measure == "period" else f"max / min {sym}"
+    for kind in ("stable", "unstable"):
+        xs: list[np.ndarray] = []
+        ys: list[np.ndarray] = []
+        owners: list[int] = []
+        for b, br in enumerate(branches):
+            n_unstable = np.where(br.stable, 0, 1)
+            for a, z, stable in _stability_runs(n_unstable):
+                if stable != (kind == "stable") or z - a < 2:
+                    continue
+                lines = (
+                    [br.periods[a:z]]
+                    if measure == "period"
+                    else [br.maxima[a:z, i], br.minima[a:z, i]]
+                )
+                for line in lines:
+                    if xs:
+                        xs.append(np.array([np.nan]))
+                        ys.append(np.array([np.nan]))
+                    xs.append(br.param_values[a:z])
+                    ys.append(line)
+                if b not in owners:
+                    owners.append(b)
+        if not xs:
+            continue
+        fig.add_trace(
+            go.Scatter(
+                x=np.concatenate(xs),
+                y=np.concatenate(ys),
+                mode="lines",
+                line=_CYCLE_STYLE[kind],
+                name=f"{kind} cycles ({'period' if measure == 'period' else 'max / min'})",
+                yaxis=axis,
+                hovertemplate=f"{psym} = %{{x:.4g}}<br>{what} = %{{y:.4g}}<extra>{kind} "
+                "cycle</extra>",
+                meta={"role": f"{kind}-cycle", "branches": owners, "measure": measure},
+            )
+        )
+    for kind, style in _CYCLE_POINT_STYLE.items():
+        pts = [(br, s) for br in branches for s in br.of_kind(kind)]
+        if not pts:
+            continue
+        ys = []
+        for br, s in pts:
+            k = min(s.index, len(br) - 1)
+            if k + 1 < len(br) and abs(br.param_values[k + 1] - s.value) < abs(
+                br.param_values[k] - s.value
+            ):
+                k += 1
+            ys.append(float(s.period) if measure == "period" else float(br.maxima[k, i]))
+        hover = [
+            f"<b>{style['name']}</b><br>{psym} = {theme.fmt_number(s.value, 7)}<br>"
+            f"period {theme.fmt_number(s.period, 5)}<br>{s.meaning}"
+            for _, s in pts
+        ]
+        fig.add_trace(
+            go.Scatter(
+                x=[s.value for _, s in pts],
+                y=ys,
+                mode="markers",
+                marker={
+                    "symbol": style["symbol"],
+                    "size": style["size"],
+                    "color": style["color"],
+                    "line": {"color": style["color"], "width": 2.2},
+                },
+                name=style["name"],
+                yaxis=axis,
+                hovertext=hover,
+                hoverinfo="text",
+                meta={"role": kind, "values": [float(s.value) for _, s in pts]},
+            )
+        )

@@ -90,3 +90,70 @@ def test_bad_arguments(flagship):
         bifurcation_diagram(d, hysteresis=other)
     with pytest.raises(ValueError, match="label_offsets"):
         bifurcation_diagram(d, label_offsets=[(0, 0)])
+
+
+# -- cycle branches (issue 16 §5) -------------------------------------------------------------
+@pytest.fixture(scope="module")
+def bautin_cycles():
+    """r' = r (a + r^2 - r^4): a subcritical Hopf point at a = 0, unstable cycles of
+    radius r^2 = (1 - sqrt(1 + 4a)) / 2 fold at a = -1/4 into stable ones."""
+    m = dm.Model.from_equations(
+        {
+            "x": "a*x - y + x*((x**2 + y**2) - (x**2 + y**2)**2)",
+            "y": "x + a*y + y*((x**2 + y**2) - (x**2 + y**2)**2)",
+        },
+        {"a": 0.0},
+        name="bautin-sub",
+    )
+    d = dm.continuation(m, None, "a", (-0.5, 0.3))
+    b = dm.continue_cycle(
+        m, None, "a", (-0.5, 0.3), start=d.hopf_points[0], options=dm.CycleOptions(ntst=16)
+    )
+    return d, b
+
+
+def test_cycles_drawn_as_envelopes_by_stability(bautin_cycles):
+    d, b = bautin_cycles
+    fig = bifurcation_diagram(d, "x", cycles=b)
+    (stable,) = by_role(fig, "stable-cycle")
+    (unstable,) = by_role(fig, "unstable-cycle")
+    assert stable.line.dash == "solid" and unstable.line.dash == "dash"
+    assert stable.meta["measure"] == "extremes" and stable.meta["branches"] == [0]
+    # each stretch drawn twice (max then min), NaN-separated: the envelope +-r
+    for tr, part in ((stable, b.stable), (unstable, ~b.stable)):
+        y = np.asarray(tr.y, float)
+        assert np.all(np.isin(b.maxima[part, 0], y)) and np.all(np.isin(b.minima[part, 0], y))
+        assert np.sum(np.isnan(y)) == 1
+    (lpc,) = by_role(fig, "LPC")
+    assert lpc.meta["values"] == [s.value for s in b.of_kind("LPC")]
+    assert lpc.x[0] == pytest.approx(-0.25, abs=1e-8)
+    assert lpc.y[0] == pytest.approx(np.sqrt(0.5), abs=0.02)  # the nearest point's max
+
+
+def test_cycles_by_period_on_a_second_axis(bautin_cycles):
+    d, b = bautin_cycles
+    fig = bifurcation_diagram(d, "x", cycles=[b], cycle_measure="period")
+    traces = by_role(fig, "stable-cycle") + by_role(fig, "unstable-cycle") + by_role(fig, "LPC")
+    assert {t.yaxis for t in traces} == {"y2"} and fig.layout.yaxis2.side == "right"
+    np.testing.assert_allclose(by_role(fig, "LPC")[0].y, 2 * np.pi, rtol=1e-9)
+
+
+@pytest.mark.parametrize(
+    ("kw", "error", "match"),
+    [
+        ({"cycles": "b"}, dm.InvalidTypeError, "CycleBranch"),
+        ({"cycles": [1]}, dm.InvalidTypeError, r"cycles\[0\]"),
+        ({"cycle_measure": "amplitude"}, dm.InvalidInputError, "cycle_measure"),
+    ],
+)
+def test_cycles_bad_input(bautin_cycles, kw, error, match):
+    d, b = bautin_cycles
+    with pytest.raises(error, match=match):
+        bifurcation_diagram(d, "x", **({"cycles": b} | kw))
+
+
+def test_cycles_of_another_parameter(bautin_cycles, flagship):
+    _, b = bautin_cycles
+    _, d, _ = flagship
+    with pytest.raises(dm.InvalidInputError, match="bautin-sub"):
+        bifurcation_diagram(d, 0, cycles=b)
