@@ -347,6 +347,34 @@ def test_rossler_period_doubling_and_unstable_cycle_at_c_5_7():
     assert b.of_kind("NS") == () and b.of_kind("LPC") == ()
 
 
+def test_neimark_sacker_of_a_product_of_oscillators():
+    """Two uncoupled planar oscillators: the cycle (cos t, sin t, 0, 0) of period 2 pi
+    carries the second one's linearisation, multipliers exp(2 pi (mu +- i w)): a
+    Neimark-Sacker point at mu = 0 exactly, the pair at angle 2 pi w (mod 2 pi)."""
+    w = math.sqrt(2.0)
+    m = dm.Model.from_equations(
+        {
+            "x": "x - y - x*(x**2 + y**2)",
+            "y": "x + y - y*(x**2 + y**2)",
+            "u": "mu*u - w*v - u*(u**2 + v**2)",
+            "v": "w*u + mu*v - v*(u**2 + v**2)",
+        },
+        {"mu": -0.5, "w": w},
+        name="torus",
+    )
+    lc = dm.limit_cycle(m, None, [1.0, 0.0, 0.0, 0.0], period_guess=2 * math.pi)
+    b = continue_cycle(m, None, "mu", (-0.5, 0.5), start=lc)
+    assert b.completed
+    (ns,) = b.of_kind("NS")
+    assert ns.refined and abs(ns.value) < 1e-8
+    pair = ns.multipliers[np.abs(ns.multipliers.imag) > 1e-3]
+    np.testing.assert_allclose(np.abs(pair), 1.0, atol=1e-8)
+    expected_angle = abs(math.remainder(2 * math.pi * w, 2 * math.pi))
+    assert abs(np.angle(pair[0])) == pytest.approx(expected_angle, abs=1e-8)
+    assert b.stable[b.param_values < -1e-6].all() and not b.stable[b.param_values > 1e-6].any()
+    assert b.of_kind("PD") == () and b.of_kind("LPC") == ()
+
+
 def test_ns_test_function_changes_sign_when_a_pair_crosses_the_circle():
     """prod(mu_i mu_j - 1) over the nontrivial multipliers changes sign when a complex
     pair crosses the unit circle (NS), and also at a neutral saddle (real mu1 mu2 = 1),
