@@ -75,6 +75,12 @@ def bifurcation_parser(parser: argparse.ArgumentParser | None = None) -> argpars
     p.add_argument("--ds-max", type=_step, default=None, help="largest arclength step (0.05)")
     p.add_argument("--xpp", metavar="FILE", help="also write an XPPAUT .ode file")
     p.add_argument("--auto", metavar="DIR", help="also write AUTO-07p files into DIR")
+    p.add_argument(
+        "--cycles",
+        action="store_true",
+        help="also continue the cycles born at every Hopf point (dm.continue_cycle) and "
+        "print each branch: period, stability, folds of cycles, homoclinic end",
+    )
     return p
 
 
@@ -144,6 +150,8 @@ def _run(args) -> int:
           "special point(s)")  # fmt: skip
     for note in d.notes:
         print(f"note: {note}")
+    if args.cycles:
+        _cycles(model, p, args.param, span, d, inputs)
     if args.xpp:
         xppaut_ode(model, p, inputs=inputs or None, param=args.param, span=span, path=args.xpp)
         print(f"wrote {args.xpp}")
@@ -151,6 +159,36 @@ def _run(args) -> int:
         files = auto_files(model, p, args.param, span, inputs=inputs or None, directory=args.auto)
         print(f"wrote {', '.join(files)} in {args.auto}")
     return 0
+
+
+def _cycles(model, p, param, span, d, inputs) -> list:
+    """Continue the cycles from every Hopf point of ``d`` and print one table row per
+    branch and one line per cycle bifurcation on it."""
+    from dyadmodel.continuation._cycles import continue_cycle
+
+    out = []
+    print()
+    if not d.hopf_points:
+        print("cycles: no Hopf point in the span, so no cycles to continue")
+        return out
+    header = f"{'from hopf at':<16}{'points':>7}  {param + ' range':<24}{'period range':<22}stable"
+    print("cycles")
+    print(header)
+    for h in d.hopf_points:
+        b = continue_cycle(model, p, param, span, start=h, inputs=inputs or None)
+        out.append(b)
+        lo, hi = float(b.param_values.min()), float(b.param_values.max())
+        tl, th = float(b.periods.min()), float(b.periods.max())
+        stable = "all" if b.stable.all() else "none" if not b.stable.any() else "part"
+        print(
+            f"{h.value:<16.8g}{len(b):>7}  {f'{lo:.6g} .. {hi:.6g}':<24}"
+            f"{f'{tl:.5g} .. {th:.5g}':<22}{stable}"
+        )
+        for s in b.special:
+            extra = f", {s.saddle_kind}" if s.kind == "homoclinic" else ""
+            print(f"  {s.kind} at {param}={s.value:.10g}, period {s.period:.6g}{extra}")
+        print(f"  end: {b.end}")
+    return out
 
 
 if __name__ == "__main__":  # pragma: no cover
