@@ -22,7 +22,16 @@ Reported:
   (``dm.fit(..., method="ml")``: compiled forward sensitivities) against the plain
   approach (``scipy.optimize.least_squares`` around ``solve_ivp`` with a
   finite-difference Jacobian, same algorithm, same data, same start);
-  ``python scripts/benchmark.py ml`` runs this part alone.
+  ``python scripts/benchmark.py ml`` runs this part alone;
+- continuation (`bench_continuation`): `dm.continuation` on the synergic couple in
+  ``alpha1`` (0.36 .. 0.5) and the 2D flagship in ``anxiety_gain_1`` (0 .. 4), with
+  certified seeds (the default) and with ``seed_search="newton"``, against AUTO-07p
+  running the `auto_files` export in the same run (its time includes the gfortran
+  build), and the largest difference of the special points;
+- cycles (`bench_cycles`): `dm.continue_cycle` for the synergic couple's cycles from
+  its Hopf point to period 1000 against AUTO-07p's run of the same branch
+  (``auto_files(..., cycles=True)``, build included), and their agreement.
+  Both AUTO parts say so and skip when AUTO-07p (``auto-07p``, ``gfortran``) is missing.
 Numbers are medians of repeated runs (wall clock, ``time.perf_counter``).
 """
 
@@ -131,6 +140,8 @@ PARTS = {
     "sweep": (lambda: bench_sweep(), "dm.sweep: local pool and dask vs a Python loop"),
     "glla": (lambda: bench_glla(), "GLLA fit vs a plain numpy lstsq loop"),
     "ml": (lambda: bench_ml(), "per-dyad ML fit vs least_squares around solve_ivp"),
+    "continuation": (lambda: bench_continuation(), "equilibrium continuation vs AUTO-07p"),
+    "cycles": (lambda: bench_cycles(), "cycle branch (continue_cycle) vs AUTO-07p"),
     "explorer-browser": (
         lambda: __import__("_bench_explorer").bench_explorer_browser(),
         "explorer in Chromium: slider/click to paint, old vs new path",
@@ -636,6 +647,237 @@ def bench_ml(n_dyads: int = 4, seed: int = 0) -> float:
         f"{t_plain / t_ours:6.1f}   largest relative difference {difference:.1e}"
     )
     return t_ours
+
+
+def _auto_or_none() -> str | None:
+    """The ``auto-07p`` launcher when AUTO-07p and gfortran are installed, else None."""
+    import shutil
+
+    launcher = shutil.which("auto-07p") or shutil.which("auto-07p", path="/usr/bin")
+    compiler = shutil.which("gfortran") or shutil.which("gfortran", path="/usr/bin")
+    return launcher if launcher and compiler else None
+
+
+def _run_auto(launcher: str, write, script: str):
+    """``write(folder)`` the export into a fresh directory and run ``script`` there with
+    AUTO-07p; (wall seconds, folder).
+
+    The time includes AUTO's Python front end and its gfortran build of the equations.
+    Debian's python3 goes first on PATH (AUTO's front end fails under numpy 2), and
+    ``OMP_NUM_THREADS=1``: AUTO's OpenMP threads made its cycle runs 10x slower on a busy
+    two-core machine, and dyadmodel computes on one thread here as well.
+    """
+    import os
+    import subprocess
+    import tempfile
+    from pathlib import Path
+
+    folder = Path(tempfile.mkdtemp(prefix="dyadmodel-auto-"))
+    write(folder)
+    env = {**os.environ, "PATH": "/usr/bin:" + os.environ.get("PATH", ""), "OMP_NUM_THREADS": "1"}
+    env.pop("PYTHONPATH", None)
+    env.pop("VIRTUAL_ENV", None)
+    t0 = time.perf_counter()
+    proc = subprocess.run(
+        [launcher, script], cwd=folder, capture_output=True, text=True, env=env, check=False
+    )
+    elapsed = time.perf_counter() - t0
+    if proc.returncode != 0:
+        raise RuntimeError(f"auto-07p failed in {folder}:\n{proc.stdout[-2000:]}\n{proc.stderr}")
+    return elapsed, folder
+
+
+def _auto_rows(bfile) -> list[tuple[int, int, list[float]]]:
+    """Every point of an AUTO ``b.`` file: (|TY|, LAB, [parameter, L2-NORM, ...])."""
+    rows = []
+    for line in bfile.read_text().splitlines():
+        fields = line.split()
+        if len(fields) < 6 or not fields[0].lstrip("-").isdigit() or fields[0] == "0":
+            continue
+        rows.append((abs(int(fields[2])), int(fields[3]), [float(v) for v in fields[4:]]))
+    return rows
+
+
+_AUTO_EQUILIBRIUM_KINDS = {1: "branch point", 2: "fold", 3: "hopf"}  # AUTO's TY codes
+
+
+def _auto_continuation(launcher, m, p, param, span, starts):
+    """AUTO-07p's equilibrium runs from each of ``starts``: (wall seconds, special points)."""
+    import shutil
+
+    from dyadmodel.continuation import auto_files
+
+    stem = m.name.replace("-", "_")
+
+    def write(folder):
+        files = auto_files(m, p, param, span, x0=starts[0], directory=folder)
+        script = files[f"{stem}.auto"]
+        lines = [
+            "    {" + ", ".join(f"{i + 1}: {float(v)!r}" for i, v in enumerate(x)) + "},"
+            for x in starts
+        ]
+        (folder / f"{stem}.auto").write_text(script.replace(lines[0], "\n".join(lines)))
+
+    elapsed, folder = _run_auto(launcher, write, f"{stem}.auto")
+    points = set()
+    for bfile in folder.glob(f"b.{stem}_*"):
+        for ty, lab, row in _auto_rows(bfile):
+            if ty in _AUTO_EQUILIBRIUM_KINDS and lab and min(span) < row[0] < max(span):
+                points.add((_AUTO_EQUILIBRIUM_KINDS[ty], round(row[0], 10)))
+    shutil.rmtree(folder, ignore_errors=True)
+    return elapsed, sorted(points)
+
+
+def bench_continuation(repeat: int = 3) -> None:
+    """dm.continuation (certified and Newton seeds) vs AUTO-07p on the same problems.
+
+    AUTO starts from every equilibrium at the span's start (as the export does); those
+    states come from the Newton-seeded diagram, outside the timing (the export only
+    writes files). "Equal accuracy": both locate the special points to about 1e-10 in
+    the parameter (AUTO's EPSS = 1e-10); the largest difference is printed.
+    """
+    print("\n== equilibrium continuation vs AUTO-07p (one thread each) ==")
+    launcher = _auto_or_none()
+    if launcher is None:
+        print("AUTO-07p or gfortran not installed (apt-get install auto-07p gfortran): skipped")
+        return
+    newton = dm.ContinuationOptions(seed_search="newton")
+    cases = [
+        ("rinaldi-synergic", "alpha1", (0.36, 0.5)),
+        ("pursuer-distancer-2d", "anxiety_gain_1", (0.0, 4.0)),
+    ]
+    for name, param, span in cases:
+        m = dm.models.get(name)
+        p = m.params()
+        t0 = time.perf_counter()
+        fast = dm.continuation(m, p, param, span, newton)
+        t_first = time.perf_counter() - t0
+        newton_times = _times(
+            lambda m=m, p=p, param=param, span=span: dm.continuation(m, p, param, span, newton),
+            repeat,
+        )
+        t0 = time.perf_counter()
+        certified = dm.continuation(m, p, param, span)
+        t_certified = time.perf_counter() - t0
+        starts = [
+            b.states[i]
+            for b in fast.branches
+            for i in np.nonzero(np.isclose(b.values, span[0], rtol=0, atol=1e-12))[0]
+        ]
+        auto_times = []
+        for _ in range(repeat):
+            elapsed, auto_points = _auto_continuation(launcher, m, p, param, span, starts)
+            auto_times.append(elapsed)
+        ours = [(s.kind, s.value) for s in fast.special_points]
+        gaps = [
+            min(abs(v - w) for k2, w in ours if k2 == k)
+            for k, v in auto_points
+            if any(k2 == k for k2, _ in ours)
+        ]
+        t_auto, t_fast = statistics.median(auto_times), statistics.median(newton_times)
+        claim = "; ".join(certified.notes) or "every seed search complete"
+        print(f"-- {name}, {param} in {span}")
+        print(f"dm special points (newton seeds)   {[(k, round(v, 10)) for k, v in ours]}")
+        print(
+            f"dm special points (certified)     "
+            f"{[(s.kind, round(s.value, 10)) for s in certified.special_points]}"
+        )
+        print(
+            f"AUTO-07p special points           {auto_points}; largest difference from dm "
+            f"{max(gaps) if gaps else float('nan'):.1e}"
+        )
+        print(
+            f"dm.continuation, certified seeds (default)  {t_certified:8.3f} s   ratio to "
+            f"AUTO {t_certified / t_auto:6.2f}   ({claim})"
+        )
+        print(
+            f"dm.continuation, seed_search='newton'       {t_fast:8.3f} s   ratio to AUTO "
+            f"{t_fast / t_auto:6.2f}   {_spread(newton_times)}; first call {t_first:.3f} s"
+        )
+        print(
+            f"AUTO-07p (gfortran build + {len(starts)} run(s))      {t_auto:8.3f} s   "
+            f"{_spread(auto_times)}"
+        )
+
+
+def bench_cycles(repeat: int = 3, max_period: float = 1000.0) -> None:
+    """dm.continue_cycle vs AUTO-07p: the synergic couple's cycles from the Hopf point in
+    alpha1 to period 1000 (where they close through a saddle-node of equilibria)."""
+    import shutil
+
+    from scipy.interpolate import CubicSpline
+
+    from dyadmodel.continuation import auto_files
+
+    print(f"\n== cycle branch vs AUTO-07p: rinaldi-synergic, alpha1, to period {max_period:g} ==")
+    launcher = _auto_or_none()
+    if launcher is None:
+        print("AUTO-07p or gfortran not installed (apt-get install auto-07p gfortran): skipped")
+        return
+    m = dm.models.get("rinaldi-synergic")
+    p = m.params()
+    span, cycle_span = (0.36, 0.4), (0.25, 0.5)
+    diagram = dm.continuation(m, p, "alpha1", span, dm.ContinuationOptions(seed_search="newton"))
+    (hopf,) = diagram.hopf_points
+    options = dm.CycleOptions(max_period=max_period)
+    t0 = time.perf_counter()
+    ours = dm.continue_cycle(m, p, "alpha1", cycle_span, start=hopf, options=options)
+    t_first = time.perf_counter() - t0
+    dm_times = _times(
+        lambda: dm.continue_cycle(m, p, "alpha1", cycle_span, start=hopf, options=options), repeat
+    )
+    branch = diagram.branches[hopf.branch]
+    x0 = branch.states[int(np.argmin(np.abs(branch.values - span[0])))]
+    auto_times = []
+    for k in range(repeat):
+        elapsed, folder = _run_auto(
+            launcher,
+            lambda f: auto_files(
+                m,
+                p,
+                "alpha1",
+                span,
+                x0=x0,
+                cycles=True,
+                cycle_span=cycle_span,
+                cycle_ds_max=0.005,
+                max_period=max_period,
+                directory=f,
+            ),
+            "rinaldi_synergic.auto",
+        )
+        auto_times.append(elapsed)
+        if k == 0:
+            rows = _auto_rows(folder / "b.rinaldi_synergic_1_cycles_1")
+        shutil.rmtree(folder, ignore_errors=True)
+    values = np.array([r[0] for _, _, r in rows])
+    periods = np.array([r[-1] for _, _, r in rows])
+    order = np.argsort(values)
+    spline = CubicSpline(values[order], 1.0 / periods[order])
+    inside = (ours.periods < 0.5 * max_period) & (ours.param_values >= values.min())
+    period_gap = np.max(np.abs(1.0 / spline(ours.param_values[inside]) / ours.periods[inside] - 1))
+    last = slice(-4, None)
+    s = 1.0 / ours.periods[last] ** 2
+    o = np.argsort(s)
+    # AUTO stops within its EPSS of the period bound (1010 with DSMAX = 0.025): compare
+    # at AUTO's last period
+    end = float(CubicSpline(s[o], ours.param_values[last][o])(1.0 / periods[-1] ** 2))
+    t_dm, t_auto = statistics.median(dm_times), statistics.median(auto_times)
+    print(
+        f"dm.continue_cycle ({ours.periods.size} points)              {t_dm:8.3f} s   "
+        f"{_spread(dm_times)}; first call {t_first:.3f} s"
+    )
+    print(
+        f"AUTO-07p ({values.size} points; build, equilibria, cycles)  {t_auto:8.3f} s   "
+        f"{_spread(auto_times)}   ratio dm/AUTO {t_dm / t_auto:5.2f}"
+    )
+    print(
+        f"alpha1 where the period reaches {periods[-1]:.6g}: AUTO {values[-1]:.10f}, dm "
+        f"{end:.10f} (difference {abs(end - values[-1]):.1e}); periods below "
+        f"{max_period / 2:g} agree to {period_gap:.1e} (relative; spline through AUTO's "
+        f"points)"
+    )
+    print(f"dm's end: {ours.end}")
 
 
 def _cores() -> int:
