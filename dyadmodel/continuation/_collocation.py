@@ -289,9 +289,13 @@ class Collocation:
         return np.einsum("pk,pkn->pn", B, Xg)
 
     def fine_profile(self, X, per_interval: int = 32):
+        """(times, states) at ``per_interval`` equally spaced points of each interval
+        and the end (the Lagrange basis there is the same for every interval)."""
         z = np.linspace(0.0, 1.0, per_interval + 1)[:-1]
         times = np.append((self.mesh[:-1, None] + self.h[:, None] * z[None, :]).ravel(), 1.0)
-        return times, self.evaluate(X, times)
+        B = lagrange_basis(self.nodes, z)  # (per_interval, m+1)
+        inner = np.einsum("pk,jkn->jpn", B, X[self._gather]).reshape(-1, self.n)
+        return times, np.vstack([inner, X[-1:]])
 
     def remesh_density(self, X) -> np.ndarray:
         """AUTO's mesh monitor: the ``(ncol+1)``-th derivative to the power
