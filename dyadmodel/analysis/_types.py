@@ -51,6 +51,16 @@ class Equilibrium:
     in_plot_range : bool
         False when the equilibrium lies outside the states' plotting range (it is
         reported all the same: the plotting range is not a limit of the model).
+
+    Examples
+    --------
+    >>> import dyadmodel as dm
+    >>> m = dm.models.get("pursuer-distancer-2d")
+    >>> e = dm.equilibria(m, m.params(anxiety_gain_1=2.0, avoidance_gain_2=2.0))[1]
+    >>> e.label, e.kind, e.is_saddle, e.certified
+    ('tipping threshold', 'saddle', True, True)
+    >>> e.state.round(4)
+    array([0.5, 0.5])
     """
 
     state: np.ndarray
@@ -78,6 +88,7 @@ class Equilibrium:
 
     @property
     def is_saddle(self) -> bool:
+        """True when there are both stable and unstable directions."""
         return self.n_stable > 0 and self.n_unstable > 0
 
     @property
@@ -87,7 +98,21 @@ class Equilibrium:
 
     def to_dataframe(self):
         """This equilibrium as a one-row `pandas.DataFrame` (columns as
-        `EquilibriumSet.to_dataframe`)."""
+        `EquilibriumSet.to_dataframe`).
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row; columns as `EquilibriumSet.to_dataframe`.
+
+        Examples
+        --------
+        >>> import dyadmodel as dm
+        >>> m = dm.models.get("pursuer-distancer-2d")
+        >>> row = dm.equilibria(m, m.params())[0].to_dataframe()
+        >>> row.shape, list(row.columns[:3])
+        ((1, 10), ['pursuit_1', 'distance_2', 'kind'])
+        """
         return _equilibria_frame((self,), self.params.model.state_names)
 
     def _repr_html_(self) -> str:
@@ -124,6 +149,8 @@ class EquilibriumSet(Sequence[Equilibrium]):
 
     Attributes
     ----------
+    equilibria : tuple of Equilibrium
+        The equilibria, sorted lexicographically by state.
     complete : bool
         True when the method proves that no other equilibrium lies in ``domain``; read
         it together with ``scope`` (or read ``completeness``, which says both in words).
@@ -145,6 +172,14 @@ class EquilibriumSet(Sequence[Equilibrium]):
     state_names : tuple of str
     budget : str
         Which budget ran out, if one did ('' otherwise).
+
+    Examples
+    --------
+    >>> import dyadmodel as dm
+    >>> m = dm.models.get("pursuer-distancer-2d")
+    >>> eqs = dm.equilibria(m, m.params(anxiety_gain_1=2.0, avoidance_gain_2=2.0))
+    >>> len(eqs), eqs.complete, [e.label for e in eqs.stable]
+    (3, True, ['balanced', 'entrenched'])
     """
 
     equilibria: tuple[Equilibrium, ...]
@@ -198,10 +233,12 @@ class EquilibriumSet(Sequence[Equilibrium]):
 
     @property
     def stable(self) -> tuple[Equilibrium, ...]:
+        """The stable equilibria (``stable`` True), in order."""
         return tuple(e for e in self.equilibria if e.stable)
 
     @property
     def saddles(self) -> tuple[Equilibrium, ...]:
+        """The saddles (stable and unstable directions both present), in order."""
         return tuple(e for e in self.equilibria if e.is_saddle)
 
     def to_dataframe(self):
@@ -211,6 +248,11 @@ class EquilibriumSet(Sequence[Equilibrium]):
         False or None), ``eigenvalue_1`` ... ``eigenvalue_n`` (complex, by decreasing
         real part), ``certified`` (an enclosing box was proved), ``in_plot_range``,
         ``residual``. ``attrs`` holds the model, the parameters and ``completeness``.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per equilibrium, with the columns above.
 
         Examples
         --------

@@ -23,6 +23,8 @@ __all__ = ["Classification", "ClassifyOptions", "classify"]
 class ClassifyOptions:
     """Tolerances of the classification.
 
+    Attributes
+    ----------
     rtol : float
         Relative tolerance on real parts and on eigenvalue coincidence, relative to the
         spectral scale ``max(1, max |lambda|)``. The default is far above the rounding
@@ -35,6 +37,12 @@ class ClassifyOptions:
     ------
     InvalidInputError
         For an argument with an invalid value (the message names it and what was expected).
+
+    Examples
+    --------
+    >>> from dyadmodel.analysis import ClassifyOptions, classify
+    >>> classify([1e-9, -1.0]).kind, classify([1e-9, -1.0], ClassifyOptions(rtol=1e-12)).kind
+    ('non-hyperbolic', 'saddle')
     """
 
     rtol: float = 1e-8
@@ -49,13 +57,49 @@ class ClassifyOptions:
                 )
 
     def tolerance(self, eigenvalues: np.ndarray) -> float:
+        """The tolerance on real parts for these eigenvalues.
+
+        Parameters
+        ----------
+        eigenvalues : numpy.ndarray
+            The eigenvalues being classified (they set the spectral scale).
+
+        Returns
+        -------
+        float
+            ``atol + rtol * max(1, max |lambda|)``: real parts within it count as zero.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from dyadmodel.analysis import ClassifyOptions
+        >>> ClassifyOptions(rtol=1e-8, atol=0.0).tolerance(np.array([-100.0, -1.0]))
+        1e-06
+        """
         scale = max(1.0, float(np.max(np.abs(eigenvalues)))) if len(eigenvalues) else 1.0
         return self.atol + self.rtol * scale
 
 
 @dataclasses.dataclass(frozen=True)
 class Classification:
-    """kind, stability and the counts of stable/unstable/neutral directions."""
+    """The kind, stability and the counts of stable/unstable/neutral directions.
+
+    Attributes
+    ----------
+    kind : str
+        'stable node', 'saddle', 'centre', 'non-hyperbolic'... (see `classify`).
+    stable : bool or None
+        True when every eigenvalue has a negative real part, False when one is positive,
+        None when undecided by linearisation (a neutral direction).
+    n_stable, n_unstable, n_neutral : int
+        Eigenvalues with negative, positive and (within tolerance) zero real part.
+
+    Examples
+    --------
+    >>> from dyadmodel.analysis import classify
+    >>> classify([-1.0, 2.0])
+    Classification(kind='saddle', stable=False, n_stable=1, n_unstable=1, n_neutral=0)
+    """
 
     kind: str
     stable: bool | None
@@ -80,12 +124,18 @@ def classify(eigenvalues, options: ClassifyOptions | None = None, jacobian=None)
     Parameters
     ----------
     eigenvalues : array_like of complex
+        Eigenvalues of the Jacobian at the equilibrium.
     options : ClassifyOptions, optional
         Options (see `ClassifyOptions`); its defaults when omitted.
     jacobian : array_like (2, 2), optional
         For two states, the Jacobian itself: the verdict then follows the trace and
         determinant computed from its entries, which are far better conditioned on the
         borderlines (a defective double eigenvalue is only known to ~sqrt(eps)).
+
+    Returns
+    -------
+    Classification
+        The kind, stability and the counts of stable, unstable and neutral directions.
 
     Raises
     ------

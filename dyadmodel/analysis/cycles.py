@@ -43,7 +43,19 @@ _IMPLICIT = ("Radau", "BDF", "LSODA")
 
 class LimitCycleError(ComputationError):
     """Shooting for a periodic orbit failed; the message names the model, the
-    parameters and what to change. ``result`` holds the last (unconverged) iterate."""
+    parameters and what to change. ``result`` holds the last (unconverged) iterate.
+
+    Examples
+    --------
+    >>> from dyadmodel.analysis import LimitCycleError
+    >>> import dyadmodel as dm
+    >>> m = dm.models.get("strogatz-linear")
+    >>> try:
+    ...     dm.limit_cycle(m, m.params(a=-1.0, b=0.0, c=0.0, d=-1.0), [1.0, 1.0])
+    ... except LimitCycleError as err:
+    ...     print(isinstance(err, dm.ComputationError))
+    True
+    """
 
     def __init__(self, message: str, result: LimitCycle | None = None) -> None:
         super().__init__(message)
@@ -88,6 +100,12 @@ class LimitCycleOptions:
         For an argument with an invalid value (the message names it and what was expected).
     ToleranceError
         For a tolerance outside its admissible range.
+
+    Examples
+    --------
+    >>> from dyadmodel.analysis import LimitCycleOptions
+    >>> LimitCycleOptions(rtol=1e-9).rtol
+    1e-09
     """
 
     rtol: float = 1e-11
@@ -150,6 +168,17 @@ class LimitCycle:
     model_name : str
     params : ParameterSet
     inputs : tuple of (name, value)
+
+    Examples
+    --------
+    >>> from dyadmodel import limit_cycle
+    >>> from dyadmodel.model import Model, Parameter, State, symbols
+    >>> x, y, mu = symbols("x y mu")
+    >>> vdp = Model("vdp", "van der Pol", [State("x", "x", (-3, 3)), State("y", "y", (-3, 3))],
+    ...             [Parameter("mu", 1.0, "damping")], [mu * (x - x**3 / 3 - y), x / mu])
+    >>> cycle = limit_cycle(vdp, vdp.params(), [2.0, 0.0])
+    >>> round(cycle.period, 4), cycle.stable, cycle.state.shape[0]
+    (6.6633, True, 2)
     """
 
     state: np.ndarray
@@ -172,7 +201,24 @@ class LimitCycle:
 
     def to_dataframe(self):
         """One period of the orbit as a `pandas.DataFrame` indexed by ``t`` (0 to
-        ``period``), one column per state (pandas imported here)."""
+        ``period``), one column per state (pandas imported here).
+
+        Returns
+        -------
+        pandas.DataFrame
+            Indexed by ``t``, one column per state.
+
+        Examples
+        --------
+        >>> from dyadmodel import limit_cycle
+        >>> from dyadmodel.model import Model, Parameter, State, symbols
+        >>> x, y, mu = symbols("x y mu")
+        >>> vdp = Model("vdp", "van der Pol", [State("x", "x", (-3, 3)), State("y", "y", (-3, 3))],
+        ...             [Parameter("mu", 1.0, "damping")], [mu * (x - x**3 / 3 - y), x / mu])
+        >>> frame = limit_cycle(vdp, vdp.params(), [2.0, 0.0]).to_dataframe()
+        >>> frame.index.name, list(frame.columns)
+        ('t', ['x', 'y'])
+        """
         from dyadmodel._display import optional_module, state_columns
 
         pd = optional_module("pandas", "to_dataframe()")
@@ -249,6 +295,16 @@ class TrajectoryOptions:
         For an argument with an invalid value (the message names it and what was expected).
     ToleranceError
         For a tolerance outside its admissible range.
+
+    Examples
+    --------
+    >>> import dyadmodel as dm
+    >>> from dyadmodel.analysis import TrajectoryOptions
+    >>> m = dm.models.get("pursuer-distancer-2d")
+    >>> out = dm.classify_trajectory(m, m.params(), [1.0, 1.0], t_max=100.0,
+    ...                              options=TrajectoryOptions(rtol=1e-8))
+    >>> out.kind
+    'equilibrium'
     """
 
     rtol: float = 1e-9
@@ -310,6 +366,19 @@ class TrajectoryOutcome:
     model_name : str
     params : ParameterSet
     inputs : tuple of (name, value)
+
+    Returns
+    -------
+    tuple of Equilibrium
+        The equilibria with ``stable`` True.
+
+    Examples
+    --------
+    >>> import dyadmodel as dm
+    >>> m = dm.models.get("pursuer-distancer-2d")
+    >>> out = dm.classify_trajectory(m, m.params(), [0.05, 0.05], t_max=100.0)
+    >>> out.kind, out.equilibrium_stable, out.equilibrium.round(4).tolist()
+    ('equilibrium', True, [0.1367, 0.1367])
     """
 
     kind: str

@@ -67,6 +67,8 @@ __all__ = ["EquilibriumOptions", "equilibria"]
 class EquilibriumOptions:
     """Options of `equilibria`, with their defaults visible in the repr.
 
+    Attributes
+    ----------
     method : {'auto', 'exact', 'interval'}
         'auto' uses exact algebra when the reduced system is rational with at most two
         states, the interval search otherwise; 'exact' raises if exact algebra does not
@@ -89,6 +91,14 @@ class EquilibriumOptions:
         For an argument with an invalid value (the message names it and what was expected).
     InvalidTypeError
         For an argument of the wrong type.
+
+    Examples
+    --------
+    >>> import dyadmodel as dm
+    >>> m = dm.models.get("pursuer-distancer-2d")
+    >>> eqs = dm.equilibria(m, m.params(), options=dm.EquilibriumOptions(certify=False))
+    >>> len(eqs), eqs[0].certified
+    (3, False)
     """
 
     method: str = "auto"
@@ -162,17 +172,6 @@ def equilibria(
         When the model's right-hand side uses a function without a certified interval
         rule (its equilibria cannot be searched with a proof).
 
-    Examples
-    --------
-    >>> import dyadmodel as dm
-    >>> eqs = dm.equilibria(dm.models.get("pursuer-distancer-2d"))
-    >>> [(e.kind, e.label) for e in eqs]
-    [('stable node', 'balanced'), ('saddle', 'tipping threshold'), ('stable node', 'entrenched')]
-    >>> [round(float(v), 4) for v in eqs[2].state], eqs.complete
-    ([1.4633, 1.4633], True)
-    >>> eqs.completeness
-    'complete in the domain of validity pursuit_1 in [0, inf), distance_2 in [0, inf)'
-
     Notes
     -----
     Where the claim holds (``scope``):
@@ -195,6 +194,17 @@ def equilibria(
 
     Parameter values are treated as the exact rationals of their shortest decimal form
     (0.1 is 1/10); completeness is proved for that system.
+
+    Examples
+    --------
+    >>> import dyadmodel as dm
+    >>> eqs = dm.equilibria(dm.models.get("pursuer-distancer-2d"))
+    >>> [(e.kind, e.label) for e in eqs]
+    [('stable node', 'balanced'), ('saddle', 'tipping threshold'), ('stable node', 'entrenched')]
+    >>> [round(float(v), 4) for v in eqs[2].state], eqs.complete
+    ([1.4633, 1.4633], True)
+    >>> eqs.completeness
+    'complete in the domain of validity pursuit_1 in [0, inf), distance_2 in [0, inf)'
     """
     opts = check_options(options, EquilibriumOptions)
     deadline = time.monotonic() + opts.max_seconds

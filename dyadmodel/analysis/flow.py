@@ -44,6 +44,14 @@ class VectorField:
     model_name : str
     params : ParameterSet
     inputs : tuple of (name, value)
+
+    Examples
+    --------
+    >>> import dyadmodel as dm
+    >>> m = dm.models.get("strogatz-linear")
+    >>> vf = dm.vector_field(m, m.params(), resolution=5)
+    >>> vf.u.shape == vf.v.shape == (5, 5)
+    True
     """
 
     x: np.ndarray
@@ -85,6 +93,14 @@ class Streamlines:
     model_name : str
     params : ParameterSet
     inputs : tuple of (name, value)
+
+    Examples
+    --------
+    >>> import dyadmodel as dm
+    >>> m = dm.models.get("strogatz-linear")
+    >>> sl = dm.streamlines(m, m.params(), density=3)
+    >>> len(sl.lines) > 0
+    True
     """
 
     lines: tuple[np.ndarray, ...]
@@ -195,7 +211,9 @@ def streamlines(
         The model.
     params : ParameterSet or mapping, optional
         Parameter values; the model's defaults when omitted.
-    x, y, domain, slice_values, inputs
+    x, y : str, optional
+        As in `vector_field`.
+    domain, slice_values, inputs : optional
         As in `vector_field`.
     density : int or (int, int)
         Seed cells along x and y; one streamline per cell.

@@ -70,6 +70,17 @@ class ManifoldOptions:
     ------
     InvalidInputError
         For an argument with an invalid value (the message names it and what was expected).
+
+    Examples
+    --------
+    >>> import dyadmodel as dm
+    >>> from dyadmodel.analysis import ManifoldOptions
+    >>> m = dm.models.get("pursuer-distancer-2d")
+    >>> p = m.params(anxiety_gain_1=2.0, avoidance_gain_2=2.0)
+    >>> saddle = dm.equilibria(m, p)[1]
+    >>> sm = dm.manifolds(m, p, saddle, options=ManifoldOptions(rtol=1e-8))
+    >>> sm.options.rtol
+    1e-08
     """
 
     offset: float = 1e-6
@@ -132,6 +143,16 @@ class ManifoldBranch:
         'equilibrium' (for a stable branch: the equilibrium it comes from).
     message : str
         The solver's message when ``end_reason`` is 'solver failure', else ''.
+
+    Examples
+    --------
+    >>> import dyadmodel as dm
+    >>> m = dm.models.get("pursuer-distancer-2d")
+    >>> p = m.params(anxiety_gain_1=2.0, avoidance_gain_2=2.0)
+    >>> (sm,) = dm.separatrices(m, p, dm.equilibria(m, p))
+    >>> branch = sm.unstable[0]
+    >>> branch.kind, branch.points.shape[0]
+    ('unstable', 2)
     """
 
     kind: str
@@ -179,6 +200,15 @@ class SaddleManifolds:
     model_name : str
     params : ParameterSet
     inputs : tuple of (name, value)
+
+    Examples
+    --------
+    >>> import dyadmodel as dm
+    >>> m = dm.models.get("pursuer-distancer-2d")
+    >>> p = m.params(anxiety_gain_1=2.0, avoidance_gain_2=2.0)
+    >>> (sm,) = dm.separatrices(m, p, dm.equilibria(m, p))
+    >>> sm.saddle.label, len(sm.stable), len(sm.unstable)
+    ('tipping threshold', 2, 2)
     """
 
     saddle: Equilibrium
@@ -199,10 +229,29 @@ class SaddleManifolds:
         saddle to the far end of the side +1 branch. Empty (shape (n, 0)) when that
         manifold was not traced.
 
+        Parameters
+        ----------
+        kind : {'stable', 'unstable'}
+            Which manifold.
+
+        Returns
+        -------
+        numpy.ndarray
+            Shape ``(n_states, k)``, from one far end through the saddle to the other.
+
         Raises
         ------
         InvalidInputError
             For an argument with an invalid value (the message names it and what was expected).
+
+        Examples
+        --------
+        >>> import dyadmodel as dm
+        >>> m = dm.models.get("pursuer-distancer-2d")
+        >>> p = m.params(anxiety_gain_1=2.0, avoidance_gain_2=2.0)
+        >>> (sm,) = dm.separatrices(m, p, dm.equilibria(m, p))
+        >>> sm.curve("stable").shape[0], sm.curve("unstable").shape[1] > 10
+        (2, True)
         """
         if kind not in ("stable", "unstable"):
             raise InvalidInputError(f"kind = {kind!r} must be 'stable' or 'unstable'")
@@ -370,6 +419,36 @@ def separatrices(
     ``equilibria`` is an `EquilibriumSet` (or any iterable of `Equilibrium`); the
     non-saddles are skipped. Keyword arguments are passed to `manifolds`. In the plane,
     the ``stable`` branches of the results are the separatrices between basins.
+
+    Parameters
+    ----------
+    model : Model
+        The model.
+    params : ParameterSet or mapping or None
+        Parameter values; the model's defaults when None.
+    equilibria : iterable of Equilibrium
+        Usually ``dm.equilibria(model, params)``; only the saddles are used.
+    inputs : mapping or float, optional
+        Constant input values (e.g. stress).
+    domain : sequence of (low, high), optional
+        The box outside which tracing stops (see `manifolds`).
+    length : float, optional
+        Arc-length limit per branch (see `manifolds`).
+    options : ManifoldOptions, optional
+        Options (see `ManifoldOptions`); its defaults when omitted.
+
+    Returns
+    -------
+    tuple of SaddleManifolds
+        One per saddle, in the order of ``equilibria``.
+
+    Examples
+    --------
+    >>> import dyadmodel as dm
+    >>> m = dm.models.get("pursuer-distancer-2d")
+    >>> p = m.params(anxiety_gain_1=2.0, avoidance_gain_2=2.0)
+    >>> [sm.saddle.label for sm in dm.separatrices(m, p, dm.equilibria(m, p))]
+    ['tipping threshold']
     """
     return tuple(
         manifolds(model, params, e, inputs=inputs, domain=domain, length=length, options=options)

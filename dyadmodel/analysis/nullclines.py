@@ -66,6 +66,14 @@ class Nullclines:
     model_name : str
     params : ParameterSet
     inputs : tuple of (name, value)
+
+    Examples
+    --------
+    >>> import dyadmodel as dm
+    >>> m = dm.models.get("pursuer-distancer-2d")
+    >>> nc = dm.nullclines(m, m.params())
+    >>> nc.states, len(nc.branches("pursuit_1"))
+    (('pursuit_1', 'distance_2'), 1)
     """
 
     x_nullcline: tuple[np.ndarray, ...]
@@ -82,7 +90,31 @@ class Nullclines:
     inputs: tuple[tuple[str, float], ...] = ()
 
     def branches(self, state: str) -> tuple[np.ndarray, ...]:
-        """The branches of the nullcline of the displayed state called ``state``."""
+        """The branches of the nullcline of the displayed state called ``state``.
+
+        Parameters
+        ----------
+        state : str
+            One of the two displayed states (``states``).
+
+        Returns
+        -------
+        tuple of numpy.ndarray
+            The branches of that state's nullcline, each of shape ``(2, k)``.
+
+        Raises
+        ------
+        InvalidInputError
+            When ``state`` is not displayed in this plane.
+
+        Examples
+        --------
+        >>> import dyadmodel as dm
+        >>> m = dm.models.get("pursuer-distancer-2d")
+        >>> nc = dm.nullclines(m, m.params())
+        >>> nc.branches("distance_2")[0].shape[0]
+        2
+        """
         if state == self.states[0]:
             return self.x_nullcline
         if state == self.states[1]:

@@ -39,6 +39,15 @@ class Sensitivity:
     condition_number : float
         Of the Jacobian: large values mean the equilibrium is close to a fold, where the
         derivative blows up.
+
+    Examples
+    --------
+    >>> import dyadmodel as dm
+    >>> m = dm.models.get("strogatz-linear")
+    >>> p = m.params(a=-1.0, b=0.0, c=0.0, d=-1.0)
+    >>> s = dm.sensitivity(m, p, dm.equilibria(m, p)[0], "a")
+    >>> s.parameter, s.derivative.tolist()
+    ('a', [0.0, 0.0])
     """
 
     parameter: str
@@ -48,7 +57,26 @@ class Sensitivity:
     condition_number: float
 
     def of(self, state: str) -> float:
-        """The derivative of the named state."""
+        """The derivative of the named state.
+
+        Parameters
+        ----------
+        state : str
+            A state name of the model.
+
+        Returns
+        -------
+        float
+            ``d state / d parameter`` at the equilibrium.
+
+        Examples
+        --------
+        >>> import dyadmodel as dm
+        >>> m = dm.models.get("strogatz-linear")
+        >>> p = m.params(a=-1.0, b=0.0, c=0.0, d=-1.0)
+        >>> dm.sensitivity(m, p, dm.equilibria(m, p)[0], "a").of("R")
+        0.0
+        """
         names = self.equilibrium.params.model.state_names
         return float(self.derivative[names.index(state)])
 
@@ -73,11 +101,19 @@ def sensitivity(
 
     Parameters
     ----------
-    model, params : the model and the parameters the equilibrium was computed at.
+    model : Model
+        The model the equilibrium was computed for.
+    params : ParameterSet
+        The parameters the equilibrium was computed at.
     equilibrium : Equilibrium
         From `dyadmodel.equilibria` with the same model and parameters.
     parameter : str
         Name of the parameter.
+
+    Returns
+    -------
+    Sensitivity
+        The derivative of every state (and its closed form for up to three states).
 
     Raises
     ------
