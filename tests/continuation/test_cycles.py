@@ -6,6 +6,8 @@ import math
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import dyadmodel as dm
 from dyadmodel.continuation import (
@@ -93,6 +95,23 @@ def test_bautin_fold_of_cycles_located():
     assert b.completed and b.param_values[-1] == pytest.approx(0.5)
     assert np.all(np.diff(b.param_values[: i + 1]) < 0)
     assert np.all(np.diff(b.param_values[i + 1 :]) > 0)
+
+
+@settings(max_examples=4, deadline=None)
+@given(s=st.floats(0.2, 2.0), c=st.floats(-2.0, -0.2), w=st.floats(0.5, 3.0))
+def test_bautin_fold_of_cycles_for_any_coefficients(s, c, w):
+    """r' = r (a + s r^2 + c r^4), s > 0 > c: the fold at a = s^2 / (4 c) with
+    r^2 = -s / (2 c), period 2 pi / w, for any such coefficients."""
+    params = {"s": s, "c": c, "w": w}
+    a_fold = s**2 / (4 * c)
+    span = (2 * a_fold, 0.5)
+    h = _hopf(BAUTIN, params, "a", (-0.1, 0.1))
+    b = continue_cycle(BAUTIN, params, "a", span, start=h, options=CycleOptions(ntst=20))
+    (lpc,) = b.of_kind("LPC")
+    assert lpc.value == pytest.approx(a_fold, abs=1e-8)
+    assert np.linalg.norm(lpc.state) ** 2 == pytest.approx(-s / (2 * c), abs=1e-8)
+    np.testing.assert_allclose(b.periods, 2 * math.pi / w, rtol=1e-9)
+    assert b.completed
 
 
 def test_from_limit_cycle_follows_towards_span_end():
