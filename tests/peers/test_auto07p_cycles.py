@@ -10,21 +10,24 @@ end of the branch agree with `dm.continuation` and `dm.continue_cycle`.
 Tolerances, and why (measured in this run's setting):
 
 - Hopf point: 1e-8 in the parameter, as in ``test_auto07p.py`` (AUTO locates it to
-  its EPSS = 1e-10 in arclength and prints 11 digits; measured 2e-11 here).
+  its EPSS = 1e-10 in arclength and prints 11 digits; measured 3.1e-11 for the synergic
+  couple, 3.8e-10 for Laura-Petrarch).
 - Periods: relative 1e-6. AUTO's branch is a list of points (NTST = 50 intervals of 4
   Gauss points, Newton to EPSL = 1e-8); dm's points are compared with a cubic spline
   of AUTO's 1/period in the parameter, whose interpolation error dominates near the
-  end, where the period grows fast. Measured: 1e-10 (Laura-Petrarch, 180 AUTO
-  points) and 2.6e-8 (synergic couple up to period 500, 1247 AUTO points with
-  DSMAX = 0.0028); with DSMAX = 0.02 (184 points) the spline alone was off by 4.8e-6
-  at period 264. Points with periods above half of ``max_period`` are left to the end
-  check.
+  end, where the period grows fast. Measured: 1.0e-10 (Laura-Petrarch, 183 AUTO
+  points) and 6.8e-8 (synergic couple up to period 500, 703 AUTO points with
+  DSMAX = 0.005; 2.6e-8 with 1247 points at DSMAX = 0.0028); with DSMAX = 0.02 (184
+  points) the spline alone was off by 4.8e-6 at period 264. Points with periods above
+  half of ``max_period`` are left to the end check.
 - End of the branch: AUTO stops where the period reaches ``max_period`` (its UZ on
   PAR(11), located to its EPSS: 999.9999993 here, 1010 with DSMAX = 0.025); dm's branch,
   interpolated in 1/T^2 (the law of a saddle-node on the cycle, T ~ 1/sqrt(p - p_sn);
   a cubic through its last four points), must reach AUTO's last period at AUTO's
-  parameter within 1e-8. Measured 3e-11: 0.3037046887 for the synergic
-  couple, where the cycle closes through the fold of equilibria at 0.3036924.
+  parameter within 1e-8. Measured 2.1e-12: alpha1 = 0.3037046887 for the synergic
+  couple, whose cycle closes through the fold of equilibria at 0.3036924 (a
+  saddle-node on the cycle); Laura-Petrarch's cycles reach beta2 = 20, where the
+  periods agree to 1.3e-11.
 - Folds of cycles (LPC/LP), period doublings (PD) and tori (NS/TR): the same list,
   values within 1e-6 (AUTO's EPSS = 1e-6 for the cycle runs). Neither model has one
   on these branches; the check keeps the test honest when one appears.
