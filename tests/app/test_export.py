@@ -249,10 +249,12 @@ def test_the_page_makes_no_network_request_and_draws(flagship, exported):
     assert pg.requests == [exported["flagship"].resolve().as_uri()]  # the file itself
     assert pg.errors == []
     roles = pg.evaluate("() => document.getElementById('portrait').data.map((t) => t.meta.role)")
-    assert roles[:3] == ["field", "x-nullcline", "y-nullcline"] and roles[-1] == "equilibria"
+    assert roles == ["x-nullcline", "y-nullcline", "equilibria"]
+    field = pg.evaluate("() => document.getElementById('portrait').layout.shapes[0]")
+    assert field["name"] == "vector field" and field["path"].count("M") == 21 * 21 * 2
     assert pg.locator("#eq-table tbody tr").count() == 3
     assert pg.locator("#cert-table tbody tr").count() == 3  # certified at the start value
-    assert pg.locator("#stress-plot.js-plotly-plot .main-svg").count() >= 1
+    pg.wait_for_selector("#stress-plot.js-plotly-plot .main-svg")  # drawn after the portrait
 
 
 def test_a_click_launches_a_trajectory_that_matches_simulate(flagship):

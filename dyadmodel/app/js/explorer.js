@@ -11,7 +11,7 @@
   const m = dm.models[cfg.model];
   const n = m.states.length;
   const num = dm.num;
-  const timings = { portrait: [], trajectory: [], stress: [] };
+  const timings = { portrait: [], trajectory: [], stress: [], click: [] };
   const state = {
     p: cfg.params.slice(),
     u: m.inputs.map((q) => num(q.default)),
@@ -20,6 +20,10 @@
     slice: cfg.slice_state.slice(),
     starts: [],
     eqs: [],
+    nullclineTraces: [],
+    trajectoryTraces: [],
+    equilibriumTrace: null,
+    layout: null,
   };
   window.dmExplorer = { cfg, state, timings, ready: false, t0: performance.now() };
 
@@ -151,7 +155,34 @@
     return r;
   }
 
-  function portraitTraces() {
+  // The field is one SVG path in a layout shape (drawn far faster by plotly than a
+  // scatter trace with a gap between every arrow); the other layers are traces.
+  function fieldPath(seg) {
+    const parts = [];
+    let pen = false;
+    for (let i = 0; i < seg.x.length; i++) {
+      if (seg.x[i] === null) {
+        pen = false;
+        continue;
+      }
+      parts.push((pen ? "L" : "M") + seg.x[i].toPrecision(6) + "," + seg.y[i].toPrecision(6));
+      pen = true;
+    }
+    return parts.join("");
+  }
+
+  function trajectoryTrace(x0, k) {
+    const { ix, iy } = state;
+    const r = trajectory(x0);
+    return {
+      type: "scatter", mode: "lines", x: r.x.map((v) => v[ix]), y: r.x.map((v) => v[iy]),
+      name: "trajectories (click the plane)", legendgroup: "trajectories", showlegend: k === 0,
+      line: { color: "#CC79A7", width: 2 }, hovertemplate: `from (${fmt(x0[ix])}, ${fmt(x0[iy])})` + (r.status < 0 ? ` (stopped: ${r.message})` : "") + "<extra></extra>",
+      meta: { role: "trajectory", status: r.status, start: x0, t: r.t },
+    };
+  }
+
+  function portrait() {
     const { ix, iy } = state;
     const bx = [num(m.states[ix].domain[0]), num(m.states[ix].domain[1])];
     const by = [num(m.states[iy].domain[0]), num(m.states[iy].domain[1])];
@@ -160,21 +191,13 @@
     const field = dm.field(m, state.p, state.u, fxs, fys, fixed());
     const ncl = dm.nullclines(m, state.p, state.u, nxs, nys, fixed());
     state.eqs = dm.equilibria(m, state.p, state.u, null);
-    const traces = [
-      { type: "scatter", mode: "lines", x: field.segments.x, y: field.segments.y, name: "vector field", line: { color: "rgba(110,110,110,0.55)", width: 1 }, hoverinfo: "skip", meta: { role: "field" } },
+    state.nullclineTraces = [
       { type: "scatter", mode: "lines", x: ncl[0].x, y: ncl[0].y, name: `${ncl[0].state}-nullcline`, line: { color: "#0072B2", width: 2.5 }, hoverinfo: "skip", meta: { role: "x-nullcline" } },
       { type: "scatter", mode: "lines", x: ncl[1].x, y: ncl[1].y, name: `${ncl[1].state}-nullcline`, line: { color: "#E69F00", width: 2.5, dash: "dash" }, hoverinfo: "skip", meta: { role: "y-nullcline" } },
     ];
-    state.starts.slice(-cfg.max_trajectories).forEach((x0, k) => {
-      const r = trajectory(x0);
-      traces.push({
-        type: "scatter", mode: "lines", x: r.x.map((v) => v[ix]), y: r.x.map((v) => v[iy]),
-        name: `from (${fmt(x0[ix])}, ${fmt(x0[iy])})` + (r.status < 0 ? " (stopped)" : ""),
-        line: { color: "#CC79A7", width: 2 }, hoverinfo: "skip", meta: { role: "trajectory", index: k, status: r.status, start: x0, t: r.t },
-      });
-    });
+    state.trajectoryTraces = state.starts.map(trajectoryTrace);
     const eq = state.eqs;
-    traces.push({
+    state.equilibriumTrace = {
       type: "scatter", mode: "markers", x: eq.map((e) => e.x[ix]), y: eq.map((e) => e.x[iy]),
       name: "equilibria (Newton, not certified)",
       marker: {
@@ -183,18 +206,23 @@
         symbol: eq.map((e) => (e.kind.startsWith("saddle") ? "diamond" : "circle")),
       },
       text: eq.map((e) => `${e.kind} (not certified)`), hoverinfo: "text", meta: { role: "equilibria" },
-    });
-    return { traces, bx, by };
+    };
+    state.layout = layout(bx, by, fieldPath(field.segments));
   }
 
-  function layout(bx, by) {
+  function draw() {
+    return Plotly.react(gd, [...state.nullclineTraces, ...state.trajectoryTraces, state.equilibriumTrace], state.layout, { displaylogo: false, responsive: false });
+  }
+
+  function layout(bx, by, path) {
     const sx = m.states[state.ix], sy = m.states[state.iy];
     return {
       title: { text: n > 2 ? `${sx.name} vs ${sy.name} (other states held)` : cfg.title, font: { size: 15 } },
-      xaxis: { title: { text: sx.name }, range: bx, zeroline: false },
-      yaxis: { title: { text: sy.name }, range: by, zeroline: false },
-      width: 620, height: 560, margin: { l: 60, r: 20, t: 50, b: 110 },
-      legend: { orientation: "h", y: -0.18 }, template: "simple_white", clickmode: "none",
+      xaxis: { title: { text: sx.name }, range: bx, zeroline: false, showgrid: false, ticks: "outside", showline: true },
+      yaxis: { title: { text: sy.name }, range: by, zeroline: false, showgrid: false, ticks: "outside", showline: true },
+      width: 620, height: 560, margin: { l: 60, r: 20, t: 50, b: 100 }, plot_bgcolor: "white",
+      legend: { orientation: "h", y: -0.16 }, clickmode: "none",
+      shapes: path ? [{ type: "path", path, layer: "below", line: { color: "rgba(110,110,110,0.6)", width: 1 }, name: "vector field" }] : [],
       uirevision: `${state.ix}:${state.iy}`,
     };
   }
@@ -257,11 +285,22 @@
 
   function redraw() {
     const t0 = performance.now();
-    const { traces, bx, by } = portraitTraces();
-    Plotly.react(gd, traces, layout(bx, by), { displaylogo: false, responsive: false });
+    portrait();
+    draw();
     table();
     timings.portrait.push(performance.now() - t0);
-    if (m.inputs.length) stress();
+    if (m.inputs.length) scheduleStress();
+  }
+
+  // the stress panel follows after the portrait has been painted, never before it
+  let stressPending = false;
+  function scheduleStress() {
+    if (stressPending) return;
+    stressPending = true;
+    setTimeout(() => {
+      stressPending = false;
+      stress();
+    }, 0);
   }
 
   // a click anywhere on the plane launches a trajectory (pixel -> data through the axes)
@@ -280,18 +319,17 @@
     const x0 = state.slice.slice();
     x0[state.ix] = cx;
     x0[state.iy] = cy;
+    const t0 = performance.now();
+    // only the new trajectory is computed; the other layers are reused as they are
     state.starts.push(x0);
-    if (state.starts.length > cfg.max_trajectories) state.starts.shift();
-    // only the new trajectory: extend the figure, the rest of the portrait is unchanged
-    const r = trajectory(x0);
-    const { ix, iy } = state;
-    Plotly.addTraces(gd, {
-      type: "scatter", mode: "lines", x: r.x.map((v) => v[ix]), y: r.x.map((v) => v[iy]),
-      name: `from (${fmt(cx)}, ${fmt(cy)})` + (r.status < 0 ? " (stopped)" : ""),
-      line: { color: "#CC79A7", width: 2 }, hoverinfo: "skip", meta: { role: "trajectory", status: r.status, start: x0, t: r.t },
-    }, gd.data.length - 1);
-    const k = gd.data.filter((t) => t.meta && t.meta.role === "trajectory").length;
-    if (k > cfg.max_trajectories) Plotly.deleteTraces(gd, gd.data.findIndex((t) => t.meta && t.meta.role === "trajectory"));
+    state.trajectoryTraces.push(trajectoryTrace(x0, state.trajectoryTraces.length));
+    if (state.starts.length > cfg.max_trajectories) {
+      state.starts.shift();
+      state.trajectoryTraces.shift();
+      state.trajectoryTraces.forEach((t, k) => (t.showlegend = k === 0));
+    }
+    draw();
+    timings.click.push(performance.now() - t0);
   }
   window.dmExplorer.launch = launch;
 
@@ -343,7 +381,7 @@
       title: { text: `Stress pulse of size ${fmt(size)} from t = ${fmt(t0)} for ${fmt(dur)}` + (r.status < 0 ? ` (stopped: ${r.message})` : ""), font: { size: 14 } },
       xaxis: { title: { text: "time" } }, yaxis: { title: { text: "state" } },
       yaxis2: { title: { text: q.name }, overlaying: "y", side: "right", showgrid: false },
-      width: 620, height: 360, template: "simple_white", margin: { l: 60, r: 60, t: 50, b: 50 },
+      width: 620, height: 360, plot_bgcolor: "white", margin: { l: 60, r: 60, t: 50, b: 50 },
       legend: { orientation: "h", y: -0.25 },
     }, { displaylogo: false });
   }
