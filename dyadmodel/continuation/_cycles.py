@@ -875,13 +875,18 @@ class _Tracer:
         e = np.zeros(self.sys.size)
         e[-1] = 1.0
         end, ok, _, V = self.correct(u + w_ * (new - u), e, bound)
+        self.status = "span"
         if ok:
             self.append(end, V)
             t_end = self.tangent(end, t)
             if t_end is not None:
                 self.detect(u, t, end, t_end)
-        self.status = "span"
-        self.end = f"reached the end of the span at {self.param} = {bound:.10g}"
+            self.end = f"reached the end of the span at {self.param} = {bound:.10g}"
+        else:
+            self.end = (
+                f"left the span at {self.param} = {bound:.10g} after {self.param} = "
+                f"{u[-1]:.10g} (the cycle on the bound itself did not converge)"
+            )
 
     def _stalled(self) -> bool:
         """The period grows while the parameter has stopped moving (to 1e-9): the
@@ -1010,6 +1015,12 @@ class _Tracer:
         the steps failed after the period grew at least threefold, monotonically over
         the last points."""
         if len(self.U) < 6:
+            if not late:
+                self.end = (
+                    f"period grew without bound: it passed {self.U[-1][-2]:.6g} after only "
+                    f"{len(self.U)} points at {self.param} = {self.U[-1][-1]:.10g}, too few to "
+                    "fit its growth; lower CycleOptions.ds_max to resolve the approach"
+                )
             return
         T = np.array([v[-2] for v in self.U])
         P = np.array([v[-1] for v in self.U])

@@ -340,6 +340,14 @@ def test_homoclinic_end_at_the_known_value():
             assert b.periods[i] == pytest.approx(_loop_period(b.param_values[i]), rel=1e-7)
 
 
+def test_max_period_stops_the_branch():
+    h = _hopf(LOOP, None, "mu", (0.1, 0.2))
+    b = continue_cycle(LOOP, None, "mu", (-0.1, 0.2), start=h, options=CycleOptions(max_period=8.0))
+    assert b.status == "homoclinic" and not b.completed
+    assert b.end.startswith("period grew without bound") and b.periods[-1] > 8.0
+    assert np.all(b.periods[:-1] <= 8.0)
+
+
 # -- period doubling: the Rössler system --------------------------------------------------
 ROSSLER = dm.Model.from_equations(
     {"x": "-y - z", "y": "x + a*y", "z": "b + z*(x - c)"},
