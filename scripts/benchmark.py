@@ -23,6 +23,11 @@ Reported:
   approach (``scipy.optimize.least_squares`` around ``solve_ivp`` with a
   finite-difference Jacobian, same algorithm, same data, same start);
   ``python scripts/benchmark.py ml`` runs this part alone;
+- Kalman (`bench_kalman`): the whole EKF fit (``process_noise=True``) of
+  ``pursuer-distancer-2d`` per dyad with its exact gradients against the same fit with
+  the finite-difference gradient and Hessian it had before (same data, starts and
+  optimiser), wall clock and CPU time, and the largest difference of the estimates;
+  ``python scripts/benchmark.py kalman`` runs this part alone;
 - continuation (`bench_continuation`): `dm.continuation` on the synergic couple in
   ``alpha1`` (0.36 .. 0.5) and the 2D flagship in ``anxiety_gain_1`` (0 .. 4), with
   certified seeds (the default) and with ``seed_search="newton"``, against AUTO-07p
@@ -142,6 +147,7 @@ PARTS = {
     "ml": (lambda: bench_ml(), "per-dyad ML fit vs least_squares around solve_ivp"),
     "continuation": (lambda: bench_continuation(), "equilibrium continuation vs AUTO-07p"),
     "cycles": (lambda: bench_cycles(), "cycle branch (continue_cycle) vs AUTO-07p"),
+    "kalman": (lambda: bench_kalman(), "EKF fit: exact vs finite-difference gradients"),
     "explorer-browser": (
         lambda: __import__("_bench_explorer").bench_explorer_browser(),
         "explorer in Chromium: slider/click to paint, old vs new path",
@@ -645,6 +651,134 @@ def bench_ml(n_dyads: int = 4, seed: int = 0) -> float:
     print(
         f"least_squares + solve_ivp (2-point FD)  {1e3 * t_plain:8.1f} ms per dyad   ratio "
         f"{t_plain / t_ours:6.1f}   largest relative difference {difference:.1e}"
+    )
+    return t_ours
+
+
+class _FiniteDifferenceKalman:
+    """Baseline gradient of the Kalman-filter fit before exact gradients: central
+    differences of the filter's likelihood (step 1e-6 max(1, |theta_j|)) and a Hessian of
+    second differences of it (step 1e-4), as `dyadmodel.fit._kalman` had them."""
+
+    @staticmethod
+    def value_and_gradient(problem, theta):
+        f0 = problem.nll(theta)
+        grad = np.zeros(theta.size)
+        if f0 >= 1e300:
+            return f0, grad
+        for j in range(theta.size):
+            h = 1e-6 * max(1.0, abs(theta[j]))
+            up, down = theta.copy(), theta.copy()
+            up[j] = min(theta[j] + h, problem.upper[j])
+            down[j] = max(theta[j] - h, problem.lower[j])
+            fu, fd = problem.nll(up), problem.nll(down)
+            if fu < 1e300 and fd < 1e300 and up[j] != down[j]:
+                grad[j] = (fu - fd) / (up[j] - down[j])
+        return f0, grad
+
+    @staticmethod
+    def hessian(problem, theta):
+        m = theta.size
+        h = 1e-4 * np.maximum(1.0, np.abs(theta))
+        f0 = problem.nll(theta)
+        H = np.empty((m, m))
+        for i in range(m):
+            for j in range(i, m):
+                if i == j:
+                    up, down = theta.copy(), theta.copy()
+                    up[i] += h[i]
+                    down[i] -= h[i]
+                    H[i, i] = (problem.nll(up) - 2 * f0 + problem.nll(down)) / h[i] ** 2
+                    continue
+                vals = []
+                for si, sj in ((1, 1), (1, -1), (-1, 1), (-1, -1)):
+                    t = theta.copy()
+                    t[i] += si * h[i]
+                    t[j] += sj * h[j]
+                    vals.append(problem.nll(t))
+                H[i, j] = H[j, i] = (vals[0] - vals[1] - vals[2] + vals[3]) / (4 * h[i] * h[j])
+        return H
+
+
+def bench_kalman(n_dyads: int = 3, seed: int = 0) -> float:
+    """Whole EKF fit (``process_noise=True``) of pursuer-distancer-2d per dyad: exact
+    gradients (tangents of the filter) against the same fit with the finite-difference
+    gradient and Hessian it had before (same data, starts, optimiser; estimates to 1e-4
+    relative)."""
+    from unittest import mock
+
+    import pandas as pd
+
+    from dyadmodel.fit import _kalman
+
+    model = dm.models.get("pursuer-distancer-2d")
+    free = ("anxiety_gain_1", "avoidance_gain_2", "approach_baseline_1", "recovery_rate_2")
+    truth = model.params(
+        anxiety_gain_1=2.5, avoidance_gain_2=1.5, approach_baseline_1=0.4, recovery_rate_2=0.7
+    )
+    print(f"\n== EKF fit (process noise), pursuer-distancer-2d: {len(free)} free parameters, "
+          "2 diffusion SDs, 60 time points ==")  # fmt: skip
+    t = np.arange(0.0, 30.0, 0.5)
+    rng = np.random.default_rng(seed)
+    rhs = model.ode(truth)
+    rows = []
+    for d in range(n_dyads):
+        # Euler-Maruyama, 50 steps per interval, diffusion SD 0.15 per state
+        x = rng.uniform(0.1, 1.5, 2)
+        path = [x]
+        for _ in range(t.size - 1):
+            for _ in range(50):
+                x = x + 0.01 * np.asarray(rhs(0.0, x)) + 0.15 * 0.1 * rng.normal(size=2)
+            path.append(x)
+        values = np.array(path).T + rng.normal(0, [[0.05], [0.08]], (2, t.size))
+        for k in range(2):
+            rows.append(pd.DataFrame({"d": d, "p": k, "t": t, "v": values[k]}))
+    data = dm.data.read_dyadic(pd.concat(rows), dyad="d", person="p", time="t", value="v")
+    options = dm.fit.MLOptions(free=free, n_starts=1, process_noise=True, max_seconds=600)
+    _kalman.fit_dyad_kalman(model, data[0], options)  # compile / load once
+    # wall clock and this process's CPU time; BLAS in one thread for both (L-BFGS-B's
+    # small linear algebra gains nothing from threads, and on a loaded machine their
+    # waiting dominated both fits' wall clock)
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # pragma: no cover - threadpoolctl comes with scikit-learn
+        from contextlib import nullcontext as threadpool_limits
+    t0, c0 = time.perf_counter(), time.process_time()
+    with threadpool_limits(1):
+        ours = [_kalman.fit_dyad_kalman(model, dyad, options) for dyad in data]
+    t_ours = (time.perf_counter() - t0) / n_dyads
+    c_ours = (time.process_time() - c0) / n_dyads
+    baseline = _FiniteDifferenceKalman
+    t0, c0 = time.perf_counter(), time.process_time()
+    with (
+        threadpool_limits(1),
+        mock.patch.object(_kalman.KalmanProblem, "value_and_gradient", baseline.value_and_gradient),
+        mock.patch.object(_kalman.KalmanProblem, "hessian", baseline.hessian),
+    ):
+        plain = [_kalman.fit_dyad_kalman(model, dyad, options) for dyad in data]
+    t_plain = (time.perf_counter() - t0) / n_dyads
+    c_plain = (time.process_time() - c0) / n_dyads
+    names = [f"init_{s}" for s in model.state_names] + [f"diffusion_{s}" for s in
+             model.state_names] + ["sigma_1", "sigma_2"]  # fmt: skip
+
+    def table(fits):
+        return np.array(
+            [[f.estimates[p] for p in free] + [f.statistics[p] for p in names] for f in fits]
+        )
+
+    assert all(f.status in ("ok", "singular information") for f in ours), [f.message for f in ours]
+    a, b = table(ours), table(plain)
+    # relative, except at a bound of 0 (approach_baseline_1 >= 0), where both are 0
+    difference = np.max(np.abs(a - b) / np.maximum(np.abs(b), 1e-12))
+    evaluations = np.mean([f.statistics["integrations"] for f in ours])
+    evaluations_plain = np.mean([f.statistics["integrations"] for f in plain])
+    print(f"dm.fit (EKF, exact gradients)           {1e3 * t_ours:8.1f} ms per dyad "
+          f"({1e3 * c_ours:7.1f} ms CPU)   {evaluations:5.0f} filter runs")  # fmt: skip
+    print(
+        f"same fit, finite-difference gradients   {1e3 * t_plain:8.1f} ms per dyad "
+        f"({1e3 * c_plain:7.1f} ms CPU)   {evaluations_plain:5.0f} filter runs\n"
+        f"ratio {t_plain / t_ours:5.2f} (CPU {c_plain / c_ours:5.2f})   largest relative "
+        f"difference of the estimates {difference:.1e}"
     )
     return t_ours
 

@@ -23,17 +23,40 @@ interval, ``diag(q^2) * median(dt)`` (`initial_covariance`). With a zero initial
 covariance the likelihood would be unbounded: the initial mean can match the first
 observations exactly, and their measurement SD then go to zero.
 
-Mean and covariance are integrated together by the compiled Dormand–Prince method of
-`dyadmodel.fit._sensitivity` (generated once per model); the filter loop is compiled
-too. The optimiser is L-BFGS-B within the parameters' bounds (the SDs on a log scale)
-with central finite-difference gradients — hence the tight integrator tolerances
-(``rtol`` and ``atol`` at most 1e-10 and 1e-12), which keep the likelihood smooth to
-~1e-9 — from the seeded starts of trajectory matching. Standard errors come from a
-finite-difference Hessian of the negative log-likelihood at the estimate (the observed
-Fisher information); those of the SDs by the delta method. Components at a bound (and
-SDs below `NEGLIGIBLE_SD` of the data's spread: measurement noise and process noise are
-often hard to tell apart, and one of them then goes to 0) are held at their values and
-get no standard error. Profiles (``profile=True``) work as for trajectory matching.
+Gradients are exact (`KalmanProblem.value_and_gradient`): along every component of
+``theta`` (initial means, free parameters, log diffusion SDs, log measurement SDs) the
+mean and covariance carry tangents ``dm``, ``dP`` whose prediction equations are the
+forward sensitivities of the ones above,
+
+    dm' = J dm + f_theta,
+    dP' = dJ P + J dP + P dJ^T + dP J^T + dQ,   dJ = (d J / d m) dm + J_theta,
+
+with ``f_theta``, ``J_theta`` and ``d J / d m`` generated from the model's sympy
+equations (``dQ = 2 q_s^2`` on the diagonal entry of a log diffusion SD ``s``; at the
+start ``dm = e_i`` for the initial mean ``i`` and ``dP0`` follows the diffusion).
+Each measurement update is differentiated in closed form: with ``w = S^-1 e`` and
+``K = P H^T S^-1``,
+
+    d nll = tr(S^-1 dS) / 2 + w . de - w^T dS w / 2,    de = -H dm,
+    dS = H dP H^T + dR,                                  dR = 2 R along a log SD,
+    dm+ = dm + dP H^T w + K (de - dS w),
+    dP+ = dP - dP H^T K^T - K H dP + K dS K^T.
+
+Mean, covariance and tangents are integrated together by the compiled Dormand–Prince
+method of `dyadmodel.fit._sensitivity` (generated once per model), its step size set by
+the mean and covariance alone (the tangents follow the same steps, so the gradient is
+the derivative of the computed likelihood up to the step-size choice); the filter loop
+is compiled too. The tests check the gradient against central differences to 1e-5
+relative (`tests/fit/test_kalman.py`). The optimiser is L-BFGS-B within the parameters'
+bounds (the SDs on a log scale) from the seeded starts of trajectory matching; the
+integrator tolerances (``rtol`` and ``atol`` at most 1e-10 and 1e-12) keep the
+likelihood smooth to ~1e-9 for its line search and for the Hessian. Standard errors come
+from the Hessian of the negative log-likelihood at the estimate (the observed Fisher
+information), central differences of the exact gradient; those of the SDs by the delta
+method. Components at a bound (and SDs below `NEGLIGIBLE_SD` of the data's spread:
+measurement noise and process noise are often hard to tell apart, and one of them then
+goes to 0) are held at their values and get no standard error. Profiles
+(``profile=True``) work as for trajectory matching.
 """
 
 from __future__ import annotations
@@ -68,38 +91,49 @@ NEGLIGIBLE_SD = 1e-3
 #: log-likelihood; ``gtol``: largest projected gradient component).
 LBFGS_OPTIONS = {"maxiter": 500, "ftol": 1e-10, "gtol": 1e-5}
 
-#: Largest integrator tolerances of the filter (finite-difference gradients need a
-#: likelihood that is smooth in the parameters).
+#: Largest integrator tolerances of the filter (L-BFGS-B's line search and the Hessian's
+#: differences of the gradient need a likelihood smooth in the parameters).
 KALMAN_RTOL, KALMAN_ATOL = 1e-10, 1e-12
 
 _FILTER = '''
 
 @njit(cache=True, error_model='numpy')
-def ekf(y0, q, n_params, inputs, times, values, obs, rtol, atol, max_steps, r2, means):
-    """Negative log-likelihood of the extended Kalman filter; means[k] = predicted mean."""
+def ekf(y0, q, n_params, inputs, times, values, obs, rtol, atol, max_steps, r2, free,
+        sigma_direction, grad):
+    """The filter's negative log-likelihood and its derivative along each tangent of y0
+    (grad[j]: direction j, whose kind free[j] is as in aug_rhs; none when free is
+    empty); the measurement variance r2[k] moves as 2 r2[k] along direction
+    sigma_direction[k] (a log SD)."""
     n = N_STATES
+    na = n + n * n
+    m = free.size
     y = y0.copy()
     out = numpy.empty((2, y.size))
     seg = numpy.empty(2)
-    free = numpy.zeros(1, numpy.int64)
     nll = 0.0
     idx = numpy.empty(2, numpy.int64)
     e = numpy.empty(2)
+    w = numpy.empty(2)
     S = numpy.empty((2, 2))
     Si = numpy.empty((2, 2))
     PH = numpy.empty((n, 2))
+    K = numpy.empty((n, 2))
+    de = numpy.empty(2)
+    dS = numpy.empty((2, 2))
+    z = numpy.empty(2)
+    dPH = numpy.empty((n, 2))
+    for j in range(m):
+        grad[j] = 0.0
     for k in range(times.size):
         if k > 0:
             seg[0] = times[k - 1]
             seg[1] = times[k]
-            code = integrate(y, q, n_params, inputs[k - 1:k], free, 0, seg, rtol, atol,
+            code = integrate(y, q, n_params, inputs[k - 1:k], free, m, seg, rtol, atol,
                              max_steps, out)
             if code != 0:
                 return numpy.inf, code
             for i in range(y.size):
                 y[i] = out[1, i]
-        for i in range(n):
-            means[k, i] = y[i]
         c = 0
         for j in range(2):
             if values[k, j] == values[k, j]:
@@ -130,22 +164,63 @@ def ekf(y0, q, n_params, inputs, times, values, obs, rtol, atol, max_steps, r2, 
             Si[1, 0] = -S[1, 0] / det
         quad = 0.0
         for a in range(c):
+            w[a] = 0.0
             for b in range(c):
-                quad += e[a] * Si[a, b] * e[b]
+                w[a] += Si[a, b] * e[b]
+            quad += e[a] * w[a]
         nll += 0.5 * (c * math.log(2.0 * math.pi) + math.log(det) + quad)
-        # m += P H^T S^-1 e;  P -= P H^T S^-1 H P (then symmetrised)
+        for i in range(n):
+            for a in range(c):
+                K[i, a] = 0.0
+                for b in range(c):
+                    K[i, a] += PH[i, b] * Si[b, a]
+        # tangents: w = S^-1 e, K = P H^T S^-1;  d nll = tr(S^-1 dS) / 2 + w.de - w.dS w / 2,
+        # d m+ = dm + dPH w + K (de - dS w),  d P+ = dP - dPH K^T - K dPH^T + K dS K^T
+        for j in range(m):
+            o = na * (1 + j)
+            for a in range(c):
+                sa = obs[idx[a]]
+                de[a] = -y[o + sa]
+                for i in range(n):
+                    dPH[i, a] = y[o + n + i * n + sa]
+                for b in range(c):
+                    dS[a, b] = y[o + n + sa * n + obs[idx[b]]]
+                if sigma_direction[idx[a]] == j:
+                    dS[a, a] += 2.0 * r2[idx[a]]
+            acc = 0.0
+            for a in range(c):
+                acc += w[a] * de[a]
+                z[a] = de[a]
+                for b in range(c):
+                    acc += 0.5 * (Si[a, b] * dS[b, a] - w[a] * dS[a, b] * w[b])
+                    z[a] -= dS[a, b] * w[b]
+            grad[j] += acc
+            for i in range(n):
+                acc = 0.0
+                for a in range(c):
+                    acc += dPH[i, a] * w[a] + K[i, a] * z[a]
+                y[o + i] += acc
+            for i in range(n):
+                for l in range(i, n):
+                    acc = 0.0
+                    for a in range(c):
+                        acc -= dPH[i, a] * K[l, a] + K[i, a] * dPH[l, a]
+                        for b in range(c):
+                            acc += K[i, a] * dS[a, b] * K[l, b]
+                    v = 0.5 * (y[o + n + i * n + l] + y[o + n + l * n + i]) + acc
+                    y[o + n + i * n + l] = v
+                    y[o + n + l * n + i] = v
+        # the update itself, as in ekf
         for i in range(n):
             acc = 0.0
             for a in range(c):
-                for b in range(c):
-                    acc += PH[i, a] * Si[a, b] * e[b]
+                acc += PH[i, a] * w[a]
             y[i] += acc
         for i in range(n):
             for j in range(n):
                 acc = 0.0
                 for a in range(c):
-                    for b in range(c):
-                        acc += PH[i, a] * Si[a, b] * PH[j, b]
+                    acc += K[i, a] * PH[j, a]
                 y[n + i * n + j] -= acc
         for i in range(n):
             for j in range(i + 1, n):
@@ -156,10 +231,23 @@ def ekf(y0, q, n_params, inputs, times, values, obs, rtol, atol, max_steps, r2, 
 '''
 
 
+def _primal_error_control(integrator: str) -> str:
+    """The Dormand–Prince integrator of `dyadmodel.fit._sensitivity` with its step-size
+    control on the mean and covariance only (the first ``N_AUG`` components): the
+    tangents ride on the steps the filter itself needs."""
+    loop = "            for i in range(N):\n                e = 0.0"
+    norm = "            err = (err / N) ** 0.5"
+    if integrator.count(loop) != 1 or integrator.count(norm) != 1:
+        raise RuntimeError("the sensitivity integrator changed: update _primal_error_control")
+    integrator = integrator.replace(loop, loop.replace("range(N)", "range(N_AUG)"))
+    return integrator.replace(norm, norm.replace("/ N)", "/ N_AUG)"))
+
+
 def _source(model: Model) -> str:
     from dyadmodel.fit._sensitivity import _INTEGRATOR
 
-    n = model.n_states
+    n, n_par = model.n_states, len(model.parameters)
+    na = n + n * n
     ys = [sp.Symbol(f"y_{i}", real=True) for i in range(n)]
     arg_syms = (*model.parameter_symbols, *model.input_symbols)
     qs = [sp.Symbol(f"q_{k}", real=True) for k in range(len(arg_syms))]
@@ -167,13 +255,39 @@ def _source(model: Model) -> str:
     f = [sp.sympify(e).xreplace(rename) for e in model.rhs_expr]
     jac = [e.xreplace(rename) for e in model.jacobian_expr]
     reps, reduced = sp.cse([*f, *jac], symbols=sp.numbered_symbols("w_", real=True))
+    # second derivatives for the tangents: d J / d m, d J / d p and d f / d p (nonzero)
+    jac_m = {
+        (i, k, s): d
+        for i in range(n)
+        for k in range(n)
+        for s in range(n)
+        if (d := sp.diff(jac[i * n + k], ys[s])) != 0
+    }
+    jac_p = {
+        (c, i, k): d
+        for c in range(n_par)
+        for i in range(n)
+        for k in range(n)
+        if (d := sp.diff(jac[i * n + k], qs[c])) != 0
+    }
+    f_p = {(c, i): d for c in range(n_par) for i in range(n) if (d := sp.diff(f[i], qs[c])) != 0}
+    keys = [("m", *key) for key in jac_m] + [("p", *key) for key in jac_p]
+    keys += [("f", *key) for key in f_p]
+    reps2, reduced2 = sp.cse(
+        [*jac_m.values(), *jac_p.values(), *f_p.values()],
+        symbols=sp.numbered_symbols("v_", real=True),
+    )
+    second = dict(zip(keys, reduced2))
     printer = _ScalarPrinter()
     n_args = len(qs)
-    lines = numba_header(model, "mean and covariance of the extended Kalman filter")
-    lines += [f"N_STATES = {n}", "N_WORK = 1", "", ""]
+    lines = numba_header(model, "mean, covariance and their tangents of the extended Kalman filter")
+    lines += [f"N_STATES = {n}", f"N_AUG = {na}", "N_WORK = 1", "", ""]
     lines.append("@njit(cache=True, error_model='numpy')")
     lines.append("def aug_rhs(y, q, free, m, work, dy):")
-    # y = (mean, covariance row-major); q = (params, inputs, diffusion variances)
+    # y = (mean, covariance row-major, then m tangents of both: direction j at
+    # N_AUG * (1 + j)); q = (params, inputs, diffusion variances); free[j] says what
+    # direction j moves directly: parameter free[j] (>= 0), nothing (-1), or the
+    # diffusion variance of state -2 - free[j] (through its log SD)
     for i in range(n):
         lines.append(f"    y_{i} = y[{i}]")
     for k in range(n_args):
@@ -191,11 +305,70 @@ def _source(model: Model) -> str:
             pj = " + ".join(f"y[{n + i * n + k}] * J_{j}_{k}" for k in range(n))
             extra = f" + q[{n_args + i}]" if i == j else ""
             lines.append(f"    dy[{n + i * n + j}] = {jp} + {pj}{extra}")
+    lines.append("    if m == 0:")
+    lines.append("        return")
+    for sym, e in reps2:
+        lines.append(f"    {sym} = {printer.doprint(e)}")
+    for i in range(n):
+        for j in range(n):
+            lines.append(f"    P_{i}_{j} = y[{n + i * n + j}]")
+    lines.append("    for j in range(m):")
+    lines.append(f"        b = {na} * (1 + j)")
+    for i in range(n):
+        lines.append(f"        dm_{i} = y[b + {i}]")
+    for i in range(n):
+        for k in range(n):
+            lines.append(f"        dP_{i}_{k} = y[b + {n + i * n + k}]")
+    for i in range(n):
+        for k in range(n):
+            terms = [
+                f"({printer.doprint(second[('m', i, k, s)])}) * dm_{s}"
+                for s in range(n)
+                if ("m", i, k, s) in second
+            ]
+            lines.append(f"        dJ_{i}_{k} = {' + '.join(terms) if terms else '0.0'}")
+    for i in range(n):
+        lines.append(f"        g_{i} = 0.0")
+    lines.append("        c = free[j]")
+    first = True
+    for c in range(n_par):
+        body = [
+            f"            dJ_{i}_{k} += {printer.doprint(second[('p', c, i, k)])}"
+            for i in range(n)
+            for k in range(n)
+            if ("p", c, i, k) in second
+        ]
+        body += [
+            f"            g_{i} += {printer.doprint(second[('f', c, i)])}"
+            for i in range(n)
+            if ("f", c, i) in second
+        ]
+        if body:
+            lines.append(f"        {'if' if first else 'elif'} c == {c}:")
+            lines.extend(body)
+            first = False
+    for i in range(n):
+        terms = " + ".join(f"J_{i}_{k} * dm_{k}" for k in range(n))
+        lines.append(f"        dy[b + {i}] = {terms} + g_{i}")
+    for i in range(n):
+        for j in range(n):
+            terms = " + ".join(
+                f"dJ_{i}_{k} * P_{k}_{j} + J_{i}_{k} * dP_{k}_{j}"
+                f" + P_{i}_{k} * dJ_{j}_{k} + dP_{i}_{k} * J_{j}_{k}"
+                for k in range(n)
+            )
+            lines.append(f"        dy[b + {n + i * n + j}] = {terms}")
+    lines.append("        if c <= -2:")
+    lines.append("            s = -2 - c")
+    lines.append(f"            dy[b + {n} + s * {n + 1}] += 2.0 * q[{n_args} + s]")
     lines.append("")
-    lines.append(_INTEGRATOR)
+    lines.append(_primal_error_control(_INTEGRATOR))
     lines.append(_FILTER)
     return "\n".join(lines) + "\n"
 
+
+#: The filter's tangent directions when only the likelihood is wanted.
+_NO_DIRECTIONS = np.zeros(0, np.int64)
 
 _MODULES: weakref.WeakKeyDictionary[Model, Any] = weakref.WeakKeyDictionary()
 _LOCK = threading.RLock()
@@ -269,7 +442,6 @@ def kalman_loglik(
     y0[:n] = np.asarray(x0, float)
     y0[n:] = np.asarray(initial_covariance, float).reshape(n * n)
     q = np.concatenate([p, np.zeros(len(model.inputs)), variances])
-    means = np.empty((dyad.n_times, n))
     nll, _ = module.ekf(
         y0,
         q,
@@ -282,7 +454,9 @@ def kalman_loglik(
         float(atol),
         200_000,
         np.asarray(sigma, float) ** 2,
-        means,
+        _NO_DIRECTIONS,
+        np.full(2, -1, np.int64),
+        np.empty(0),
     )
     return -float(nll)
 
@@ -336,7 +510,8 @@ class KalmanProblem:
     """Negative log-likelihood of one dyad under the extended Kalman filter.
 
     The optimised vector is ``theta = (x0 of every state, free parameters, log
-    diffusion SD of each noisy state, log sigma_1, log sigma_2)``. Offers the interface
+    diffusion SD of each noisy state, log sigma_1, log sigma_2)``; ``nll`` is the
+    likelihood alone, ``value_and_gradient`` adds its exact gradient. Offers the interface
     `dyadmodel.fit._ml._profile_one` uses (``solve``, ``nll``, ``lower``, ``upper``,
     ``theta_names``, ``deadline``).
     """
@@ -364,30 +539,43 @@ class KalmanProblem:
         self.atol = min(options.atol, KALMAN_ATOL)
         self.deadline = math.inf
         self.n_evaluations = 0
-        self.means = np.empty((dyad.n_times, model.n_states))
+        # what each component of theta moves directly in the prediction ODE (see
+        # aug_rhs): nothing (-1: initial means, measurement SDs), a model parameter
+        # (its index) or the diffusion variance of state s (-2 - s)
+        self.directions = np.concatenate(
+            [np.full(self.n_states, -1), bp.free, -2 - self.noisy, [-1, -1]]
+        ).astype(np.int64)
+        self.sigma_directions = np.array([self.n_theta - 2, self.n_theta - 1], np.int64)
 
     def theta_names(self) -> list[str]:
         noisy = [f"diffusion_{self.model.state_names[i]}" for i in self.noisy]
         return [*self.base_problem.theta_names(), *noisy, "sigma_1", "sigma_2"]
 
-    def nll(self, theta: np.ndarray) -> float:
+    def _prediction_start(self, theta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The filter's start ``(x0, P0)`` flattened, and its argument vector ``q``
+        (parameters, inputs, diffusion variances)."""
         if time.perf_counter() > self.deadline:
             from dyadmodel.fit._ml import _Deadline
 
             raise _Deadline
         n = self.n_states
         p = self.base_problem.full_params(theta[: self.n_model])
-        diffusion = np.zeros(n)
-        diffusion[self.noisy] = np.exp(2 * theta[self.n_model : self.n_model + self.noisy.size])
+        variances = np.zeros(n)
+        variances[self.noisy] = np.exp(2 * theta[self.n_model : self.n_model + self.noisy.size])
         y0 = np.zeros(n + n * n)
         y0[:n] = theta[:n]
-        y0[n:] = _initial_covariance(diffusion, self.base_problem.times).reshape(n * n)
-        q = np.concatenate([p, np.zeros(len(self.model.inputs)), diffusion])
+        y0[n:] = _initial_covariance(variances, self.base_problem.times).reshape(n * n)
+        q = np.concatenate([p, np.zeros(len(self.model.inputs)), variances])
         self.n_evaluations += 1
+        return y0, q
+
+    def nll(self, theta: np.ndarray) -> float:
+        """The negative log-likelihood at ``theta`` (1e300 where the filter fails)."""
+        y0, q = self._prediction_start(theta)
         nll, code = self.module.ekf(
             y0,
             q,
-            p.size,
+            len(self.model.parameters),
             self.base_problem.inputs,
             self.base_problem.times,
             self.values,
@@ -396,25 +584,49 @@ class KalmanProblem:
             self.atol,
             200_000,
             np.exp(2 * theta[-2:]),
-            self.means,
+            _NO_DIRECTIONS,
+            self.sigma_directions,
+            np.empty(0),
         )
         return float(nll) if code == 0 and math.isfinite(nll) else 1e300
 
-    def _value_and_gradient(self, theta: np.ndarray, keep: np.ndarray) -> tuple[float, np.ndarray]:
-        f0 = self.nll(theta)
-        grad = np.zeros(keep.size)
-        if f0 >= 1e300:
-            return f0, grad
-        for a, j in enumerate(keep):
-            h = 1e-6 * max(1.0, abs(theta[j]))
-            up, down = theta.copy(), theta.copy()
-            up[j] = min(theta[j] + h, self.upper[j])
-            down[j] = max(theta[j] - h, self.lower[j])
-            fu, fd = self.nll(up), self.nll(down)
-            if fu >= 1e300 or fd >= 1e300 or up[j] == down[j]:
-                continue
-            grad[a] = (fu - fd) / (up[j] - down[j])
-        return f0, grad
+    def value_and_gradient(self, theta: np.ndarray) -> tuple[float, np.ndarray]:
+        """The negative log-likelihood and its exact gradient in ``theta``.
+
+        Mean and covariance are integrated with their tangents along every component of
+        ``theta`` (forward sensitivities of the prediction ODE), and each measurement
+        update is differentiated in closed form (module docstring). Where the filter
+        fails, the value is 1e300 and the gradient 0.
+        """
+        y0, q = self._prediction_start(theta)
+        n, m = self.n_states, self.n_theta
+        na = n + n * n
+        start = np.zeros(na * (1 + m))
+        start[:na] = y0
+        for i in range(n):  # d x0 / d init_i
+            start[na * (1 + i) + i] = 1.0
+        for k, s in enumerate(self.noisy):  # d P0 / d log SD: 2 * variance * step
+            start[na * (1 + self.n_model + k) + n + s * n + s] = 2.0 * y0[n + s * n + s]
+        grad = np.empty(m)
+        nll, code = self.module.ekf(
+            start,
+            q,
+            len(self.model.parameters),
+            self.base_problem.inputs,
+            self.base_problem.times,
+            self.values,
+            self.obs,
+            self.rtol,
+            self.atol,
+            200_000,
+            np.exp(2 * theta[-2:]),
+            self.directions,
+            self.sigma_directions,
+            grad,
+        )
+        if code != 0 or not math.isfinite(nll) or not np.all(np.isfinite(grad)):
+            return 1e300, np.zeros(m)
+        return float(nll), grad
 
     def starts(self) -> list[np.ndarray]:
         out = []
@@ -438,7 +650,8 @@ class KalmanProblem:
         def fun(sub: np.ndarray) -> tuple[float, np.ndarray]:
             full = theta.copy()
             full[keep] = sub
-            return self._value_and_gradient(full, keep)
+            value, grad = self.value_and_gradient(full)
+            return value, grad[keep]
 
         bounds = list(zip(self.lower[keep], self.upper[keep]))
         res = optimize.minimize(
@@ -454,27 +667,19 @@ class KalmanProblem:
         return _Result(x, float(res.fun), int(res.status), bool(res.success), str(res.message))
 
     def hessian(self, theta: np.ndarray) -> np.ndarray:
-        """Central finite-difference Hessian of the negative log-likelihood."""
+        """Hessian of the negative log-likelihood: central differences of the exact
+        gradient (step ``1e-5 max(1, |theta_j|)``), symmetrised."""
         m = self.n_theta
-        h = 1e-4 * np.maximum(1.0, np.abs(theta))
-        f0 = self.nll(theta)
+        h = 1e-5 * np.maximum(1.0, np.abs(theta))
         H = np.empty((m, m))
-        for i in range(m):
-            for j in range(i, m):
-                if i == j:
-                    up, down = theta.copy(), theta.copy()
-                    up[i] += h[i]
-                    down[i] -= h[i]
-                    H[i, i] = (self.nll(up) - 2 * f0 + self.nll(down)) / h[i] ** 2
-                    continue
-                vals = []
-                for si, sj in ((1, 1), (1, -1), (-1, 1), (-1, -1)):
-                    t = theta.copy()
-                    t[i] += si * h[i]
-                    t[j] += sj * h[j]
-                    vals.append(self.nll(t))
-                H[i, j] = H[j, i] = (vals[0] - vals[1] - vals[2] + vals[3]) / (4 * h[i] * h[j])
-        return H
+        for j in range(m):
+            up, down = theta.copy(), theta.copy()
+            up[j] += h[j]
+            down[j] -= h[j]
+            H[:, j] = (self.value_and_gradient(up)[1] - self.value_and_gradient(down)[1]) / (
+                2 * h[j]
+            )
+        return 0.5 * (H + H.T)
 
 
 def _covariance(

@@ -2,6 +2,7 @@
 the exact Gaussian likelihood of a linear SDE (Ornstein–Uhlenbeck), and the fit
 recovers simulated OU couples."""
 
+import functools
 import math
 
 import numpy as np
@@ -15,6 +16,8 @@ import dyadmodel as dm
 from dyadmodel.errors import InvalidInputError
 from dyadmodel.fit import MLOptions
 from dyadmodel.fit._kalman import kalman_loglik
+from tests.fit.test_ml import pd2_couples
+from tests.fit.test_ml import to_data as to_data_with_stress
 
 #: Two independent Ornstein–Uhlenbeck processes, one per partner.
 OU = dm.Model.from_equations(
@@ -226,3 +229,129 @@ def test_kalman_loglik_refuses_bad_values(keyword, value, match):
     given = {"x0": [0.0, 0.0], "diffusion": [1.0, 1.0], "sigma": (1.0, 1.0)} | {keyword: value}
     with pytest.raises(dm.errors.DyadmodelError, match=match):
         kalman_loglik(OU, dyad, None, **given)
+
+
+# -- exact gradients -------------------------------------------------------------------
+
+#: A nonlinear user model with a known input, second derivatives in states and parameters.
+USER = dm.Model.from_equations(
+    {"x": "-a*x**3 + b*tanh(y) + stress", "y": "-c*y + d*x*y/(1 + x**2)"},
+    {
+        "a": {"default": 0.5, "bounds": (0, 10)},
+        "b": {"default": 0.8, "bounds": (-5, 5)},
+        "c": {"default": 0.7, "bounds": (0, 10)},
+        "d": {"default": 0.4, "bounds": (-5, 5)},
+    },
+    inputs={"stress": 0.0},
+    name="kalman-gradient-user",
+)
+
+
+def finite_difference_gradient(problem, theta):
+    """The gradient the Kalman-filter fit used before its exact gradients: central
+    differences of the filter's likelihood. Kept here only to check the exact one."""
+    grad = np.empty(theta.size)
+    for j in range(theta.size):
+        h = 1e-5 * max(1.0, abs(theta[j]))
+        up, down = theta.copy(), theta.copy()
+        up[j] += h
+        down[j] -= h
+        grad[j] = (problem.nll(up) - problem.nll(down)) / (2 * h)
+    return grad
+
+
+def draw_point(data, problem):
+    """A parameter point near the problem's first start: initial means shifted, model
+    parameters scaled by 0.8..1.25 (inside their bounds), SDs between 0.03 and 0.4."""
+    theta = problem.starts()[0].copy()
+    n, n_model = problem.n_states, problem.n_model
+    for j in range(problem.n_theta):
+        if j < n:
+            theta[j] += data.draw(st.floats(-0.3, 0.3), label=f"shift {j}")
+        elif j < n_model:
+            value = theta[j] if theta[j] != 0 else 0.1
+            theta[j] = value * data.draw(st.floats(0.8, 1.25), label=f"scale {j}")
+        else:
+            theta[j] = math.log(data.draw(st.floats(0.03, 0.4), label=f"sd {j}"))
+    return np.clip(theta, problem.lower + 1e-6, problem.upper - 1e-6)
+
+
+def check_gradient(problem, theta):
+    value, exact = problem.value_and_gradient(theta)
+    assert value < 1e300, theta
+    assert value == pytest.approx(problem.nll(theta), rel=1e-9)
+    reference = finite_difference_gradient(problem, theta)
+    # relative 1e-5 per component; a floor of 1e-7 of the largest for components near 0
+    floor = 1e-7 * float(np.max(np.abs(reference)))
+    np.testing.assert_allclose(exact, reference, rtol=1e-5, atol=floor)
+
+
+def kalman_problem(model, data, **options):
+    from dyadmodel.fit._kalman import KalmanProblem
+
+    return KalmanProblem(
+        model, data[next(iter(data.ids))], MLOptions(process_noise=True, **options)
+    )
+
+
+@settings(max_examples=6, deadline=None)
+@given(data=st.data())
+def test_exact_gradient_of_the_ou_likelihood_matches_finite_differences(data):
+    couples = ou_couples(1, 25, seed=3)
+    frame = couples.to_dataframe()
+    frame.loc[[3, 10, 31], "value"] = np.nan  # a missing value skips part of an update
+    couples = dm.data.read_dyadic(frame, dyad="dyad", person="person", time="time", value="value")
+    problem = kalman_problem(OU, couples)
+    check_gradient(problem, draw_point(data, problem))
+
+
+@functools.cache
+def gradient_problem(case):
+    """The problems of the slow gradient checks: the 2D flagship (inputs, some parameters
+    fixed, process noise on one state), the coupled oscillator (4 states, 2 observed),
+    and a nonlinear user model with an input."""
+    if case == "pursuer-distancer-2d":
+        _, couples = pd2_couples(1, seed=4)
+        return kalman_problem(
+            dm.models.get(case),
+            couples,
+            free=("anxiety_gain_1", "recovery_rate_2", "threshold_1"),
+            noisy_states=("distance_2",),
+        )
+    if case == "coupled-oscillator":
+        times = np.arange(0.0, 20.0, 0.5)
+        clean = np.array([np.cos(1.1 * times), 0.8 * np.sin(0.9 * times)]) * np.exp(-0.05 * times)
+        noise = np.random.default_rng(4).normal(0, 0.1, clean.shape)
+        return kalman_problem(dm.models.get(case), to_data({1: clean + noise}, times))
+    times = np.arange(0.0, 15.0, 0.5)
+    stress = np.where(times > 5, 0.3, 0.0)
+    clean = np.array([np.tanh(times / 5), np.exp(-times / 7)])
+    noise = np.random.default_rng(4).normal(0, 0.1, clean.shape)
+    problem = kalman_problem(USER, to_data_with_stress({1: clean + noise}, times, stress))
+    assert np.ptp(problem.base_problem.inputs) == pytest.approx(0.3)
+    return problem
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("case", ["pursuer-distancer-2d", "coupled-oscillator", "user"])
+@settings(max_examples=5, deadline=None)
+@given(data=st.data())
+def test_exact_gradient_matches_finite_differences(case, data):
+    problem = gradient_problem(case)
+    check_gradient(problem, draw_point(data, problem))
+
+
+def test_hessian_is_the_derivative_of_the_exact_gradient():
+    # at the fit's estimate the Hessian is symmetric positive definite, and its first
+    # column predicts the gradient's change along theta_0
+    problem = kalman_problem(OU, ou_couples(1, 30, seed=2))
+    theta = problem.solve(problem.starts()[0]).x
+    H = problem.hessian(theta)
+    assert np.allclose(H, H.T)
+    assert np.all(np.linalg.eigvalsh(H) > 0)
+    step = np.zeros(theta.size)
+    step[0] = 1e-3
+    moved = (
+        problem.value_and_gradient(theta + step)[1] - problem.value_and_gradient(theta - step)[1]
+    )
+    np.testing.assert_allclose(moved / 2e-3, H[:, 0], rtol=1e-4, atol=1e-6 * np.abs(H).max())
