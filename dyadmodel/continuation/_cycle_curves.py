@@ -363,7 +363,7 @@ class _Sweep:
     def at(self, y: float) -> dict[str, list]:
         if y in self.found:
             return self.found[y]
-        res: dict[str, list] = {"LPC": [], "homoclinic": []}
+        res: dict[str, list] = {"LPC": [], "homoclinic": [], "stable": []}
         for h in self.hopf_starts(y):
             left = self.deadline - time.monotonic()
             if left <= 0:
@@ -385,12 +385,19 @@ class _Sweep:
             for s in b.special:
                 if s.kind in res:
                     res[s.kind].append(s)
+            v = b.param_values
+            res["stable"].extend(
+                (float(min(v[k], v[k + 1])), float(max(v[k], v[k + 1])))
+                for k in range(len(b) - 1)
+                if b.stable[k] and b.stable[k + 1]
+            )
         self.found[y] = res
         return res
 
 
 def _sweep(model, params, hopf, x_param_y, y_span, x_span, options) -> tuple[dict, _Sweep]:
-    """Run the stepped continuations; returns ({kind: CycleCurve}, sweep)."""
+    """Run the stepped continuations; returns ({kind: CycleCurve}, sweep). The sweep's
+    ``found[y]['stable']`` lists the intervals of ``x`` with a stable cycle at ``y``."""
     t0 = time.monotonic()
     opts = check_options(options, CycleCurveOptions)
     y_param = x_param_y

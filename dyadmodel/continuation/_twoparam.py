@@ -18,6 +18,9 @@ from dyadmodel.continuation._branch import (
     compiled,
     continuation,
 )
+from dyadmodel.continuation._cycle_curves import CycleCurveOptions
+from dyadmodel.continuation._cycle_curves import _checked as _check_cycle_args
+from dyadmodel.continuation._cycle_curves import _sweep as _cycle_sweep
 from dyadmodel.continuation._engine import Box, correct, point_at
 from dyadmodel.continuation._hopf import _hopf_curve, codim_two_point
 from dyadmodel.continuation._types import CodimTwoPoint, ContinuationOptions, _frozen
@@ -42,6 +45,7 @@ REGIMES = (
     "bistable",
     "mutual withdrawal",
     "oscillating",
+    "cycle and steady state",
     "monostable",
     "multistable",
     "other",
@@ -318,7 +322,9 @@ class RegimeMap:
     x_values : ndarray, shape (nx,)
     y_values : ndarray, shape (ny,)
     regimes : ndarray of str, shape (ny, nx)
-        `classify_regime` of the equilibria at each grid point (row = y).
+        `classify_regime` of the equilibria at each grid point (row = y); with
+        ``regime_map(..., cycle_curves=True)``, 'cycle and steady state' where a stable
+        cycle (continued from a Hopf curve) coexists with a stable equilibrium.
     n_equilibria, n_stable : ndarray of int, shape (ny, nx)
     complete : ndarray of bool, shape (ny, nx)
         Whether each equilibrium search was proved complete.
@@ -333,6 +339,12 @@ class RegimeMap:
         The boundaries where a steady state starts to oscillate, traced by continuation
         from the Hopf points the seeding continuations found (their Bogdanov-Takens
         ends are in each curve's ``points``).
+    lpc_curves, homoclinic_curves : tuple of CycleCurve
+        With ``regime_map(..., cycle_curves=True)``: the boundaries set by cycles, one
+        `CycleCurve` per Hopf curve (possibly empty): where a stable and an unstable
+        cycle are born together (folds of cycles: e.g. oscillating <-> bistable between
+        a cycle and a steady state) and where the cycles end in a homoclinic orbit or a
+        saddle-node on the cycle.
     """
 
     x_param: str
@@ -349,6 +361,8 @@ class RegimeMap:
     model_name: str
     params: ParameterSet
     hopf_curves: tuple = ()
+    lpc_curves: tuple = ()
+    homoclinic_curves: tuple = ()
 
     def __post_init__(self) -> None:
         for name in ("x_values", "y_values", "n_equilibria", "n_stable", "complete"):
@@ -432,6 +446,8 @@ def regime_map(
     options: ContinuationOptions | None = None,
     *,
     curve_lines: int = 3,
+    cycle_curves: bool = False,
+    cycle_options: CycleCurveOptions | None = None,
 ) -> RegimeMap:
     """Classify a parameter plane into regimes and trace its fold-curve boundaries.
 
@@ -451,6 +467,14 @@ def regime_map(
         One-parameter continuations in x at this many equally spaced y values (ends
         included), and in y at as many x values, seed the fold curves; a fold curve
         crossing none of these lines is missed.
+    cycle_curves : bool
+        Also trace, from every Hopf curve, the curves of folds of cycles and of
+        homoclinic ends (`lpc_curve`, `homoclinic_curve`): the boundaries where the
+        number or kind of attractors changes through cycles (e.g. oscillating <->
+        bistable), which the grid of equilibria cannot see. Costs one cycle
+        continuation per step of y per Hopf curve (seconds each).
+    cycle_options : CycleCurveOptions, optional
+        Steps and budgets of those curves (y is stepped over the map's y range).
 
     Returns
     -------
@@ -507,6 +531,26 @@ def regime_map(
             complete[j, i] = eqs.complete
     curves, hopfs, notes = _all_fold_curves(model, p, xn, yn, x_span, y_span, opts, curve_lines)
     cusps = tuple(c for curve in curves for c in curve.cusps)
+    lpcs, homs = [], []
+    if cycle_curves:
+        copts = check_options(cycle_options, CycleCurveOptions, "cycle_options")
+        copts = dataclasses.replace(copts, n_steps=ny)  # the steps are the grid's rows
+        stable_cycle = np.zeros((ny, nx), dtype=bool)
+        for hc in hopfs:
+            _check_cycle_args(model, p, hc, yn, y_span, x_span)
+            found, sweep = _cycle_sweep(model, p, hc, yn, y_span, x_span, copts)
+            lpcs.append(found["LPC"])
+            homs.append(found["homoclinic"])
+            for kind in ("LPC", "homoclinic"):
+                notes.extend(f"{kind} curve: {e}" for e in found[kind].ends)
+            steps = sorted(sweep.found)
+            for j, b in enumerate(yv):
+                at = [y for y in steps if abs(y - b) <= 1e-12 * (1 + abs(b))]
+                for lo, hi in sweep.found[at[0]]["stable"] if at else ():
+                    stable_cycle[j] |= (xv >= lo) & (xv <= hi)
+        for (j, i), has_cycle in np.ndenumerate(stable_cycle):
+            if has_cycle and n_st[j, i] > 0:
+                regimes[j, i] = "cycle and steady state"
     return RegimeMap(
         x_param=xn,
         y_param=yn,
@@ -522,6 +566,8 @@ def regime_map(
         model_name=model.name,
         params=p,
         hopf_curves=tuple(hopfs),
+        lpc_curves=tuple(lpcs),
+        homoclinic_curves=tuple(homs),
     )
 
 

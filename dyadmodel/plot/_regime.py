@@ -21,6 +21,7 @@ REGIME_COLOURS: dict[str, str] = {
     "entrenched only": "#F2B99A",  # light vermillion
     "mutual withdrawal": "#C4E2F6",  # light sky blue
     "oscillating": "#E8C5DC",  # light reddish purple
+    "cycle and steady state": "#D9C3E6",  # light purple: a cycle and a rest point
     "monostable": "#D6E4F0",
     "multistable": "#F0EBB0",
     "other": "#D9D9D9",
@@ -69,6 +70,8 @@ def regime_map(
     result: RegimeMap,
     *,
     fold_curves: bool = True,
+    hopf_curves: bool = False,
+    cycle_curves: bool = True,
     title: str | None = None,
     width: int = 700,
     height: int = 600,
@@ -82,6 +85,12 @@ def regime_map(
     fold_curves : bool
         Draw the fold curves traced by continuation (the exact regime boundaries where
         equilibria appear or vanish in pairs) and the cusps on them.
+    hopf_curves : bool
+        Draw the Hopf curves (where a steady state starts to oscillate) with their
+        Bogdanov-Takens and Bautin points.
+    cycle_curves : bool
+        Draw the curves of folds of cycles and of homoclinic ends, when the map has them
+        (``dm.regime_map(..., cycle_curves=True)``).
     title : str, optional
         Default: the model's title.
     width, height : int
@@ -93,7 +102,10 @@ def regime_map(
         names of its codes), 'regime-legend' (one swatch per regime present),
         'fold-curve' (one per curve, with ``"index"`` into ``result.fold_curves``),
         'cusp', and 'incomplete' (grid points whose equilibrium search was not proved
-        complete, marked with small crosses, if any).
+        complete, marked with small crosses, if any); with ``hopf_curves``,
+        'hopf-curve' (with ``"index"``) and 'bogdanov-takens' / 'bautin'; with cycle
+        curves, 'lpc-curve' and 'homoclinic-curve' (one trace per curve, pieces
+        NaN-separated, with ``"index"``).
 
     Raises
     ------
@@ -182,6 +194,10 @@ def regime_map(
                     meta={"role": "cusp"},
                 )
             )
+    if hopf_curves:
+        _draw_hopf_curves(fig, result, sx, sy)
+    if cycle_curves:
+        _draw_cycle_curves(fig, result, sx, sy)
     rows, cols = np.nonzero(~np.asarray(result.complete, dtype=bool))
     if rows.size:
         fig.add_trace(
@@ -220,6 +236,85 @@ def regime_map(
         },
     )
     return fig
+
+
+_CYCLE_CURVE_STYLE = {
+    "lpc": {
+        "line": {"color": theme.OKABE_ITO["blue"], "width": 2.4, "dash": "dash"},
+        "name": "fold of cycles (a stable and an unstable cycle meet)",
+    },
+    "homoclinic": {
+        "line": {"color": theme.OKABE_ITO["vermillion"], "width": 2.4, "dash": "dot"},
+        "name": "homoclinic end (cycles end on a saddle or saddle-node)",
+    },
+}
+
+
+def _draw_hopf_curves(fig: go.Figure, result: RegimeMap, sx: str, sy: str) -> None:
+    for k, hc in enumerate(result.hopf_curves):
+        fig.add_trace(
+            go.Scatter(
+                x=hc.x_values,
+                y=hc.y_values,
+                mode="lines",
+                line={"color": theme.OKABE_ITO["reddish_purple"], "width": 2.4},
+                name="Hopf curve (onset of oscillation)",
+                legendgroup="hopf-curve",
+                showlegend=k == 0,
+                hovertemplate=f"Hopf: {sx} = %{{x:.4g}}, {sy} = %{{y:.4g}}<extra></extra>",
+                meta={"role": "hopf-curve", "index": k},
+            )
+        )
+    for kind, symbol, name in (
+        ("bogdanov-takens", "diamond", "Bogdanov-Takens point"),
+        ("bautin", "circle", "Bautin point (Hopf turns subcritical)"),
+    ):
+        pts = [p for hc in result.hopf_curves for p in hc.points if p.kind == kind]
+        if not pts:
+            continue
+        fig.add_trace(
+            go.Scatter(
+                x=[p.x_value for p in pts],
+                y=[p.y_value for p in pts],
+                mode="markers",
+                marker={"symbol": symbol, "size": 12, "color": "#000000"},
+                name=name,
+                hovertemplate=f"{name}: {sx} = %{{x:.5g}}, {sy} = %{{y:.5g}}<extra></extra>",
+                meta={"role": kind},
+            )
+        )
+
+
+def _draw_cycle_curves(fig: go.Figure, result: RegimeMap, sx: str, sy: str) -> None:
+    for family, curves in (("lpc", result.lpc_curves), ("homoclinic", result.homoclinic_curves)):
+        shown = False
+        for k, c in enumerate(curves):
+            if not len(c):
+                continue
+            xs: list[float] = []
+            ys: list[float] = []
+            for piece in range(c.n_pieces):
+                px, py = c.piece(piece)
+                if xs:
+                    xs.append(np.nan)
+                    ys.append(np.nan)
+                xs.extend(px.tolist())
+                ys.extend(py.tolist())
+            style = _CYCLE_CURVE_STYLE[family]
+            fig.add_trace(
+                go.Scatter(
+                    x=xs,
+                    y=ys,
+                    mode="lines+markers" if len(c) < 3 else "lines",
+                    line=style["line"],
+                    name=style["name"],
+                    legendgroup=f"{family}-curve",
+                    showlegend=not shown,
+                    hovertemplate=f"{family}: {sx} = %{{x:.4g}}, {sy} = %{{y:.4g}}<extra></extra>",
+                    meta={"role": f"{family}-curve", "index": k},
+                )
+            )
+            shown = True
 
 
 def attachment_regimes(

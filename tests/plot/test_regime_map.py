@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import dyadmodel as dm
-from dyadmodel.continuation import attachment_regime_table
+from dyadmodel.continuation import CycleCurveOptions, attachment_regime_table
 from dyadmodel.plot import REGIME_COLOURS, attachment_regimes, regime_map
 
 
@@ -57,3 +57,39 @@ def test_attachment_grid():
         attachment_regimes(table[:5])  # anxious partner 1 with secure only
     with pytest.raises(TypeError, match="RegimeMap"):
         regime_map(table)
+
+
+# -- Hopf and cycle curves (issue 16 §4) ------------------------------------------------------
+@pytest.fixture(scope="module")
+def bautin_map():
+    """Bautin normal form r' = r (a + s r^2 - r^4): Hopf line a = 0 with a Bautin point
+    at s = 0, folds of cycles on a = -s^2/4 (s > 0)."""
+    m = dm.Model.from_equations(
+        {
+            "x": "a*x - y + x*(s*(x**2 + y**2) - (x**2 + y**2)**2)",
+            "y": "x + a*y + y*(s*(x**2 + y**2) - (x**2 + y**2)**2)",
+        },
+        {"a": 0.0, "s": 1.0},
+        name="bautin-map",
+    )
+    opts = CycleCurveOptions(refine_ends=1, cycle=dm.CycleOptions(ntst=16))
+    return dm.regime_map(
+        m, None, ("a", (-0.45, 0.45)), ("s", (0.5, 1.0)), (4, 2), cycle_curves=True,
+        cycle_options=opts,
+    )  # fmt: skip
+
+
+def test_hopf_and_cycle_curves_drawn(bautin_map):
+    r = bautin_map
+    fig = regime_map(r, hopf_curves=True)
+    roles = [t.meta["role"] for t in fig.data]
+    (hopf,) = [t for t in fig.data if t.meta["role"] == "hopf-curve"]
+    np.testing.assert_array_equal(hopf.x, r.hopf_curves[0].x_values)
+    (lpc,) = [t for t in fig.data if t.meta["role"] == "lpc-curve"]
+    np.testing.assert_allclose(lpc.x, -(np.asarray(lpc.y) ** 2) / 4, atol=1e-9)
+    assert lpc.line.dash == "dash" and "homoclinic-curve" not in roles  # none here
+    # the Bautin point (s = 0) lies outside this map's s range; none drawn
+    assert "bautin" not in roles
+    plain = [t.meta["role"] for t in regime_map(r, cycle_curves=False).data]
+    assert "lpc-curve" not in plain and "hopf-curve" not in plain
+    assert REGIME_COLOURS["cycle and steady state"].startswith("#")
