@@ -289,3 +289,107 @@ def test_typed_van_der_pol_shows_the_focus_and_the_limit_cycle_and_keeps_it_on_a
     pg2 = page(link[len(link.split("?")[0]) :])
     assert [r[1] for r in _rows(pg2)] == ["unstable focus"]
     assert pg2.input_value("#editor-equations") == VDP["equations"]
+
+
+# ---------------------------------------------------------------------------------------
+# the page draws the portrait itself (create_app(client_side=True), the default)
+
+_TABLE_LOG = """() => {
+  const log = (window.__tableLog = []);
+  const t = document.querySelector('#eq-table');
+  new MutationObserver(() => log.push(
+    document.querySelectorAll('#eq-table tbody tr').length)).observe(
+    t, {subtree: true, childList: true, characterData: true});
+}"""
+
+
+def _slider_x(pg, name, value):
+    """Page x of ``value`` on the track of parameter ``name``'s slider, and the track's y."""
+    track = pg.locator(f".param-{name} [data-orientation=horizontal]").first.bounding_box()
+    lo, hi, _ = _display_range(name)
+    return track["x"] + (value - lo) / (hi - lo) * track["width"], track["y"] + track["height"] / 2
+
+
+def _display_range(name):
+    from dyadmodel.app._compute import display_range
+
+    return display_range(MODEL.parameter(name))
+
+
+@pytest.mark.slow  # ~15 s under load: a drag, the page's and then the server's table
+def test_drag_across_the_fold_shows_three_equilibria_while_the_slider_is_held(page):
+    pg = page("?anxiety_gain_1=1.5")
+    assert [r[1] for r in _rows(pg)] == ["stable node"]
+    pg.evaluate(_TABLE_LOG)
+    handle = pg.locator(".param-anxiety_gain_1 [role=slider]")
+    box = handle.bounding_box()
+    pg.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    pg.mouse.down()
+    x, y = _slider_x(pg, "anxiety_gain_1", 1.95)
+    pg.mouse.move(x, y, steps=12)
+    # still held: the page has found the two new equilibria beyond the fold at 1.600
+    pg.wait_for_function("window.__tableLog.includes(3)")
+    held = float(pg.input_value(".param-anxiety_gain_1 input"))
+    rows = _rows(pg)
+    pg.mouse.up()
+    assert 1.6 < held < 2.5  # beyond the fold, not yet at the target's far side
+    assert len(rows) == 3
+    expect = _kinds({"anxiety_gain_1": held})
+    assert [r[1] for r in rows] == [kind for kind, _ in expect]  # Newton's kinds, same order
+    # one row before the drag (above), three while held: no 'mouseup' needed
+    # then the certified table for the value where the slider was let go
+    _wait_certified(pg)
+    final = float(pg.input_value(".param-anxiety_gain_1 input"))
+    assert [(r[1], r[2]) for r in _rows(pg)] == _kinds({"anxiety_gain_1": final})
+
+
+def _page_trace(pg, role):
+    return pg.evaluate(_TRACES, role)
+
+
+@pytest.mark.slow  # ~9 s under load: a page, a click, the server's simulation and nullclines
+def test_page_trajectory_and_nullclines_agree_with_dm_simulate_and_dm_nullclines(page):
+    pg = page()
+    p = MODEL.params()
+    _click(pg, (3.2, 0.3), 0)
+    traj = _page_trace(pg, "trajectory")[0]
+    page_path = np.array([traj["x"], traj["y"]])
+    sim = dm.simulate(MODEL, p, page_path[:, 0], (0.0, 60.0))
+    # the same Dormand-Prince steps and tolerances: the same end, to far below 1e-6
+    assert np.max(np.abs(page_path[:, -1] - sim.y[:, -1])) < 1e-6, (page_path[:, -1], sim.y)
+    # step for step: every point drawn is the server's point of the same step
+    assert page_path.shape == sim.y.shape, (page_path.shape, sim.y.shape)
+    assert np.max(np.abs(page_path - sim.y)) < 1e-6
+
+    nc = dm.nullclines(MODEL, p)
+    for role, branches in (("x-nullcline", nc.x_nullcline), ("y-nullcline", nc.y_nullcline)):
+        (line,) = _page_trace(pg, role)
+        pts = np.array([line["x"], line["y"]], dtype=float)
+        pts = pts[:, np.isfinite(pts).all(axis=0)]
+        server = np.concatenate(
+            [
+                np.concatenate(
+                    [b[:, :-1] + (b[:, 1:] - b[:, :-1]) * s for s in np.linspace(0, 1, 8)],
+                    axis=1,
+                )
+                for b in branches
+            ],
+            axis=1,
+        )
+        d = np.min(np.linalg.norm(pts.T[:, None, :] - server.T[None, :, :], axis=2), axis=1)
+        assert pts.shape[1] > 50 and d.max() < 2e-3, (role, d.max())
+        # and the page's points are zeros of the model's own right-hand side
+        f = MODEL.rhs(pts, p)[0 if role[0] == "x" else 1]
+        assert np.max(np.abs(f)) < 1e-6, (role, np.max(np.abs(f)))
+
+
+@pytest.mark.slow  # ~15 s: a model with three states compiled and drawn
+def test_three_state_model_is_drawn_by_the_page_and_certified_by_the_server(page):
+    pg = page("?model=laura-petrarch")
+    m = dm.models.get("laura-petrarch")
+    eqs = dm.equilibria(m, m.params())
+    assert [(r[1], r[2]) for r in _rows(pg)] == [(e.kind, e.label or "—") for e in eqs]
+    roles = pg.evaluate(
+        "document.querySelector('#portrait .js-plotly-plot').data.map(t => t.meta.role)"
+    )
+    assert {"field", "x-nullcline", "y-nullcline", "equilibrium"} <= set(roles)
