@@ -595,8 +595,26 @@ class KalmanProblem:
 
         Mean and covariance are integrated with their tangents along every component of
         ``theta`` (forward sensitivities of the prediction ODE), and each measurement
-        update is differentiated in closed form (module docstring). Where the filter
-        fails, the value is 1e300 and the gradient 0.
+        update is differentiated in closed form (module docstring).
+
+        Parameters
+        ----------
+        theta : numpy.ndarray, shape (n_theta,)
+            As in `theta_names`: initial means, free parameters, log diffusion SDs, log
+            measurement SDs.
+
+        Returns
+        -------
+        value : float
+            The negative log-likelihood; 1e300 where the filter fails (the integration
+            does not finish or an innovation covariance is not positive).
+        gradient : numpy.ndarray, shape (n_theta,)
+            Its derivative in each component of ``theta`` (zeros where it failed).
+
+        Raises
+        ------
+        _Deadline
+            Past the problem's ``deadline`` (caught by the fit: budget exceeded).
         """
         y0, q = self._prediction_start(theta)
         n, m = self.n_states, self.n_theta
