@@ -405,12 +405,30 @@ def references(
     Parameters and ordering are those of `citation`; duplicate keys appear once, at
     their first position.
 
+    Parameters
+    ----------
+    model : Model or str, optional
+        The model used (or its registry name); its ``references`` are included.
+    methods : iterable of str, optional
+        Names of the numerical methods used, from `METHODS`.
+
+    Returns
+    -------
+    tuple of Reference
+        The package first, then the model's sources, then the methods' references.
+
     Raises
     ------
     InvalidInputError
         For an argument with an invalid value (the message says which and why).
     InvalidTypeError
         For an argument of the wrong type.
+
+    Examples
+    --------
+    >>> from dyadmodel.citation import references
+    >>> [r.key for r in references("strogatz-linear", ["equilibria"])][:3]
+    ['dyadmodel', 'strogatz1988love', 'strogatz2015nonlinear']
     """
     if isinstance(methods, str):  # a lone name, not an iterable of one-letter names
         methods = (methods,)
@@ -481,6 +499,11 @@ def citation(
         For a ``model`` that is not a Model, a name or None, or ``methods`` that is not
         an iterable of names (a `TypeError`).
 
+    Notes
+    -----
+    Each model's ``references`` are the papers its equations and default values come
+    from; cite them together with the package.
+
     Examples
     --------
     >>> print(citation())
@@ -503,10 +526,6 @@ def citation(
     are: equilibria, continuation, simulate, ensemble, attachment, sympy, sweep,
     latin-hypercube, sobol
 
-    Notes
-    -----
-    Each model's ``references`` are the papers its equations and default values come
-    from; cite them together with the package.
     """
     if not isinstance(format, str) or format != "bibtex":
         raise InvalidInputError(f"format = {format!r:.80} is not supported; expected 'bibtex'")

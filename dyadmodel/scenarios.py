@@ -28,8 +28,29 @@ DEFAULT_OUTDIR = "dyadmodel-results"
 def run_scenario(scenario: Scenario | str | Path, outdir: str | Path) -> ScenarioRun:
     """Simulate a scenario and write its outputs into ``outdir`` (created if needed).
 
-    Writes
+    Parameters
+    ----------
+    scenario : Scenario, str or pathlib.Path
+        A scenario, or the path of a scenario file (read with `load_scenario`).
+    outdir : str or pathlib.Path
+        The folder the outputs are written to; created when missing. Files of the same
+        names in it are replaced.
+
+    Returns
+    -------
+    ScenarioRun
+        The simulation, the files written and notes on what was skipped.
+
+    Raises
     ------
+    ScenarioError
+        (an `InvalidInputError`) for a scenario file that cannot be used; the message
+        names the file and the key.
+
+    Notes
+    -----
+    The files written:
+
     - ``<csv>``: columns ``t``, every state, every input, and every parameter an
       intervention changes, at the scenario's ``samples`` output times;
     - ``<stem>_events.csv`` when events are configured: ``event, t`` and the states;
@@ -37,10 +58,25 @@ def run_scenario(scenario: Scenario | str | Path, outdir: str | Path) -> Scenari
       dependency: otherwise a note says it was skipped);
     - ``<stem>.html`` when ``figure`` and `dyadmodel.plot.time_series` is available.
 
-    Returns
-    -------
-    ScenarioRun
-        The simulation, the files written and notes on what was skipped.
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> import dyadmodel as dm
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (folder / "calm.toml").write_text('''
+    ... [model]
+    ... name = "pursuer-distancer-2d"
+    ... [initial]
+    ... equilibrium = "balanced"
+    ... [time]
+    ... span = [0, 10]
+    ... [output]
+    ... figure = false
+    ... netcdf = false
+    ... ''')
+    >>> run = dm.run_scenario(folder / "calm.toml", folder / "out")
+    >>> [f.name for f in run.files], run.simulation.y.shape
+    (['calm.csv'], (2, 1001))
     """
     sc = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
     out = Path(outdir)
@@ -127,6 +163,22 @@ def cli_simulate(argv: Sequence[str] | None = None) -> int:
 
     Prints each file written and a one-line summary; returns 0 on success, 1 when the
     solver failed (its message is printed), 2 with one line on a malformed file.
+
+    Parameters
+    ----------
+    argv : sequence of str, optional
+        The arguments after ``simulate``; argparse reads ``sys.argv`` when None.
+
+    Returns
+    -------
+    int
+        The exit status: 0, 1 or 2 as above.
+
+    Examples
+    --------
+    >>> from dyadmodel.scenarios import cli_simulate
+    >>> cli_simulate(["no-such-file.toml"])  # the error line goes to stderr
+    2
     """
     parser = argparse.ArgumentParser(
         prog="dyadmodel simulate",

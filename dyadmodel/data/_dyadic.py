@@ -22,7 +22,19 @@ MAX_ROWS = 10_000_000
 
 class DyadicDataError(InvalidInputError):
     """Dyadic data that cannot be used: the message names the dyad, the row and the value,
-    and what was expected."""
+    and what was expected.
+
+    Examples
+    --------
+    >>> import pandas as pd, dyadmodel as dm
+    >>> table = pd.DataFrame({"couple": [1, 1], "person": [1, 2], "day": [0, 0],
+    ...                       "mood": [1.0, "high"]})
+    >>> try:
+    ...     dm.data.read_dyadic(table, dyad="couple", person="person", time="day", value="mood")
+    ... except dm.data.DyadicDataError as err:
+    ...     print(isinstance(err, dm.InvalidInputError))
+    True
+    """
 
 
 @dataclass(frozen=True, eq=False)
@@ -48,6 +60,18 @@ class Dyad:
         Per-person constant covariates: ``(value of partner 1, value of partner 2)``.
     rows : numpy.ndarray
         Source row of each value, shape ``(n, 2)`` (0-based position in the table).
+
+    Examples
+    --------
+    >>> import pandas as pd, dyadmodel as dm
+    >>> table = pd.DataFrame({"couple": 1, "person": [1, 2, 1, 2], "day": [0, 0, 1, 1],
+    ...                       "mood": [1.0, 2.0, 1.5, None]})
+    >>> dyad = dm.data.read_dyadic(table, dyad="couple", person="person", time="day",
+    ...                            value="mood")[1]
+    >>> dyad
+    Dyad(1, persons=(1, 2), 2 time points, 1 missing values)
+    >>> dyad.values.shape, dyad.n_times
+    ((2, 2), 2)
     """
 
     id: Any
@@ -65,7 +89,22 @@ class Dyad:
         return int(self.time.size)
 
     def complete(self) -> np.ndarray:
-        """Boolean mask of the time points where both partners were observed."""
+        """Boolean mask of the time points where both partners were observed.
+
+        Returns
+        -------
+        numpy.ndarray of bool
+            Shape ``(n_times,)``.
+
+        Examples
+        --------
+        >>> import pandas as pd, dyadmodel as dm
+        >>> table = pd.DataFrame({"couple": 1, "person": [1, 2, 1, 2], "day": [0, 0, 1, 1],
+        ...                       "mood": [1.0, 2.0, 1.5, None]})
+        >>> dm.data.read_dyadic(table, dyad="couple", person="person", time="day",
+        ...                     value="mood")[1].complete()
+        array([ True, False])
+        """
         return np.all(np.isfinite(self.values), axis=1)
 
     def __repr__(self) -> str:
@@ -87,12 +126,27 @@ class DyadicData:
     Attributes
     ----------
     dyads : tuple of Dyad
+        The couples, in the order of the data.
     columns : Mapping[str, str]
         The source column of each role: ``dyad``, ``person``, ``time``, ``value`` and,
         when given, ``distinguish``.
     input_names, covariate_names : tuple of str
     source : str
         Where the data came from (a path, or ``"DataFrame"``).
+
+    Examples
+    --------
+    >>> import pandas as pd, dyadmodel as dm
+    >>> table = pd.DataFrame({"couple": [1, 1, 1, 1, 2, 2, 2, 2],
+    ...                       "person": [1, 2, 1, 2, 3, 4, 3, 4],
+    ...                       "day": [0, 0, 1, 1, 0, 0, 1, 1],
+    ...                       "mood": [1.0, 2.0, 1.5, None, 0.5, 0.7, 0.6, 0.8]})
+    >>> data = dm.data.read_dyadic(table, dyad="couple", person="person", time="day",
+    ...                            value="mood")
+    >>> data
+    DyadicData(2 dyads, 8 rows, value='mood', partners ordered by person id)
+    >>> data.ids, data[2].persons
+    ((1, 2), (3, 4))
     """
 
     dyads: tuple[Dyad, ...]
@@ -135,7 +189,33 @@ class DyadicData:
         raise NotFoundError(f"no dyad {dyad_id!r} in the data; dyads are {shown}")
 
     def select(self, dyad_ids: Sequence[Any]) -> DyadicData:
-        """The same data restricted to ``dyad_ids`` (in that order)."""
+        """The same data restricted to ``dyad_ids`` (in that order).
+
+        Parameters
+        ----------
+        dyad_ids : sequence
+            Ids of the dyads to keep, each present in the data.
+
+        Returns
+        -------
+        DyadicData
+            The selected dyads, in the order of ``dyad_ids``.
+
+        Raises
+        ------
+        NotFoundError
+            For an id that is not in the data.
+
+        Examples
+        --------
+        >>> import pandas as pd, dyadmodel as dm
+        >>> table = pd.DataFrame({"couple": [1, 1, 2, 2], "person": [1, 2, 3, 4], "day": 0,
+        ...                       "mood": [1.0, 2.0, 0.5, 0.7]})
+        >>> data = dm.data.read_dyadic(table, dyad="couple", person="person", time="day",
+        ...                            value="mood")
+        >>> data.select([2]).ids
+        (2,)
+        """
         return DyadicData(
             tuple(self[i] for i in dyad_ids),
             self.columns,
@@ -159,7 +239,23 @@ class DyadicData:
     def to_dataframe(self) -> pd.DataFrame:
         """Long format: one row per person and time point, sorted by dyad, time and
         partner, with columns for the source roles, ``partner`` (1 or 2), the known
-        inputs and the covariates."""
+        inputs and the covariates.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns: the dyad, person, ``partner``, time and value columns, then the inputs
+            and covariates.
+
+        Examples
+        --------
+        >>> import pandas as pd, dyadmodel as dm
+        >>> table = pd.DataFrame({"couple": [1, 1], "person": [1, 2], "day": 0, "mood": [1.0, 2.0]})
+        >>> data = dm.data.read_dyadic(table, dyad="couple", person="person", time="day",
+        ...                            value="mood")
+        >>> list(data.to_dataframe().columns)
+        ['couple', 'person', 'partner', 'day', 'mood']
+        """
         c = self.columns
         parts = []
         for d in self.dyads:
@@ -186,7 +282,22 @@ class DyadicData:
         """An `xarray.Dataset` with dimensions ``dyad``, ``obs`` (time-point index, padded
         with NaN for shorter dyads) and ``partner`` (1, 2): variables ``time``
         (dyad, obs), the value (dyad, obs, partner), each input (dyad, obs, partner),
-        ``person`` and each covariate (dyad, partner)."""
+        ``person`` and each covariate (dyad, partner).
+
+        Returns
+        -------
+        xarray.Dataset
+            Dimensions ``dyad``, ``obs`` and ``partner``.
+
+        Examples
+        --------
+        >>> import pandas as pd, dyadmodel as dm
+        >>> table = pd.DataFrame({"couple": [1, 1], "person": [1, 2], "day": 0, "mood": [1.0, 2.0]})
+        >>> data = dm.data.read_dyadic(table, dyad="couple", person="person", time="day",
+        ...                            value="mood")
+        >>> dict(data.to_xarray().sizes)
+        {'dyad': 1, 'obs': 1, 'partner': 2}
+        """
         import xarray as xr
 
         n_obs = max((d.n_times for d in self.dyads), default=0)
@@ -397,6 +508,17 @@ def read_dyadic(
         A source or column argument of the wrong type.
     InvalidInputError
         For an argument with an invalid value (the message says which and why).
+
+    Examples
+    --------
+    >>> import pandas as pd, dyadmodel as dm
+    >>> table = pd.DataFrame({"couple": 7, "person": [1, 2, 1, 2], "day": [0, 0, 1, 1],
+    ...                       "mood": [1.0, 2.0, 1.5, 2.5]})
+    >>> data = dm.data.read_dyadic(table, dyad="couple", person="person", time="day",
+    ...                            value="mood")
+    >>> data[7].values
+    array([[1. , 2. ],
+           [1.5, 2.5]])
     """
     if isinstance(max_rows, bool) or not isinstance(max_rows, int) or max_rows < 1:
         raise InvalidInputError(f"max_rows must be a positive integer, got {max_rows!r}")

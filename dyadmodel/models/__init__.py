@@ -25,7 +25,17 @@ _FACTORIES: dict[str, Callable[..., Model]] = {}
 
 
 class ModelNotFoundError(NotFoundError):
-    """A model name that is not in the registry."""
+    """A model name that is not in the registry.
+
+    Examples
+    --------
+    >>> import dyadmodel as dm
+    >>> try:
+    ...     dm.models.get("strogatz-linar")
+    ... except dm.models.ModelNotFoundError as err:
+    ...     print(str(err)[:64])
+    unknown model 'strogatz-linar' (did you mean 'strogatz-linear'?)
+    """
 
 
 def register(name: str) -> Callable[[Callable[..., Model]], Callable[..., Model]]:
@@ -34,10 +44,30 @@ def register(name: str) -> Callable[[Callable[..., Model]], Callable[..., Model]
     The factory takes only keyword-only structural options (e.g. the Hill exponent)
     and returns a `Model` whose ``name`` equals ``name``.
 
+    Parameters
+    ----------
+    name : str
+        The registry name; the factory's model must carry the same ``name``.
+
+    Returns
+    -------
+    callable
+        The decorator; it returns the factory unchanged.
+
     Raises
     ------
     InvalidInputError
         For an argument with an invalid value (the message says which and why).
+
+    Examples
+    --------
+    A name can be registered once:
+
+    >>> from dyadmodel.models import register
+    >>> register("strogatz-linear")(lambda: None)
+    Traceback (most recent call last):
+    ...
+    dyadmodel.errors.InvalidInputError: model name 'strogatz-linear' registered twice
     """
 
     def deco(factory: Callable[..., Model]) -> Callable[..., Model]:
@@ -51,12 +81,36 @@ def register(name: str) -> Callable[[Callable[..., Model]], Callable[..., Model]
 
 def names() -> tuple[str, ...]:
     """All registered model names: the flagship models first, then the literature, then
-    installed plugins (entry-point group ``dyadmodel.models``, sorted)."""
+    installed plugins (entry-point group ``dyadmodel.models``, sorted).
+
+    Returns
+    -------
+    tuple of str
+        Every model name `get` accepts.
+
+    Examples
+    --------
+    >>> import dyadmodel as dm
+    >>> dm.models.names()[:3]
+    ('pursuer-distancer-2d', 'pursuer-distancer', 'strogatz-linear')
+    """
     return tuple(_FACTORIES) + _sources.plugin_names(exclude=_FACTORIES)
 
 
 def get(name: str, **options: object) -> Model:
     """The model called ``name`` (built once per set of structural ``options``).
+
+    Parameters
+    ----------
+    name : str
+        A registered model name (see `names`).
+    **options
+        Structural options of the model's factory (e.g. an integer Hill exponent).
+
+    Returns
+    -------
+    Model
+        The model; the same object for the same name and options.
 
     Raises
     ------
@@ -67,6 +121,13 @@ def get(name: str, **options: object) -> Model:
         If no model has that name; the message lists the registered names.
     InvalidInputError
         If the model does not accept an option (the message names the option).
+
+    Examples
+    --------
+    >>> import dyadmodel as dm
+    >>> m = dm.models.get("strogatz-linear")
+    >>> m.state_names, m is dm.models.get("strogatz-linear")
+    (('R', 'J'), True)
     """
     if not isinstance(name, str):
         raise InvalidTypeError(
@@ -122,6 +183,19 @@ def load(
     Relative paths are resolved against ``base_dir`` (e.g. the folder of the spec file
     that names the model), by default the working directory.
 
+    Parameters
+    ----------
+    source : str, path or Model
+        A model name, a ``.toml`` model file, ``"module:factory"``,
+        ``"file.py:factory"`` or a `Model`.
+    base_dir : str or path, optional
+        The folder relative paths are resolved against; the working directory by default.
+
+    Returns
+    -------
+    Model
+        The model.
+
     Raises
     ------
     ModelNotFoundError
@@ -175,7 +249,34 @@ def load(
 
 
 def loads(text: str) -> Model:
-    """The model in a model file's text (e.g. `Model.to_toml` sent to a worker)."""
+    """The model in a model file's text (e.g. `Model.to_toml` sent to a worker).
+
+    Parameters
+    ----------
+    text : str
+        The text of a model file (TOML).
+
+    Returns
+    -------
+    Model
+        The model it defines.
+
+    Raises
+    ------
+    dyadmodel.models._toml.ModelFileError
+        A `SpecFileError` naming the key and the value when the text cannot be used.
+
+    Examples
+    --------
+    >>> import dyadmodel as dm
+    >>> dm.models.loads('''
+    ... [parameters]
+    ... k = 0.5
+    ... [equations]
+    ... x = "-k*x"
+    ... ''')
+    Model('custom', states=['x'], parameters=1, inputs=[])
+    """
     return _toml.loads_model(text)
 
 
