@@ -9,6 +9,7 @@ from dyadmodel.continuation._cli import cli_bifurcation
 from dyadmodel.continuation._cycle_curves import (
     CycleCurve,
     CycleCurveOptions,
+    cycle_curves,
     homoclinic_curve,
     lpc_curve,
 )
@@ -65,6 +66,7 @@ __all__ = [
     "cli_bifurcation",
     "continuation",
     "continue_cycle",
+    "cycle_curves",
     "first_lyapunov",
     "fold_curve",
     "homoclinic_curve",

@@ -30,7 +30,13 @@ from dyadmodel.continuation._types import ContinuationOptions, SpecialPoint, _fr
 from dyadmodel.errors import InvalidInputError, InvalidTypeError
 from dyadmodel.model import Model, ParameterError, ParameterSet
 
-__all__ = ["CycleCurve", "CycleCurveOptions", "homoclinic_curve", "lpc_curve"]
+__all__ = [
+    "CycleCurve",
+    "CycleCurveOptions",
+    "cycle_curves",
+    "homoclinic_curve",
+    "lpc_curve",
+]
 
 _KINDS = ("LPC", "homoclinic")
 
@@ -558,9 +564,57 @@ def cycle_curves(
     x_span: tuple[float, float],
     options: CycleCurveOptions | None = None,
 ) -> dict[str, CycleCurve]:
-    """Both curves from one sweep: ``{'LPC': CycleCurve, 'homoclinic': CycleCurve}``
-    (arguments as for `lpc_curve`). Not exported: `regime_map` and the figure scripts
-    use it to pay for the sweep once."""
+    """Both the fold-of-cycles and the homoclinic curve from one sweep.
+
+    `lpc_curve` and `homoclinic_curve` each pay for the same stepped continuations;
+    this returns both for the price of one.
+
+    Parameters
+    ----------
+    model : Model
+        The model.
+    params : ParameterSet or mapping or None
+        The other parameters (used when ``hopf`` is a SpecialPoint; None: its own).
+    hopf : SpecialPoint or HopfCurve
+        A Hopf point found in ``x``, or its Hopf curve in ``y_param``.
+    y_param : str
+        The stepped parameter.
+    y_span : (float, float)
+        The range of ``y`` stepped over.
+    x_span : (float, float)
+        Each branch of cycles is followed while ``x`` stays in it.
+    options : CycleCurveOptions, optional
+        Steps, bisections, linking and budgets.
+
+    Returns
+    -------
+    dict
+        ``{'LPC': CycleCurve, 'homoclinic': CycleCurve}``.
+
+    Raises
+    ------
+    InvalidTypeError
+        ``hopf`` is not a SpecialPoint or HopfCurve; ``options`` not CycleCurveOptions.
+    InvalidInputError
+        ``hopf`` is not a Hopf point, belongs to another model, or was found in
+        ``y_param``; a malformed span.
+    NotFoundError
+        ``y_param`` is not a parameter of the model.
+    ParameterError
+        A span leaves the parameter's bounds.
+
+    Examples
+    --------
+    >>> import dyadmodel as dm
+    >>> from dyadmodel.continuation import CycleCurveOptions, cycle_curves
+    >>> m = dm.Model.from_equations({"x": "y", "y": "b1 + b2*x + x**2 - x*y"},
+    ...                             {"b1": 0.0, "b2": -1.0})
+    >>> h = dm.continuation(m, None, "b1", (-0.5, 0.5)).hopf_points[0]
+    >>> c = cycle_curves(m, None, h, "b2", (-1.0, -0.5), (-0.5, 0.5),
+    ...                  CycleCurveOptions(n_steps=2))
+    >>> len(c["LPC"]), len(c["homoclinic"])
+    (0, 2)
+    """
     ys, xs = _checked(model, params, hopf, y_param, y_span, x_span)
     curves, _ = _sweep(model, params, hopf, y_param, ys, xs, options)
     return curves
