@@ -31,6 +31,10 @@ from dyadmodel.model import Model, ParameterError, ParameterSet
 __all__ = ["CycleBranch", "CycleOptions", "CycleSpecialPoint", "continue_cycle"]
 
 _GROW, _SHRINK, _MAX_TURN_COS = 1.3, 0.5, 0.9
+# |trivial multiplier - 1| measures the multipliers' accuracy: above _TRIVIAL_DETECT no PD
+# or NS is looked for (nor a point used in the fits of a homoclinic end); above
+# _TRIVIAL_STOP the mesh no longer resolves the orbit and the branch stops
+_TRIVIAL_DETECT, _TRIVIAL_STOP = 1e-3, 1e-2
 
 CYCLE_KINDS = ("LPC", "PD", "NS", "homoclinic")
 
@@ -301,7 +305,9 @@ class CycleBranch:
         Why the branch stopped, in words.
     status : str
         The same as a keyword: 'span' (left the parameter span), 'homoclinic',
-        'hopf' (shrank onto an equilibrium), 'max points', 'budget', 'step too small'.
+        'hopf' (shrank onto an equilibrium), 'max points', 'budget', 'step too small',
+        'inaccurate' (the mesh no longer resolves the orbit: the trivial multiplier is
+        off 1 by more than 1e-2; a homoclinic end found then is reported too).
     completed : bool
         True when the branch reached an end of the span.
     elapsed : float
@@ -568,10 +574,18 @@ def continue_cycle(
     Test functions, located by Brent's method along the branch: the parameter
     component of the tangent (LPC), ``prod(mu + 1)`` over the nontrivial multipliers
     (PD), and ``prod(mu_i mu_j - 1)`` over pairs of them (NS, kept only where the
-    crossing pair is complex). The branch is taken to approach a homoclinic orbit when
-    the period exceeds ``max_period``; then ``T = a + s ln|p - p_h|`` is fitted to the
-    points whose period is at least half the last one, and the saddle is the
-    equilibrium nearest the orbit's slowest point.
+    crossing pair is complex); PD and NS are not looked for where the trivial multiplier
+    is off 1 by more than 1e-3 (the multipliers are then not accurate enough), and the
+    branch stops where it is off by more than 1e-2.
+
+    The branch is taken to approach an orbit of infinite period when the period exceeds
+    ``max_period``, or grows while the parameter stops moving (to 1e-9), or grows until
+    the steps fail or the mesh stops resolving the orbit. If an equilibrium lies on
+    the orbit (Newton from its slowest point) it is a saddle and ``T = a + s ln|p -
+    p_h|`` is fitted to the points whose period is at least half the last one (and
+    whose multipliers are accurate); if none does, the orbit passes the ghost of a
+    saddle-node (SNIC), which is located (``f = 0, det D_x f = 0``), and ``ln T`` is
+    fitted against ``ln|p - p_h|`` (slope -1/2).
 
     Examples
     --------
@@ -635,6 +649,7 @@ class _Tracer:
         self.status, self.end = "", ""
         self.last_lu = None
         self.rms: list[float] = []  # root-mean-square size of each cycle
+        self.trivial_error: list[float] = []  # |trivial multiplier - 1| at each point
 
     # -- numerics -----------------------------------------------------------------------
     def correct(self, u, row, c, max_iter=None):
@@ -826,6 +841,15 @@ class _Tracer:
                     self.status = "homoclinic"
                     self._maybe_homoclinic(late=False)
                     return
+                if self.trivial_error[-1] > _TRIVIAL_STOP:
+                    self.status = "inaccurate"
+                    self.end = (
+                        f"the mesh no longer resolves the cycle at {self.param} = "
+                        f"{u[-1]:.10g} (period {u[-2]:.6g}): its trivial Floquet multiplier "
+                        f"is off 1 by {self.trivial_error[-1]:.2g}; raise CycleOptions.ntst"
+                    )
+                    self._maybe_homoclinic(late=True)
+                    return
                 if self._shrank():
                     return
                 since_mesh += 1
@@ -868,6 +892,9 @@ class _Tracer:
         self.meshes.append(sys.h.copy())
         self.mults.append(self.multipliers(u, V))
         self.rms.append(math.sqrt(float(sys.node_weights @ np.sum(dev**2, axis=1))))
+        with np.errstate(all="ignore"):
+            err = float(np.min(np.abs(self.mults[-1] - 1.0)))
+        self.trivial_error.append(err if math.isfinite(err) else math.inf)
 
     def finish_on_bound(self, u, new, t):
         bound = self.lo if new[-1] < self.lo else self.hi
@@ -955,6 +982,8 @@ class _Tracer:
         ]
         if self.sys.n < 3:
             kinds = [kd for kd in kinds if kd != "NS"]
+        if max(self.trivial_error[-2:]) > _TRIVIAL_DETECT:  # multipliers not to be trusted
+            kinds = [kd for kd in kinds if kd == "LPC"]
         for kind in kinds:
             if not (np.isfinite(g0[kind]) and np.isfinite(g1[kind])):
                 continue
@@ -1022,6 +1051,7 @@ class _Tracer:
                     "fit its growth; lower CycleOptions.ds_max to resolve the approach"
                 )
             return
+        inaccurate = self.status == "inaccurate"
         T = np.array([v[-2] for v in self.U])
         P = np.array([v[-1] for v in self.U])
         if late and not (T[-1] > 3 * self.T_start and np.all(np.diff(T[-4:]) > 0)):
@@ -1038,7 +1068,10 @@ class _Tracer:
         expected = math.nan
         if near and np.any(eig.real > 0) and np.any(eig.real < 0):
             kind_of_point = "saddle"
-            slope, ph, ok = _fit_log_period(P, T)
+            good = np.array(self.trivial_error) <= _TRIVIAL_DETECT
+            slope, ph, ok = (
+                _fit_log_period(P[good], T[good]) if good.sum() >= 4 else (math.nan, pnow, False)
+            )
             lu = float(eig.real[eig.real > 0].min())
             ls = float(eig.real[eig.real < 0].max())
             expected = -1.0 / (lu if lu + ls < 0 else -ls)
@@ -1048,7 +1081,8 @@ class _Tracer:
             saddle, ph, eig = _saddle_node(sys, slow, pnow)
             ok = saddle is not None
             if ok:
-                slope = _fit_power_period(P, T, ph)
+                good = np.array(self.trivial_error) <= _TRIVIAL_DETECT
+                slope = _fit_power_period(P[good], T[good], ph) if good.sum() >= 3 else math.nan
                 expected = -0.5
             else:
                 slope, ph = math.nan, pnow
@@ -1079,7 +1113,12 @@ class _Tracer:
             if kind_of_point == "saddle"
             else f"the orbit closes through a saddle-node{where} (SNIC)"
         )
-        if late:
+        if late and inaccurate:
+            why = (
+                f"the mesh stopped resolving the orbit at period {T[-1]:.6g} (trivial "
+                f"multiplier off 1 by {self.trivial_error[-1]:.2g}; raise ntst to go on)"
+            )
+        elif late:
             why = f"the steps failed at period {T[-1]:.6g}"
         elif T[-1] > self.max_period:
             why = f"the period {T[-1]:.6g} passed max_period={self.max_period:.6g}"
