@@ -218,13 +218,17 @@ def library_js() -> str:
       middle of each piece, as for a pulse). ``x`` is a list of state arrays, one per
       accepted step; ``status`` is 0 on success and -1 when the budget ran out or the
       state left ``|x| < 1e6`` or stopped being finite.
-    - ``field(m, p, u, xs, ys, fixed)`` -> ``{x, y, dx, dy, speed, segments}``: the
-      vector field at the grid points ``xs`` x ``ys``, with ``segments`` (plotly line
-      coordinates, arrows scaled to the grid cell, ``null`` between arrows).
+    - ``field(m, p, u, xs, ys, fixed)`` -> ``{x, y, dx, dy, speed, segments, path}``:
+      the vector field at the grid points ``xs`` x ``ys``, with ``segments`` (plotly
+      line coordinates, arrows of 0.8 grid cell, ``null`` between arrows) and the same
+      arrows as one SVG ``path`` string in data coordinates (a plotly layout shape of
+      type "path" draws it several times faster than a gapped scatter trace).
     - ``nullclines(m, p, u, xs, ys, fixed)`` -> one entry per displayed state
       ``{state, index, lines: [{x, y}], x, y}``: the zero contour of that state's
-      derivative by marching squares on the grid with linear interpolation, joined into
-      polylines (``x``/``y`` concatenate them with ``null`` between, for plotly).
+      derivative by marching squares on the grid (linear interpolation on the cell
+      edges, polished by regula falsi in each edge's bracket; sign changes at poles are
+      dropped), joined into polylines (``x``/``y`` concatenate them with ``null``
+      between, for plotly).
     - ``equilibria(m, p, u, box, opts)`` -> ``[{x, kind, stable, eigenvalues,
       residual, certified: false}]``: Newton's method (damped) from a grid of starts in
       ``box`` (one ``[lo, hi]`` per state), deduplicated, classified like

@@ -290,6 +290,26 @@ def test_typing_a_parameter_redraws_the_equilibria(flagship):
     assert "outside the bounds" in pg.locator("#p-1-msg").text_content()
 
 
+def test_a_slider_drag_across_the_fold_redraws_during_the_drag(flagship):
+    """anxiety_gain_1 from 0 across the fold at 1.600: the table goes from one to three
+    equilibria while the mouse button is still down."""
+    pg = flagship
+    pg.locator("#reset").click()
+    box = pg.locator("#p-1").bounding_box()
+    y = box["y"] + box["height"] / 2
+    frame = "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"
+    counts = []
+    pg.mouse.move(box["x"] + 0.05 * box["width"], y)
+    pg.mouse.down()
+    for k in range(11):
+        pg.mouse.move(box["x"] + (0.05 + 0.02 * k) * box["width"], y)
+        pg.evaluate(frame)
+        counts.append(pg.locator("#eq-table tbody tr").count())
+    pg.mouse.up()
+    assert counts[0] == 1 and 3 in counts, counts  # (and 1 again past the second fold)
+    assert float(pg.locator("#p-1").input_value()) > 1.6, counts
+
+
 @pytest.mark.slow  # two more page loads; tests/app/test_js.py checks the same numerics
 def test_a_three_state_model_and_a_user_model(open_page, exported):
     three = dm.models.get("laura-petrarch")

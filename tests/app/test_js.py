@@ -235,6 +235,7 @@ def test_page_field_points_along_the_flow(js):
     want = FLAGSHIP.rhs(pts, FLAGSHIP.params())
     assert np.allclose([out["dx"], out["dy"]], want, rtol=1e-12, atol=1e-14)
     assert len(out["segments"]["x"]) == 7 * len(xs) * len(ys)
+    assert out["path"].count("M") == 2 * len(xs) * len(ys)  # shaft + head, one head side
 
 
 POLE = Model.from_equations(

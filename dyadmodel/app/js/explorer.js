@@ -157,20 +157,6 @@
 
   // The field is one SVG path in a layout shape (drawn far faster by plotly than a
   // scatter trace with a gap between every arrow); the other layers are traces.
-  function fieldPath(seg) {
-    const parts = [];
-    let pen = false;
-    for (let i = 0; i < seg.x.length; i++) {
-      if (seg.x[i] === null) {
-        pen = false;
-        continue;
-      }
-      parts.push((pen ? "L" : "M") + seg.x[i].toPrecision(6) + "," + seg.y[i].toPrecision(6));
-      pen = true;
-    }
-    return parts.join("");
-  }
-
   function trajectoryTrace(x0, k) {
     const { ix, iy } = state;
     const r = trajectory(x0);
@@ -207,7 +193,7 @@
       },
       text: eq.map((e) => `${e.kind} (not certified)`), hoverinfo: "text", meta: { role: "equilibria" },
     };
-    state.layout = layout(bx, by, fieldPath(field.segments));
+    state.layout = layout(bx, by, field.path);
   }
 
   function draw() {
