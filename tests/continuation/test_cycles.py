@@ -435,3 +435,34 @@ def test_synergic_couple_cycles_from_hopf_end_in_a_snic():
     assert min(abs(end.value - f.value) for f in folds) < 1e-8
     assert end.log_period_slope == pytest.approx(-0.5, abs=0.05)
     assert b.elapsed < 10
+
+
+@pytest.mark.slow
+def test_six_state_pursue_withdraw_cycle_both_ways():
+    """The pursue-withdraw cycle of the six-state model (preset 'pursue-withdraw-cycles',
+    period 86.79 at anxiety_gain_1 = 5) in anxiety_gain_1. Upwards it folds (LPC near
+    6.822) and the unstable cycle shrinks onto the equilibrium at the subcritical Hopf
+    point that `continuation` finds at 6.30612038; downwards it folds near 4.26194 and
+    its period grows without bound at a saddle (homoclinic) near 4.261966."""
+    m = dm.models.get("pursuer-distancer")
+    pc = m.preset("pursue-withdraw-cycles")
+    (eq,) = dm.equilibria(m, pc)
+    lc = dm.limit_cycle(m, pc, eq.state + 0.01)
+    up = continue_cycle(m, pc, "anxiety_gain_1", (3.0, 7.0), start=lc)
+    down = continue_cycle(m, pc, "anxiety_gain_1", (7.0, 3.0), start=lc)
+    assert up.periods[0] == pytest.approx(lc.period, rel=1e-6) and up.stable[0]
+    (lpc,) = up.of_kind("LPC")
+    assert lpc.refined and 6.8 < lpc.value < 6.85
+    assert up.status == "hopf"
+    (hopf,) = continuation(
+        m, pc, "anxiety_gain_1", (6.2, 6.4), ContinuationOptions(seeds=1)
+    ).hopf_points
+    assert hopf.criticality == "subcritical"
+    assert float(up.end.split("~ ")[1].split(":")[0]) == pytest.approx(hopf.value, abs=1e-6)
+    assert down.status in ("homoclinic", "inaccurate")
+    assert [s.kind for s in down.special] == ["LPC", "homoclinic"]
+    end = down.special[-1]
+    assert end.saddle_kind == "saddle" and 4.2619 < end.value < 4.262
+    at_end = pc.replace(anxiety_gain_1=float(down.param_values[-1]))  # the saddle's parameter
+    np.testing.assert_allclose(m.rhs(end.saddle, at_end), 0, atol=1e-9)
+    assert np.sum(end.saddle_eigenvalues.real > 0) == 1
