@@ -582,8 +582,8 @@ def continue_cycle(
     ``max_period``, or grows while the parameter stops moving (to 1e-9), or grows until
     the steps fail or the mesh stops resolving the orbit. If an equilibrium lies on
     the orbit (Newton from its slowest point) it is a saddle and ``T = a + s ln|p -
-    p_h|`` is fitted to the points whose period is at least half the last one (and
-    whose multipliers are accurate); if none does, the orbit passes the ghost of a
+    p_h|`` is fitted to the points whose period is at least half the last one, after
+    the parameter's last turning point; if none does, the orbit passes the ghost of a
     saddle-node (SNIC), which is located (``f = 0, det D_x f = 0``), and ``ln T`` is
     fitted against ``ln|p - p_h|`` (slope -1/2).
 
@@ -1068,7 +1068,7 @@ class _Tracer:
         expected = math.nan
         if near and np.any(eig.real > 0) and np.any(eig.real < 0):
             kind_of_point = "saddle"
-            good = np.array(self.trivial_error) <= _TRIVIAL_DETECT
+            good = _monotone_tail(P)
             slope, ph, ok = (
                 _fit_log_period(P[good], T[good]) if good.sum() >= 4 else (math.nan, pnow, False)
             )
@@ -1081,7 +1081,7 @@ class _Tracer:
             saddle, ph, eig = _saddle_node(sys, slow, pnow)
             ok = saddle is not None
             if ok:
-                good = np.array(self.trivial_error) <= _TRIVIAL_DETECT
+                good = _monotone_tail(P)
                 slope = _fit_power_period(P[good], T[good], ph) if good.sum() >= 3 else math.nan
                 expected = -0.5
             else:
@@ -1236,6 +1236,20 @@ def _saddle_node(sys, x, p):
     xs, ps = sol.x[:-1], float(sol.x[-1])
     lam = np.linalg.eigvals(sys.jac(xs, ps))
     return xs, ps, lam[np.argsort(-lam.real, kind="stable")]
+
+
+def _monotone_tail(P):
+    """True on the branch's last points along which the parameter moves one way (after
+    its last turning point): the asymptotic laws are fitted there only."""
+    keep = np.zeros(len(P), bool)
+    d = np.sign(np.diff(P))
+    if len(d) == 0:
+        return keep
+    i = len(d) - 1
+    while i >= 0 and d[i] == d[-1]:
+        i -= 1
+    keep[i + 1 :] = True
+    return keep
 
 
 def _fit_power_period(P, T, ph):
