@@ -38,7 +38,13 @@ from dyadmodel.app._js import library_js, model_js
 from dyadmodel.errors import BudgetExceededError, InvalidInputError, InvalidTypeError
 from dyadmodel.model import Model, ParameterSet
 
-__all__ = ["MARKER", "ExplorerExportError", "ExplorerExportOptions", "export_explorer"]
+__all__ = [
+    "MARKER",
+    "ExplorerExportError",
+    "ExplorerExportOptions",
+    "explorer_html",
+    "export_explorer",
+]
 
 #: The first line of every exported explorer: how the package recognises its own files.
 MARKER = "<!-- written by dyadmodel export-explorer: a serverless phase-plane explorer -->"
@@ -291,6 +297,88 @@ def _explorer_js() -> str:
     return resources.files("dyadmodel.app").joinpath("js", "explorer.js").read_text("utf-8")
 
 
+def explorer_html(
+    model: Model | str,
+    params: ParameterSet | Mapping[str, Any] | None = None,
+    *,
+    certified: str | None = None,
+    options: ExplorerExportOptions | None = None,
+) -> str:
+    """The serverless explorer's HTML text (what `export_explorer` writes).
+
+    For callers that deliver the page themselves, e.g. the Dash explorer's export
+    button through a download component.
+
+    Parameters
+    ----------
+    model : Model or str
+        A model, a registered model name or a model file path.
+    params : ParameterSet or mapping, optional
+        Starting parameter values (overrides of the defaults).
+    certified : str, optional
+        A parameter name: embed a table of certified equilibria (see `export_explorer`).
+    options : ExplorerExportOptions, optional
+        Grids, time spans and budgets.
+
+    Returns
+    -------
+    str
+        A complete HTML document whose first two lines are the doctype and `MARKER`.
+
+    Raises
+    ------
+    ExplorerExportError
+        ``certified`` is not a parameter, or the model has fewer than two states.
+    InvalidTypeError
+        ``model`` is not a Model nor a string, or ``options`` is not
+        `ExplorerExportOptions`.
+    BudgetExceededError
+        The certified table did not finish within ``options.certified_seconds``.
+
+    Examples
+    --------
+    >>> html = explorer_html("strogatz-linear", {"b": 2.0})
+    >>> html.splitlines()[1] == MARKER, '"params": [0.0, 2.0' in html
+    (True, True)
+    """
+    opts = ExplorerExportOptions() if options is None else options
+    if not isinstance(opts, ExplorerExportOptions):
+        raise InvalidTypeError(
+            f"options = {type(opts).__name__} object; expected ExplorerExportOptions"
+        )
+    m = _resolve_model(model)
+    if not 2 <= m.n_states:
+        raise ExplorerExportError(
+            f"model {m.name!r} has {m.n_states} state; the explorer needs at least two"
+        )
+    pset = m.parameter_set(params) if isinstance(params, ParameterSet) else m.params(params)
+    from dyadmodel.app._compute import (
+        MAX_PULSE_TIME,
+        MAX_STRESS_SIZE,
+        display_range,
+    )
+
+    config = {
+        "model": m.name,
+        "title": m.title,
+        "params": [float(pset[n]) for n in m.parameter_names],
+        "ranges": [list(display_range(p)) for p in m.parameters],
+        "slice_state": _slice_state(m, pset),
+        "field_grid": opts.field_grid,
+        "nullcline_grid": opts.nullcline_grid,
+        "trajectory_time": float(opts.trajectory_time),
+        "max_trajectories": opts.max_trajectories,
+        "max_pulse_time": MAX_PULSE_TIME,
+        "max_stress_size": MAX_STRESS_SIZE,
+        "certified": _certified_table(m, pset, certified, opts) if certified else None,
+        "version": dm.__version__,
+    }
+    for k, (lo, hi, _step) in enumerate(config["ranges"]):  # the slider covers the start
+        v = config["params"][k]
+        config["ranges"][k] = [min(lo, v), max(hi, v), _step]
+    return _page(m, config, f"{m.title}: serverless explorer")
+
+
 def export_explorer(
     model: Model | str,
     path: str | os.PathLike[str],
@@ -352,44 +440,9 @@ def export_explorer(
     >>> MARKER in out.read_text(encoding="utf-8")[:200]
     True
     """
-    opts = ExplorerExportOptions() if options is None else options
-    if not isinstance(opts, ExplorerExportOptions):
-        raise InvalidTypeError(
-            f"options = {type(opts).__name__} object; expected ExplorerExportOptions"
-        )
-    m = _resolve_model(model)
-    if not 2 <= m.n_states:
-        raise ExplorerExportError(
-            f"model {m.name!r} has {m.n_states} state; the explorer needs at least two"
-        )
-    pset = m.parameter_set(params) if isinstance(params, ParameterSet) else m.params(params)
     target = Path(os.fspath(path))
     _check_target(target, force)
-    from dyadmodel.app._compute import (
-        MAX_PULSE_TIME,
-        MAX_STRESS_SIZE,
-        display_range,
-    )
-
-    config = {
-        "model": m.name,
-        "title": m.title,
-        "params": [float(pset[n]) for n in m.parameter_names],
-        "ranges": [list(display_range(p)) for p in m.parameters],
-        "slice_state": _slice_state(m, pset),
-        "field_grid": opts.field_grid,
-        "nullcline_grid": opts.nullcline_grid,
-        "trajectory_time": float(opts.trajectory_time),
-        "max_trajectories": opts.max_trajectories,
-        "max_pulse_time": MAX_PULSE_TIME,
-        "max_stress_size": MAX_STRESS_SIZE,
-        "certified": _certified_table(m, pset, certified, opts) if certified else None,
-        "version": dm.__version__,
-    }
-    for k, (lo, hi, _step) in enumerate(config["ranges"]):  # the slider covers the start
-        v = config["params"][k]
-        config["ranges"][k] = [min(lo, v), max(hi, v), _step]
-    html = _page(m, config, f"{m.title}: serverless explorer")
+    html = explorer_html(model, params, certified=certified, options=options)
     try:
         fd, tmp = tempfile.mkstemp(prefix=".explorer-", suffix=".html", dir=target.parent)
         try:

@@ -222,7 +222,8 @@
       for (const text of [String(k + 1), e.x.map((v, i) => `${m.states[i].name} = ${fmt(v)}`).join(", "), e.kind, eig.join(", "), "no (Newton in the page)"]) tr.append(el("td", {}, text));
       body.append(tr);
     });
-    $("eq-note").textContent = `${state.eqs.length} equilibria found by Newton's method from a grid of starts in the plotted range; not certified (a search, not a proof).`;
+    const count = state.eqs.length === 1 ? "1 equilibrium" : `${state.eqs.length} equilibria`;
+    $("eq-note").textContent = `${count} found by Newton's method from a grid of starts in the plotted range; not certified (a search, not a proof).`;
     certifiedTable();
   }
 
