@@ -291,3 +291,26 @@ def test_page_nullclines_skip_poles(js):
     pts = np.array([v for v in got["x"] if v is not None])
     assert len(pts) > 20
     assert np.min(np.abs(pts - 1.0)) > 0.15  # only y = 1/(x - 1) (|y| <= 5: |x - 1| >= 0.2)
+
+
+def test_page_slice_of_a_three_state_model(js):
+    """``fixed`` picks the displayed states and holds the others: the slice's nullclines
+    are those of dm.nullclines with the same slice_values."""
+    (l_lo, l_hi), _, (z_lo, z_hi) = THREE.domain
+    xs, zs = np.linspace(l_lo, l_hi, 61), np.linspace(z_lo, z_hi, 61)
+    held = [0.0, 0.04, 0.0]  # Z-nullcline Z = beta3 P / alpha3 = 4, L-nullcline L = const
+    expr = """([p, xs, ys, held]) => window.dyadmodel.nullclines(
+      window.dyadmodel.models["laura-petrarch"], p, [], xs, ys, {ix: 0, iy: 2, state: held})"""
+    page = js(expr, [_p(THREE), xs.tolist(), zs.tolist(), held])
+    assert [c["state"] for c in page] == ["L", "Z"]
+    for c in page:
+        pts = np.array([[a, b] for a, b in zip(c["x"], c["y"]) if a is not None]).T
+        full = np.array([pts[0], np.full(pts.shape[1], 0.04), pts[1]])
+        residual = THREE.rhs(full, THREE.params())[c["index"]]
+        assert pts.shape[1] > 5 and np.max(np.abs(residual)) < 1e-8
+    z_line = [v for v in page[1]["y"] if v is not None]
+    assert np.allclose(z_line, 12.0 * 0.04 / 0.12)  # beta3 P / alpha3
+    ref = dm.nullclines(THREE, THREE.params(), x="L", y="Z", slice_values={"P": 0.04})
+    want_l = np.concatenate([b[0] for b in ref.x_nullcline])
+    got_l = [v for v in page[0]["x"] if v is not None]
+    assert np.allclose(got_l, np.mean(want_l), atol=1e-9)  # the same vertical line
