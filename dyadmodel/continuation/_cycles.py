@@ -32,9 +32,10 @@ __all__ = ["CycleBranch", "CycleOptions", "CycleSpecialPoint", "continue_cycle"]
 
 _GROW, _SHRINK, _MAX_TURN_COS = 1.3, 0.5, 0.9
 # |trivial multiplier - 1| measures the multipliers' accuracy: above _TRIVIAL_DETECT no PD
-# or NS is looked for (nor a point used in the fits of a homoclinic end); above
-# _TRIVIAL_STOP the mesh no longer resolves the orbit and the branch stops
-_TRIVIAL_DETECT, _TRIVIAL_STOP = 1e-3, 1e-2
+# or NS is looked for; above _TRIVIAL_STOP the mesh no longer resolves the orbit and the
+# branch stops (at 0.1, not lower: near a homoclinic orbit the period stays accurate long
+# after the multipliers, whose errors the saddle amplifies, have gone)
+_TRIVIAL_DETECT, _TRIVIAL_STOP = 1e-3, 1e-1
 
 CYCLE_KINDS = ("LPC", "PD", "NS", "homoclinic")
 
@@ -307,7 +308,7 @@ class CycleBranch:
         The same as a keyword: 'span' (left the parameter span), 'homoclinic',
         'hopf' (shrank onto an equilibrium), 'max points', 'budget', 'step too small',
         'inaccurate' (the mesh no longer resolves the orbit: the trivial multiplier is
-        off 1 by more than 1e-2; a homoclinic end found then is reported too).
+        off 1 by more than 0.1; a homoclinic end found then is reported too).
     completed : bool
         True when the branch reached an end of the span.
     elapsed : float
@@ -576,7 +577,7 @@ def continue_cycle(
     (PD), and ``prod(mu_i mu_j - 1)`` over pairs of them (NS, kept only where the
     crossing pair is complex); PD and NS are not looked for where the trivial multiplier
     is off 1 by more than 1e-3 (the multipliers are then not accurate enough), and the
-    branch stops where it is off by more than 1e-2.
+    branch stops where it is off by more than 0.1.
 
     The branch is taken to approach an orbit of infinite period when the period exceeds
     ``max_period``, or grows while the parameter stops moving (to 1e-9), or grows until
@@ -1041,7 +1042,7 @@ class _Tracer:
     # -- homoclinic ------------------------------------------------------------------------
     def _maybe_homoclinic(self, late: bool) -> None:
         """Report a homoclinic approach: the period passed ``max_period``, or (``late``)
-        the steps failed after the period grew at least threefold, monotonically over
+        the steps failed after the period grew at least twofold, monotonically over
         the last points."""
         if len(self.U) < 6:
             if not late:
@@ -1054,7 +1055,7 @@ class _Tracer:
         inaccurate = self.status == "inaccurate"
         T = np.array([v[-2] for v in self.U])
         P = np.array([v[-1] for v in self.U])
-        if late and not (T[-1] > 3 * self.T_start and np.all(np.diff(T[-4:]) > 0)):
+        if late and not (T[-1] > 2 * self.T_start and np.all(np.diff(T[-4:]) > 0)):
             return
         sys = self.sys
         sys.set_mesh(self.meshes[-1])
