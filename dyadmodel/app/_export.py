@@ -23,8 +23,10 @@ not write) is never replaced unless ``force=True``.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import os
+import re
 import tempfile
 import time
 from collections.abc import Mapping
@@ -206,10 +208,24 @@ def _certified_table(
     }
 
 
+_SCRIPT_END = re.compile("</script", re.IGNORECASE)
+
+
 def _script(source: str) -> str:
-    if "</script" in source.lower():  # never true for the sources the package writes
+    if _SCRIPT_END.search(source):  # never true for the sources the package writes
         raise ExplorerExportError("a page script contains '</script'; it cannot be inlined")
     return f"<script>\n{source}\n</script>\n"
+
+
+@functools.lru_cache(maxsize=1)
+def _plotly_script() -> str:
+    """plotly.js from the installed plotly package, as an inline script (read once)."""
+    import plotly
+    import plotly.offline
+
+    return f"<!-- plotly.js {plotly.__version__}, inlined from the plotly package -->\n" + _script(
+        plotly.offline.get_plotlyjs()
+    )
 
 
 _STYLE = """
@@ -232,9 +248,6 @@ button { margin: 6px 6px 6px 0; }
 
 def _page(model: Model, config: dict[str, Any], title: str) -> str:
     from html import escape
-
-    import plotly
-    import plotly.offline
 
     has_input = bool(model.inputs)
     config_js = json.dumps(config, ensure_ascii=True, allow_nan=False).replace("</", "<\\/")
@@ -263,8 +276,7 @@ def _page(model: Model, config: dict[str, Any], title: str) -> str:
         '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="generator" content="dyadmodel export-explorer">\n'
         f"<title>{escape(title)}</title>\n<style>{_STYLE}</style>\n"
-        f"<!-- plotly.js {plotly.__version__}, inlined from the plotly package -->\n"
-        + _script(plotly.offline.get_plotlyjs())
+        + _plotly_script()
         + "</head>\n<body>\n"
         f"<h1>{escape(title)}</h1>\n"
         f'<p class="note">Model <code>{escape(model.name)}</code>. Everything on this page '
