@@ -42,7 +42,7 @@ class Equilibrium:
     n_stable, n_unstable, n_neutral : int
         Numbers of eigenvalues with real part below -tol, above tol, within tol.
     residual : float
-        max |rhs| at ``state``.
+        max ``|rhs|`` at ``state``.
     enclosure : ndarray, shape (n_states, 2) or None
         A box proved to contain exactly this one equilibrium, when certified.
     model_name : str

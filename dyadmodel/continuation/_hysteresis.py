@@ -48,7 +48,7 @@ class HysteresisSweep:
     param : str
     span : (float, float)
     rate : float
-        |d param / dt| of the ramp.
+        ``|d param / dt|`` of the ramp.
     up, down : Sweep
     model_name : str
     params : ParameterSet

@@ -95,7 +95,9 @@ class Ramp:
     Attributes
     ----------
     parameter : str
+        The parameter changed.
     start : float
+        When the ramp begins.
     ramp : float
         Duration of the ramp (>= 0); the same duration is used to ramp back at ``end``.
     end : float or None
@@ -111,6 +113,13 @@ class Ramp:
     ------
     SpecError
         (an `InvalidInputError`) for a field with an invalid value.
+
+    Examples
+    --------
+    >>> from dyadmodel.simulate.interventions import Ramp
+    >>> ramp = Ramp("anxiety_gain_1", start=10, ramp=4, end=20, to=1.0)
+    >>> [ramp.weight(t) for t in (9, 12, 15, 22, 30)]
+    [0.0, 0.5, 1.0, 0.5, 0.0]
     """
 
     parameter: str
@@ -232,10 +241,34 @@ class PeriodicPulse:
     ``0 < duration <= period``. The parameter takes ``before + size`` during a pulse and
     ``before`` otherwise.
 
+    Attributes
+    ----------
+    parameter : str
+        The parameter pulsed.
+    period : float
+        Time between pulse starts (positive).
+    duration : float
+        Length of each pulse, in ``(0, period]``.
+    size : float
+        Added to the parameter during a pulse.
+    start : float
+        The first pulse.
+    end : float or None
+        No pulse starts at or after it; None: pulses go on.
+    if_present : bool
+        Skip (instead of refusing) a model that has no parameter of this name.
+
     Raises
     ------
     SpecError
         (an `InvalidInputError`) for a field with an invalid value.
+
+    Examples
+    --------
+    >>> from dyadmodel.simulate.interventions import PeriodicPulse
+    >>> pulse = PeriodicPulse("approach_baseline_2", period=7, duration=1, size=0.5)
+    >>> pulse.on(0.5), pulse.on(1.5), pulse.on(7.2)
+    (True, False, True)
     """
 
     parameter: str
@@ -336,7 +369,9 @@ class Intervention:
     Attributes
     ----------
     name : str
+        Shown in figures and comparisons.
     changes : tuple of Ramp or PeriodicPulse
+        The parameter schedules, applied in order.
     description : str
         What the intervention stands for (shown in reports).
 
@@ -349,6 +384,16 @@ class Intervention:
     -----
     ``a + b`` is the intervention doing both (``a``'s schedules first), named
     ``"a.name + b.name"``.
+
+    Examples
+    --------
+    >>> import dyadmodel as dm
+    >>> a = dm.intervention("anxiety_gain_1", to=1.0, start=5)
+    >>> b = dm.intervention("avoidance_gain_2", factor=0.5, start=5)
+    >>> m = dm.models.get("pursuer-distancer-2d")
+    >>> both = a + b
+    >>> len(both.changes), both.value_at(m, m.params(), "avoidance_gain_2", 6.0)
+    (2, 1.0)
     """
 
     name: str
@@ -421,7 +466,37 @@ class Intervention:
         return tuple(sorted(times))
 
     def value_at(self, model: Model, params: ParameterSet, name: str, t: float) -> float:
-        """The value of parameter ``name`` at time ``t`` under this intervention alone."""
+        """The value of parameter ``name`` at time ``t`` under this intervention alone.
+
+        Parameters
+        ----------
+        model : Model
+            The model the intervention is applied to.
+        params : ParameterSet
+            The parameter values without the intervention.
+        name : str
+            A parameter of the model.
+        t : float
+            The time.
+
+        Returns
+        -------
+        float
+            The parameter's value at ``t``.
+
+        Raises
+        ------
+        SpecError
+            (an `InvalidInputError`) when a schedule names a parameter the model lacks.
+
+        Examples
+        --------
+        >>> import dyadmodel as dm
+        >>> m = dm.models.get("pursuer-distancer-2d")
+        >>> iv = dm.intervention("anxiety_gain_1", to=1.0, start=10, ramp=10)
+        >>> iv.value_at(m, m.params(anxiety_gain_1=2.0), "anxiety_gain_1", 15.0)
+        1.5
+        """
         value = params[name]
         for c in self.resolved(model):
             if c.parameter == name:
@@ -554,10 +629,37 @@ def self_soothing(
     removes the entrenched state, so the couple returns to balanced by partner 1's
     change alone (phenomenon 7).
 
+    Parameters
+    ----------
+    partner : int, default 1
+        The pursuer, 1 or 2.
+    to : float, optional
+        The new anxiety gain.
+    factor : float, optional
+        The anxiety gain is multiplied by it (give ``to`` or ``factor``, not both).
+    start : float, default 0.0
+        When the change begins.
+    ramp : float, default 0.0
+        Duration of the linear change (0: abrupt); the same duration ramps back at ``end``.
+    end : float, optional
+        When the change is undone; never when omitted.
+
+    Returns
+    -------
+    Intervention
+        One `Ramp` on ``anxiety_gain_<partner>``.
+
     Raises
     ------
     SpecError
         (an `InvalidInputError`) for a field with an invalid value.
+
+    Examples
+    --------
+    >>> from dyadmodel.simulate.interventions import self_soothing
+    >>> iv = self_soothing(1, to=1.5, start=10, ramp=5)
+    >>> iv.name, [c.parameter for c in iv.changes]
+    ('self-soothing (partner 1)', ['anxiety_gain_1'])
     """
     owner = "self_soothing"
     p = _partner(owner, partner)
@@ -599,10 +701,39 @@ def emotional_availability(
     In the full model's default couple, ``avoidance_gain`` below 1.72, ``openness`` above
     1.5 or ``approach_baseline`` above 0.85 each remove the entrenched state.
 
+    Parameters
+    ----------
+    partner : int, default 2
+        The distancer, 1 or 2.
+    avoidance_gain : float, optional
+        The new ``avoidance_gain_<partner>``.
+    openness : float, optional
+        The new ``openness_<partner>`` (full model only).
+    approach_baseline : float, optional
+        The new ``approach_baseline_<partner>`` (full model only).
+    start : float, default 0.0
+        When the change begins.
+    ramp : float, default 0.0
+        Duration of the linear change (0: abrupt); the same duration ramps back at ``end``.
+    end : float, optional
+        When the change is undone; never when omitted.
+
+    Returns
+    -------
+    Intervention
+        One `Ramp` per value given.
+
     Raises
     ------
     SpecError
         (an `InvalidInputError`) for a field with an invalid value.
+
+    Examples
+    --------
+    >>> from dyadmodel.simulate.interventions import emotional_availability
+    >>> iv = emotional_availability(avoidance_gain=1.5, openness=2.0)
+    >>> [c.parameter for c in iv.changes]
+    ['avoidance_gain_2', 'openness_2']
     """
     owner = "emotional_availability"
     p = _partner(owner, partner)
@@ -654,6 +785,28 @@ def scheduled_checkins(
     pulsed. The reduced model has no approach of partner 2, so the default is refused
     there (pass ``parameter`` to pulse something else).
 
+    Parameters
+    ----------
+    period : float
+        Time between check-ins (positive).
+    duration : float
+        Length of each check-in, in ``(0, period]``.
+    size : float
+        Added to the parameter during each check-in.
+    partner : int, default 2
+        Whose ``approach_baseline`` is raised.
+    parameter : str, optional
+        Pulse this parameter instead.
+    start : float, default 0.0
+        The first check-in.
+    end : float, optional
+        No check-ins from then on; they go on when omitted.
+
+    Returns
+    -------
+    Intervention
+        One `PeriodicPulse`.
+
     Raises
     ------
     SpecError
@@ -665,6 +818,13 @@ def scheduled_checkins(
     short check-ins act through their average: in the full model's default couple,
     weekly one-unit check-ins (period 7, duration 1) do not undo entrenchment on their
     own even at size 4 (compare `dyadmodel.simulate.compare_interventions`).
+
+    Examples
+    --------
+    >>> from dyadmodel.simulate.interventions import scheduled_checkins
+    >>> iv = scheduled_checkins(7, 1, 0.5)
+    >>> iv.name, iv.changes[0].parameter
+    ('scheduled check-ins (partner 2)', 'approach_baseline_2')
     """
     owner = "scheduled_checkins"
     p = _partner(owner, partner)
@@ -693,6 +853,26 @@ def regulation_skills(
     speeds recovery) and the partner's reaction gains (``anxiety_gain_i``,
     ``avoidance_gain_i``, those the model has) by ``gain_factor`` (<= 1 damps them).
 
+    Parameters
+    ----------
+    partner : int, optional
+        1 or 2; both partners when None.
+    recovery_factor : float, default 1.0
+        Multiplies ``recovery_rate_i`` (positive).
+    gain_factor : float, default 1.0
+        Multiplies ``anxiety_gain_i`` and ``avoidance_gain_i`` (non-negative).
+    start : float, default 0.0
+        When the change begins.
+    ramp : float, default 0.0
+        Duration of the linear change (0: abrupt); the same duration ramps back at ``end``.
+    end : float, optional
+        When the change is undone; never when omitted.
+
+    Returns
+    -------
+    Intervention
+        One `Ramp` per parameter changed (those the model lacks are skipped when applied).
+
     Raises
     ------
     SpecError
@@ -707,6 +887,13 @@ def regulation_skills(
     model's documentation: faster rates make a couple *easier* to tip with a stress
     pulse of given duration). Combined with an intervention that removes the entrenched
     state it shortens the recovery. Damping proper is ``gain_factor``.
+
+    Examples
+    --------
+    >>> from dyadmodel.simulate.interventions import regulation_skills
+    >>> iv = regulation_skills(1, gain_factor=0.8)
+    >>> [c.parameter for c in iv.changes]
+    ['anxiety_gain_1', 'avoidance_gain_1']
     """
     owner = "regulation_skills"
     partners = (1, 2) if partner is None else (_partner(owner, partner),)
@@ -757,10 +944,33 @@ def naming_the_cycle(
     (phenomenon 8 of the paper). ``0 <= factor < 1``; gains the model does not have are
     skipped. In the full model's default couple a factor below 0.87 removes the entrenched state.
 
+    Parameters
+    ----------
+    factor : float
+        Multiplies every anxiety and avoidance gain, in ``[0, 1)``.
+    start : float, default 0.0
+        When the change begins.
+    ramp : float, default 0.0
+        Duration of the linear change (0: abrupt); the same duration ramps back at ``end``.
+    end : float, optional
+        When the change is undone; never when omitted.
+
+    Returns
+    -------
+    Intervention
+        One `Ramp` per gain.
+
     Raises
     ------
     SpecError
         (an `InvalidInputError`) for a field with an invalid value.
+
+    Examples
+    --------
+    >>> from dyadmodel.simulate.interventions import naming_the_cycle
+    >>> iv = naming_the_cycle(0.8)
+    >>> iv.name, len(iv.changes)
+    ('naming the cycle (x 0.8)', 4)
     """
     owner = "naming_the_cycle"
     f = check_real(owner, "factor", factor, low=0, high=1, what="a ratio below 1")
