@@ -149,6 +149,24 @@ def test_page_trajectories_match_simulate(js, model, starts):
         assert np.max(np.abs(sim.sol(t) - x)) < 1e-4
 
 
+@settings(max_examples=8, deadline=None)
+@given(
+    x0=st.tuples(st.floats(0.0, 4.0), st.floats(0.0, 4.0)),
+    gain=st.floats(0.0, 8.0),
+    rate=st.floats(0.1, 10.0),
+    stress=st.floats(0.0, 2.0),
+)
+def test_page_rk45_is_simulate_everywhere(js, x0, gain, rate, stress):
+    """Property: from any start, at any parameters and constant stress, the page's
+    trajectory is dm.simulate's to 1e-4 at every step the page took."""
+    p = FLAGSHIP.params(anxiety_gain_1=gain, recovery_rate_2=rate)
+    out = js(RUN, [FLAGSHIP.name, list(x0), [float(v) for v in p.values()], [stress], 30.0, {}])
+    assert out["status"] == 0
+    t, x = np.array(out["t"]), np.array(out["x"]).T
+    sim = dm.simulate(FLAGSHIP, p, np.array(x0), (0.0, 30.0), stress=stress)
+    assert np.max(np.abs(sim.sol(t) - x)) < 1e-4
+
+
 def test_page_stress_pulse_matches_simulate(js):
     """A pulse: breakpoints restart the integration, t_eval samples the dense output."""
     t_eval = np.linspace(0.0, 30.0, 301)
