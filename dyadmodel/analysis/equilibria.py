@@ -17,7 +17,9 @@ Method (``options.method="auto"``):
    two numerators means a curve of equilibria, reported as ``degenerate``. Jobs too big
    to run in-process run in a worker process stopped at the time budget.
 4. **Interval branch-and-bound** otherwise (exp/tanh models, or ``k >= 3``): Krawczyk's
-   operator with rigorous `mpmath.iv` interval arithmetic over the (reduced) domain box.
+   operator with rigorous, outward-rounded interval arithmetic (float64 with one-ulp
+   widening per operation over many boxes at once; `mpmath.iv` where that has no rule)
+   over the (reduced) domain box.
    Boxes where zero is excluded are discarded, boxes whose Krawczyk image lies inside
    them hold exactly one root; if the box or time budget runs out, the result is
    ``complete=False`` and lists the undecided boxes: a root is never silently dropped.
