@@ -73,6 +73,13 @@ def bifurcation_parser(parser: argparse.ArgumentParser | None = None) -> argpars
         help=f"seed values in the span (5; at most {MAX_SEEDS})",
     )
     p.add_argument("--ds-max", type=_step, default=None, help="largest arclength step (0.05)")
+    p.add_argument(
+        "--seed-search",
+        choices=("certified", "newton"),
+        default=None,
+        help="how the equilibria at the seed values are found: 'certified' (the default) "
+        "proves every one is found; 'newton' is faster and not proved complete",
+    )
     p.add_argument("--xpp", metavar="FILE", help="also write an XPPAUT .ode file")
     p.add_argument("--auto", metavar="DIR", help="also write AUTO-07p files into DIR")
     p.add_argument(
@@ -128,6 +135,8 @@ def _run(args) -> int:
     if args.ds_max is not None:
         kw["ds_max"] = args.ds_max
         kw["ds"] = min(ContinuationOptions.ds, args.ds_max)
+    if args.seed_search is not None:
+        kw["seed_search"] = args.seed_search
     opts = ContinuationOptions(**kw)
     p = model.preset(args.preset, **values) if args.preset else model.params(values)
     model.parameter(args.param)  # an unknown name: the list of valid ones
