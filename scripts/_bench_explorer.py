@@ -169,13 +169,26 @@ def _page_time(page) -> float:
     return page.evaluate("performance.timeOrigin + performance.now()")
 
 
-def measure(client_side: bool, events: int, browser) -> dict:
+def _slider_of(model) -> str:
+    """The parameter whose slider is moved: anxiety_gain_1, else the model's first."""
+    names = model.parameter_names
+    return SLIDER if SLIDER in names else names[0]
+
+
+def measure(
+    client_side: bool, events: int, browser, model_name: str = "pursuer-distancer-2d"
+) -> dict:
     """The numbers of one path of the explorer (see the module docstring)."""
+    import dyadmodel as dm
+
+    model = dm.models.get(model_name)
+    slider = _slider_of(model)
+    box_lo, box_hi = (model.states[0].domain, model.states[1].domain)
     from dyadmodel.app import create_app
     from dyadmodel.app._screenshot import serve_in_thread
 
     kwargs = {"client_side": client_side} if _has_option() else {}
-    app = create_app("pursuer-distancer-2d", **kwargs)
+    app = create_app(model_name, **kwargs)
     log = RequestLog(app.server)
     url, stop = serve_in_thread(app)
     out: dict = defaultdict(list)
@@ -192,8 +205,8 @@ def measure(client_side: bool, events: int, browser) -> dict:
                 out["load"].append(1e3 * (time.perf_counter() - t0))
             _quiet(page, log)
         page.evaluate(_ARM)
-        handle = page.locator(f".param-{SLIDER} [role=slider]")
-        box = page.locator(f".param-{SLIDER} input")
+        handle = page.locator(f".param-{slider} [role=slider]")
+        box = page.locator(f".param-{slider} input")
         # slider edits: one step right, one step left, ... (values 2.00 <-> 2.05 and on)
         for k in range(events):
             key = "ArrowRight" if (k // 2) % 2 == 0 else "ArrowLeft"
@@ -205,7 +218,7 @@ def measure(client_side: bool, events: int, browser) -> dict:
             page.wait_for_function(
                 "([t0, v, sel]) => window.__bench.plot > t0 && window.__bench.table > t0"
                 " && document.querySelector(sel).value !== v",
-                arg=[t0, before, f".param-{SLIDER} input"],
+                arg=[t0, before, f".param-{slider} input"],
             )
             marks = page.evaluate("window.__bench")
             out["slider"].append(max(marks["plot"], marks["table"]) - t0)
@@ -231,14 +244,19 @@ def measure(client_side: bool, events: int, browser) -> dict:
                 page.click("#clear")
                 _quiet(page, log)
                 page.wait_for_timeout(100)
-            target = [float(v) for v in rng.uniform(0.2, 3.8, 2)]
+            u = rng.uniform(0.05, 0.95, 2)
+            target = [
+                float(box_lo[0] + u[0] * (box_lo[1] - box_lo[0])),
+                float(box_hi[0] + u[1] * (box_hi[1] - box_hi[0])),
+            ]
             px = page.evaluate(_TO_PIXELS, target)
             page.mouse.move(*px, steps=3)
             page.wait_for_timeout(250)  # plotly throttles hover; a click uses the hovered point
             page.evaluate(_ARM)
             t0 = time.time() * 1e3
             page.mouse.click(*px)
-            page.wait_for_function(_HAS_TRAJ, arg=[*target, 0.05])
+            tol = 0.03 * max(box_lo[1] - box_lo[0], box_hi[1] - box_hi[0])
+            page.wait_for_function(_HAS_TRAJ, arg=[*target, tol])
             t1 = _page_time(page)
             out["click"].append(t1 - t0)
             _quiet(page, log)
@@ -258,7 +276,11 @@ def _has_option() -> bool:
     return "client_side" in inspect.signature(create_app).parameters
 
 
-def bench_explorer_browser(events: int = 20, paths: tuple[str, ...] = ("server", "client")):
+def bench_explorer_browser(
+    events: int = 20,
+    paths: tuple[str, ...] = ("server", "client"),
+    model: str = "pursuer-distancer-2d",
+):
     """Print the user-side times of the explorer, old (server) and new (client) path."""
     from playwright.sync_api import sync_playwright
 
@@ -267,7 +289,7 @@ def bench_explorer_browser(events: int = 20, paths: tuple[str, ...] = ("server",
     if not _has_option():
         paths = ("server",)
     print(
-        f"\n== explorer in Chromium (Playwright), pursuer-distancer-2d, {events} events "
+        f"\n== explorer in Chromium (Playwright), {model}, {events} events "
         f"each; load average {' '.join(f'{v:.2f}' for v in os.getloadavg())}, "
         f"{os.cpu_count()} cores =="
     )
@@ -275,7 +297,7 @@ def bench_explorer_browser(events: int = 20, paths: tuple[str, ...] = ("server",
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=BROWSER_ARGS)
         for path in paths:
-            results[path] = measure(path == "client", events, browser)
+            results[path] = measure(path == "client", events, browser, model)
         browser.close()
     for path, out in results.items():
         print(f"-- {path} path ({'client_side=True' if path == 'client' else 'client_side=False'})")
@@ -305,5 +327,6 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--events", type=int, default=20)
     parser.add_argument("--paths", default="server,client")
+    parser.add_argument("--model", default="pursuer-distancer-2d")
     args = parser.parse_args()
-    bench_explorer_browser(args.events, tuple(args.paths.split(",")))
+    bench_explorer_browser(args.events, tuple(args.paths.split(",")), args.model)

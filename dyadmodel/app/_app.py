@@ -997,6 +997,10 @@ PAGE_JS = r"""(function () {
     const on = new Set(layersOn || []);
     const data = [];
     const L = layers(frame, values);
+    if (!frame.model_js) {
+      problems.push("this model has no JavaScript form: the server draws its portrait, " +
+        "and clicks launch no trajectories");
+    }
     const heavyOk = heavy && heavy.key === frame.key && same(heavy.values, values);
     const htraces = heavyOk ? heavy.traces : [];
     if (heavyOk && heavy.message) problems.push(heavy.message);

@@ -520,3 +520,71 @@ def test_two_typed_models_with_one_name_never_share_cached_results():
         kinds.append(rows[0]["kind"])
         A.compute_bifurcation(m, {"a": 1.0}, "a", "x")
     assert kinds == ["centre", "saddle"]
+
+
+# ---------------------------------------------------------------------------------------
+# the page that draws its own portrait (create_app(client_side=True))
+
+
+def _page_score(entry, values):
+    """PAGE_JS's scoreOf, in Python: the attachment score a gain maps back to."""
+    t = (values[entry["param"]] - entry["gmin"]) / (entry["gmax"] - entry["gmin"])
+    return round(
+        min(max(entry["lo"] + t * (entry["hi"] - entry["lo"]), entry["lo"]), entry["hi"]), 2
+    )
+
+
+def test_page_frame_maps_gains_to_scores_as_the_server_does():
+    frame = C.page_frame(M, DEFAULTS, "pursuit_1", "distance_2", source=None)
+    assert "x" not in frame["grid"] and frame["grid_n"] == C.CLICK_GRID
+    assert frame["params"] == NAMES and (frame["ix"], frame["iy"]) == (0, 1)
+    rng = np.random.default_rng(3)
+    for _ in range(20):
+        values = {**DEFAULTS, **{n: float(rng.uniform(0, 4)) for n in C.mapped_parameters(M)}}
+        server = C.attachment_scores(M, values, [4.0] * 4)
+        page = [4.0 if e is None else _page_score(e, values) for e in frame["ecr"]]
+        assert page == server
+    assert C.page_frame(dm.models.get("strogatz-linear"), {}, "R", "J", source=None)["ecr"] == []
+
+
+def test_server_layers_are_only_what_the_page_cannot_draw():
+    layers = ["field", "nullclines", "separatrices"]
+    roles = {
+        t["meta"]["role"] for t in C.server_layers(M, DEFAULTS, "pursuit_1", "distance_2", layers)
+    }
+    assert roles == {"stable-manifold", "unstable-manifold"}
+    assert C.server_layers(M, DEFAULTS, "pursuit_1", "distance_2", ["field"]) == []
+    # a model the page cannot compute: the server draws the page's layers too
+    full = C.server_layers(M, DEFAULTS, "pursuit_1", "distance_2", layers, page_layers=True)
+    assert {"field", "x-nullcline", "y-nullcline", "equilibrium"} <= {
+        t["meta"]["role"] for t in full
+    }
+
+
+def test_the_two_paths_register_their_own_portrait_callbacks():
+    page_app, server_app = create_app(MODEL), create_app(MODEL, client_side=False)
+    assert "certified.data" in page_app.callback_map and "heavy.data" in page_app.callback_map
+    # the server's portrait callback (figure and table) is the old path's only
+    assert not any("eq-table.children" in k for k in page_app.callback_map)
+    assert any(k.startswith("..portrait.figure...eq-table") for k in server_app.callback_map)
+    assert "certified.data" not in server_app.callback_map
+    script = page_app.server.test_client().get("/_dyadmodel/explorer.js")
+    assert script.status_code == 200 and b"dyadmodelExplorer" in script.data
+    # (the old path has no such script: Dash answers its index page for the address)
+    assert (
+        b"dyadmodelExplorer"
+        not in server_app.server.test_client().get("/_dyadmodel/explorer.js").data
+    )
+
+
+def test_a_callback_that_updates_nothing_is_answered_204_not_400():
+    app = create_app(MODEL)
+    body = {
+        "output": "nav.href",
+        "outputs": {"id": "nav", "property": "href"},
+        "inputs": [{"id": "model", "property": "value", "value": MODEL}],
+        "state": [{"id": "model-name", "property": "data", "value": MODEL}],
+        "changedPropIds": ["model.value"],
+    }
+    r = app.server.test_client().post("/_dash-update-component", json=body)
+    assert r.status_code == 204
