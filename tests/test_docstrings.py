@@ -277,6 +277,7 @@ def _class_fields_undocumented(cls: type) -> list[tuple[str, str]]:
         name
         for name, parameter in signature.parameters.items()
         if parameter.kind not in (parameter.VAR_POSITIONAL, parameter.VAR_KEYWORD)
+        and not name.startswith("_")
     } - documented
     if issubclass(cls, BaseException):
         missing = set()  # exceptions take a message

@@ -89,6 +89,15 @@ class BasinOptions:
     ------
     InvalidInputError
         For an argument with an invalid value (the message says which and why).
+
+    Examples
+    --------
+    >>> import dyadmodel as dm
+    >>> from dyadmodel.simulate import BasinOptions
+    >>> m = dm.models.get("pursuer-distancer-2d")
+    >>> p = m.params(anxiety_gain_1=2.0, avoidance_gain_2=2.0)
+    >>> dm.basins(m, p, resolution=8, options=BasinOptions(time_factor=20.0)).names
+    ('balanced', 'entrenched')
     """
 
     rtol: float = 1e-6
@@ -154,6 +163,14 @@ class BasinMap:
     params : ParameterSet
     inputs : mapping of str to float
     options : BasinOptions
+
+    Examples
+    --------
+    >>> import dyadmodel as dm
+    >>> m = dm.models.get("pursuer-distancer-2d")
+    >>> bm = dm.basins(m, m.params(anxiety_gain_1=2.0, avoidance_gain_2=2.0), resolution=8)
+    >>> bm.names, bm.labels.shape
+    (('balanced', 'entrenched'), (8, 8))
     """
 
     labels: np.ndarray
@@ -173,7 +190,31 @@ class BasinMap:
     options: BasinOptions
 
     def label_of(self, name: str) -> int:
-        """The label of the attractor called ``name`` ('diverged' and 'undecided' too)."""
+        """The label of the attractor called ``name`` ('diverged' and 'undecided' too).
+
+        Parameters
+        ----------
+        name : str
+            An entry of ``names``, or 'diverged' or 'undecided'.
+
+        Returns
+        -------
+        int
+            Its label in ``labels``.
+
+        Raises
+        ------
+        KeyError
+            For any other name (the message lists the attractors).
+
+        Examples
+        --------
+        >>> import dyadmodel as dm
+        >>> m = dm.models.get("pursuer-distancer-2d")
+        >>> bm = dm.basins(m, m.params(anxiety_gain_1=2.0, avoidance_gain_2=2.0), resolution=8)
+        >>> bm.label_of("entrenched"), bm.label_of("diverged")
+        (1, -1)
+        """
         if name == "diverged":
             return DIVERGED_LABEL
         if name == "undecided":
@@ -201,6 +242,19 @@ class BasinMap:
         Variables: ``label`` (int, as ``labels``) and ``basin`` (the attractor's name,
         'diverged' or 'undecided'); ``attrs`` holds the names in label order, the
         fractions, the model and the slice values.
+
+        Returns
+        -------
+        xarray.Dataset
+            Over (``y_name``, ``x_name``).
+
+        Examples
+        --------
+        >>> import dyadmodel as dm
+        >>> m = dm.models.get("pursuer-distancer-2d")
+        >>> bm = dm.basins(m, m.params(anxiety_gain_1=2.0, avoidance_gain_2=2.0), resolution=8)
+        >>> dict(bm.to_xarray().sizes)
+        {'distance_2': 8, 'pursuit_1': 8}
         """
         from dyadmodel._display import optional_module
 
@@ -223,7 +277,22 @@ class BasinMap:
 
     def to_dataframe(self):
         """One row per start, as a `pandas.DataFrame` with columns ``x_name``,
-        ``y_name``, ``label`` and ``basin`` (see `to_xarray` for the gridded form)."""
+        ``y_name``, ``label`` and ``basin`` (see `to_xarray` for the gridded form).
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per start: its coordinates, ``label`` and ``basin``.
+
+        Examples
+        --------
+        >>> import dyadmodel as dm
+        >>> m = dm.models.get("pursuer-distancer-2d")
+        >>> bm = dm.basins(m, m.params(anxiety_gain_1=2.0, avoidance_gain_2=2.0), resolution=8)
+        >>> frame = bm.to_dataframe()
+        >>> frame.shape, list(frame.columns)
+        ((64, 4), ['pursuit_1', 'distance_2', 'label', 'basin'])
+        """
         from dyadmodel._display import optional_module
 
         pd = optional_module("pandas", "to_dataframe()")
@@ -285,6 +354,14 @@ class Resilience:
     params : ParameterSet
     inputs : mapping of str to float
         The base inputs the pulse adds to.
+
+    Examples
+    --------
+    >>> import dyadmodel as dm
+    >>> m = dm.models.get("pursuer-distancer-2d")
+    >>> r = dm.resilience(m, m.params(anxiety_gain_1=2.0, avoidance_gain_2=2.0))
+    >>> r.pulse_duration, round(r.size, 3)
+    (5.0, 0.092)
     """
 
     size: float

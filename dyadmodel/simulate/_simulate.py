@@ -95,6 +95,14 @@ class Simulation:
         Right-hand-side evaluations.
     notes : tuple of str
         What the run decided on its own (a switch of method and why).
+
+    Examples
+    --------
+    >>> import dyadmodel as dm
+    >>> m = dm.models.get("pursuer-distancer-2d")
+    >>> run = dm.simulate(m, None, [0.1, 0.1], (0, 20), t_eval=[0, 10, 20])
+    >>> run.success, run.t.tolist(), run.y.shape
+    (True, [0.0, 10.0, 20.0], (2, 3))
     """
 
     t: np.ndarray
@@ -130,11 +138,60 @@ class Simulation:
         return self.status >= 0
 
     def state(self, name: str) -> np.ndarray:
-        """The trajectory of the state called ``name`` (a row of ``y``)."""
+        """The trajectory of the state called ``name`` (a row of ``y``).
+
+        Parameters
+        ----------
+        name : str
+            A state of the model.
+
+        Returns
+        -------
+        numpy.ndarray
+            Its values at the output times ``t``.
+
+        Raises
+        ------
+        NotFoundError
+            For a name that is not a state of the model.
+
+        Examples
+        --------
+        >>> import dyadmodel as dm
+        >>> m = dm.models.get("pursuer-distancer-2d")
+        >>> dm.simulate(m, None, [0.1, 0.1], (0, 20), t_eval=[0, 20]).state("pursuit_1").round(4)
+        array([0.1   , 0.1367])
+        """
         return self.y[self._forcing.model.state_index(name)]
 
     def event(self, name: str) -> EventRecord:
-        """The record of the event called ``name``."""
+        """The record of the event called ``name``.
+
+        Parameters
+        ----------
+        name : str
+            The name of an event passed to `simulate`.
+
+        Returns
+        -------
+        EventRecord
+            Its times and states.
+
+        Raises
+        ------
+        NotFoundError
+            When the run has no event of that name (the message lists them).
+
+        Examples
+        --------
+        >>> import dyadmodel as dm
+        >>> from dyadmodel.simulate import events
+        >>> m = dm.models.get("pursuer-distancer-2d")
+        >>> run = dm.simulate(m, None, [1.0, 1.0], (0, 50),
+        ...                   events=events.crossing_tipping_threshold(m))
+        >>> run.event("tipping threshold").t.size
+        0
+        """
         for rec in self.events:
             if rec.name == name:
                 return rec
@@ -143,12 +200,59 @@ class Simulation:
         )
 
     def params_at(self, t: float) -> ParameterSet:
-        """The parameter values in force at time ``t`` (interventions applied)."""
+        """The parameter values in force at time ``t`` (interventions applied).
+
+        Parameters
+        ----------
+        t : float
+            A time within the run.
+
+        Returns
+        -------
+        ParameterSet
+            The base parameters with the interventions' values at ``t``.
+
+        Examples
+        --------
+        >>> import dyadmodel as dm
+        >>> m = dm.models.get("pursuer-distancer-2d")
+        >>> run = dm.simulate(m, None, [0.1, 0.1], (0, 20),
+        ...                   interventions=dm.intervention("anxiety_gain_1", to=1.0, start=5))
+        >>> run.params_at(2.0)["anxiety_gain_1"], run.params_at(10.0)["anxiety_gain_1"]
+        (2.0, 1.0)
+        """
         model = self._forcing.model
         return model.params(dict(zip(model.parameter_names, self._forcing.parameter_vector(t))))
 
     def parameter_values(self, name: str, t: Any = None) -> np.ndarray:
-        """The values of parameter ``name`` at ``t`` (default: the output times)."""
+        """The values of parameter ``name`` at ``t`` (default: the output times).
+
+        Parameters
+        ----------
+        name : str
+            A parameter of the model.
+        t : array_like, optional
+            The times; the output times ``t`` by default.
+
+        Returns
+        -------
+        numpy.ndarray
+            The parameter's value at each time.
+
+        Raises
+        ------
+        ParameterError
+            For a name that is not a parameter of the model.
+
+        Examples
+        --------
+        >>> import dyadmodel as dm
+        >>> m = dm.models.get("pursuer-distancer-2d")
+        >>> run = dm.simulate(m, None, [0.1, 0.1], (0, 20), t_eval=[0, 10, 20],
+        ...                   interventions=dm.intervention("anxiety_gain_1", to=1.0, start=5))
+        >>> run.parameter_values("anxiety_gain_1")
+        array([2., 1., 1.])
+        """
         model = self._forcing.model
         model.parameter(name)  # raises a clear error for an unknown name
         times = self.t if t is None else np.asarray(t, dtype=float)
@@ -167,6 +271,11 @@ class Simulation:
         ``stress``), then each parameter that an intervention varies in this run (its
         value at ``t``). ``attrs`` holds the model, the base parameters, ``status`` and
         ``message``.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Indexed by ``t``, with the columns above.
 
         Examples
         --------
