@@ -315,6 +315,11 @@ class CycleBranch:
         Seconds spent.
     options : CycleOptions
     inputs : tuple of (name, value)
+    end_value : float
+        Where the branch ends in the parameter: the span's bound ('span'), the Hopf
+        point it shrinks onto (extrapolated, 'hopf'), the homoclinic or saddle-node
+        value ('homoclinic', also after 'inaccurate' when one was found); else the last
+        point's value.
 
     Examples
     --------
@@ -345,6 +350,7 @@ class CycleBranch:
     elapsed: float
     options: CycleOptions
     inputs: tuple[tuple[str, float], ...] = ()
+    end_value: float = math.nan
 
     def __post_init__(self) -> None:
         for name in ("param_values", "periods", "minima", "maxima"):
@@ -947,6 +953,7 @@ class _Tracer:
         X = self.sys.split(self.U[-1])[0]
         centre = ", ".join(f"{v:.6g}" for v in self.sys.node_weights @ X)
         self.status = "hopf"
+        self.hopf_value = float(p_hopf)
         self.end = (
             f"the cycle shrank onto the equilibrium ({centre}) at {self.param} ~ "
             f"{p_hopf:.10g}: a Hopf point ends the branch"
@@ -1169,7 +1176,16 @@ class _Tracer:
             elapsed=time.monotonic() - t_start,
             options=self.opts,
             inputs=tuple(uvals.items()),
+            end_value=self._end_value(vals),
         )
+
+    def _end_value(self, vals) -> float:
+        hom = [sp for sp in self.special if sp.kind == "homoclinic"]
+        if hom:
+            return float(hom[-1].value)
+        if self.status == "hopf":
+            return float(self.hopf_value)
+        return float(vals[-1]) if len(vals) else math.nan
 
 
 def _extremes(times, fine):

@@ -56,6 +56,7 @@ def test_hopf_normal_form_radius_period_and_stability(sign):
     b = continue_cycle(BAUTIN, params, "a", span, start=h)
     assert isinstance(b, CycleBranch) and b.completed and b.status == "span"
     assert b.param_values[-1] == pytest.approx(span[1] if sign < 0 else span[0], abs=1e-12)
+    assert b.end_value == b.param_values[-1]
     assert "end of the span" in b.end
     radius = b.amplitude / 2
     expected = np.sqrt(-b.param_values / sign)
@@ -148,6 +149,7 @@ def test_branch_between_two_hopf_points_ends_on_the_second():
     assert b.status == "hopf" and not b.completed
     assert "a Hopf point ends the branch" in b.end
     assert float(b.end.split("mu ~ ")[1].split(":")[0]) == pytest.approx(1.0, abs=1e-8)
+    assert b.end_value == pytest.approx(1.0, abs=1e-8)
     assert b.special == ()  # no spurious fold where the amplitude passes through zero
     np.testing.assert_allclose(
         b.amplitude[:, 0] / 2, np.sqrt(b.param_values * (1 - b.param_values)), atol=1e-9
@@ -326,7 +328,7 @@ def test_homoclinic_end_at_the_known_value():
     assert b.end.startswith("period grew without bound")
     (hom,) = b.of_kind("homoclinic")
     assert hom.refined and hom.saddle_kind == "saddle"
-    assert abs(hom.value) < 1e-8  # mu_h = 0
+    assert abs(hom.value) < 1e-8 and b.end_value == hom.value  # mu_h = 0
     np.testing.assert_allclose(hom.saddle, [0.0, 0.0], atol=1e-10)
     np.testing.assert_allclose(hom.saddle_eigenvalues.real, [1.0, -1.0], atol=1e-6)
     assert hom.expected_slope == pytest.approx(-1.0, abs=1e-6)
