@@ -546,7 +546,8 @@ def continue_cycle(
     options : CycleOptions, optional
         Mesh, steps, tolerances and budgets (defaults when None).
     inputs : mapping or float, optional
-        Constant input values.
+        Constant input values: those the Hopf point was found with (a `SpecialPoint`
+        does not record them); for a `LimitCycle` start, None uses the cycle's own.
 
     Returns
     -------
