@@ -244,6 +244,15 @@ def _primal_error_control(integrator: str) -> str:
     return integrator.replace(norm, norm.replace("/ N)", "/ N_AUG)"))
 
 
+def _derivative(expr: sp.Expr, symbol: sp.Symbol) -> sp.Expr:
+    """``d expr / d symbol`` where it exists: a ``DiracDelta`` (the derivative of
+    ``sign``, from ``abs`` in a model) is 0 away from its point."""
+    d = sp.diff(expr, symbol)
+    if d.has(sp.DiracDelta):
+        d = d.replace(lambda e: isinstance(e, sp.DiracDelta), lambda e: sp.S.Zero)
+    return d
+
+
 def _source(model: Model) -> str:
     from dyadmodel.fit._sensitivity import _INTEGRATOR
 
@@ -263,16 +272,18 @@ def _source(model: Model) -> str:
         for i in range(n)
         for k in range(n)
         for s in range(n)
-        if (d := sp.diff(jac[i * n + k], ys[s])) != 0
+        if (d := _derivative(jac[i * n + k], ys[s])) != 0
     }
     jac_p = {
         (c, i, k): d
         for c in range(n_par)
         for i in range(n)
         for k in range(n)
-        if (d := sp.diff(jac[i * n + k], qs[c])) != 0
+        if (d := _derivative(jac[i * n + k], qs[c])) != 0
     }
-    f_p = {(c, i): d for c in range(n_par) for i in range(n) if (d := sp.diff(f[i], qs[c])) != 0}
+    f_p = {
+        (c, i): d for c in range(n_par) for i in range(n) if (d := _derivative(f[i], qs[c])) != 0
+    }
     keys = [("m", *key) for key in jac_m] + [("p", *key) for key in jac_p]
     keys += [("f", *key) for key in f_p]
     reps2, reduced2 = sp.cse(

@@ -233,9 +233,10 @@ def test_kalman_loglik_refuses_bad_values(keyword, value, match):
 
 # -- exact gradients -------------------------------------------------------------------
 
-#: A nonlinear user model with a known input, second derivatives in states and parameters.
+#: A nonlinear user model with a known input, second derivatives in states and parameters
+#: (``abs``: its second derivative has a Dirac delta, zero away from 0).
 USER = dm.Model.from_equations(
-    {"x": "-a*x**3 + b*tanh(y) + stress", "y": "-c*y + d*x*y/(1 + x**2)"},
+    {"x": "-a*x**3 + b*tanh(y) + stress", "y": "-c*y + d*x*y/(1 + x**2) - 0.2*y*abs(y)"},
     {
         "a": {"default": 0.5, "bounds": (0, 10)},
         "b": {"default": 0.8, "bounds": (-5, 5)},
@@ -339,6 +340,18 @@ def gradient_problem(case):
 def test_exact_gradient_matches_finite_differences(case, data):
     problem = gradient_problem(case)
     check_gradient(problem, draw_point(data, problem))
+
+
+def test_tangent_code_of_a_model_with_abs_has_no_dirac_delta():
+    # d^2 |x| / dx^2 is a Dirac delta, which no compiled code can evaluate: it is 0
+    # away from x = 0, and the generated source is plain Python
+    from dyadmodel.fit._kalman import _source
+
+    model = dm.Model.from_equations({"x": "-a*x*abs(x) + y", "y": "x - y"}, {"a": 1.0})
+    source = _source(model)
+    compile(source, "generated", "exec")
+    assert "DiracDelta" not in source
+    assert "numpy.sign(y_0)" in source  # d/dx of J_00 = -2 a |x|
 
 
 def test_hessian_is_the_derivative_of_the_exact_gradient():
