@@ -78,6 +78,17 @@ class StressNoise:
     start : {'stationary'} or float
         ``z(t0)``: drawn from the stationary distribution ``N(mu, sigma^2)``
         (default), or the given value for every path.
+
+    Examples
+    --------
+    >>> import dyadmodel as dm
+    >>> from dyadmodel.simulate import StressNoise
+    >>> m = dm.models.get("pursuer-distancer-2d")
+    >>> noise = StressNoise(level=0.3, correlation_time=2.0)
+    >>> run = dm.simulate_sde(m, m.params(), [0.1367, 0.1367], (0, 1), noise, dt=0.1, seed=0,
+    ...                       n_paths=2)
+    >>> run.noise.start, run.stress.shape
+    ('stationary', (2, 11))
     """
 
     level: float
@@ -131,6 +142,15 @@ class SDESimulation:
     model_name : str
     params : ParameterSet
     interventions : tuple of Intervention
+
+    Examples
+    --------
+    >>> import dyadmodel as dm
+    >>> m = dm.models.get("pursuer-distancer-2d")
+    >>> run = dm.simulate_sde(m, m.params(), [0.1367, 0.1367], (0, 1), 0.3, dt=0.1, seed=0,
+    ...                       n_paths=2)
+    >>> run.y.shape, round(float(run.t[-1]), 12)
+    ((2, 2, 11), 1.0)
     """
 
     t: np.ndarray
@@ -300,6 +320,7 @@ def simulate_sde(
     x0 : array_like, shape (n_states,) or (n_states, n_paths)
         The initial state, shape ``(n_states,)``.
     t : (float, float)
+        The time span ``(t0, t1)``.
     noise : StressNoise or float
         The stochastic stress (a number is the noise level with the defaults of
         `StressNoise`: correlation time 1, mean 0, stationary start).
@@ -309,6 +330,7 @@ def simulate_sde(
         Seed of the `numpy.random.Generator` (PCG64). The same seed, ``n_paths`` and
         ``dt`` give identical arrays.
     n_paths : int
+        Number of independent paths, simulated together.
     stress : Stress or float, optional
         Deterministic stress added to the noise (sampled at the step times).
     interventions : Intervention or sequence
@@ -422,13 +444,20 @@ def binomial_interval(
     Parameters
     ----------
     k : int or array of int
+        Successes (0 to ``n``).
     n : int
+        Trials (positive).
     confidence : float
         In (0, 1).
     method : {'wilson', 'clopper-pearson'}
         Wilson's score interval (coverage close to nominal on average) or the exact
         Clopper–Pearson interval (coverage at least nominal for every probability,
         wider).
+
+    Returns
+    -------
+    lo, hi : float or numpy.ndarray
+        The interval's ends, of the shape of ``k``.
 
     Raises
     ------
@@ -512,6 +541,16 @@ class TippingStatistics:
     seed : int or None
     model_name : str
     params : ParameterSet
+
+    Examples
+    --------
+    >>> import dyadmodel as dm
+    >>> m = dm.models.get("pursuer-distancer-2d")
+    >>> p = m.params(anxiety_gain_1=2.0, avoidance_gain_2=2.0)
+    >>> ts = dm.tipping_statistics(m, p, [0.0, 0.5], horizon=20.0, n_paths=20, seed=1,
+    ...                            dt=0.05)
+    >>> ts.probability.tolist()
+    [0.0, 1.0]
     """
 
     noise_levels: np.ndarray
@@ -536,7 +575,26 @@ class TippingStatistics:
     params: ParameterSet
 
     def table(self) -> str:
-        """A plain-text table, one row per noise level."""
+        """A plain-text table, one row per noise level.
+
+        Returns
+        -------
+        str
+            A header and one line per noise level: paths tipped, ``P(tip)``, its confidence
+            interval and the mean first-passage time.
+
+        Examples
+        --------
+        >>> import dyadmodel as dm
+        >>> m = dm.models.get("pursuer-distancer-2d")
+        >>> p = m.params(anxiety_gain_1=2.0, avoidance_gain_2=2.0)
+        >>> ts = dm.tipping_statistics(m, p, [0.0, 0.5], horizon=20.0, n_paths=20, seed=1,
+        ...                            dt=0.05)
+        >>> print(ts.table())
+           noise   tipped   P(tip)   CI low  CI high  mean FPT
+               0        0   0.0000   0.0000   0.1611         -
+             0.5       20   1.0000   0.8389   1.0000     4.157
+        """
         head = (
             f"{'noise':>8} {'tipped':>8} {'P(tip)':>8} {'CI low':>8} {'CI high':>8} {'mean FPT':>9}"
         )
@@ -588,6 +646,7 @@ def tipping_statistics(
     noise_levels : sequence of float
         Noise levels ``sigma`` (see `StressNoise`), each >= 0.
     horizon : float
+        Time allowed for tipping, from t = 0.
     n_paths : int
         Paths per level; the confidence intervals narrow as ``1/sqrt(n_paths)``.
     seed : int or None
@@ -601,7 +660,9 @@ def tipping_statistics(
         Of the OU stress (see `StressNoise`); every path starts from ``z = mean``, i.e.
         calm (``start`` of `StressNoise`), so a path's stress builds up after t = 0.
     dt : float
+        Time step of the Euler–Maruyama scheme.
     confidence : float
+        Level of the confidence intervals, in (0, 1).
     interval : {'wilson', 'clopper-pearson'}
         See `binomial_interval`.
     target : str
