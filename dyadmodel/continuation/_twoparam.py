@@ -137,6 +137,15 @@ class FoldCurve:
         Cusps and Bogdanov-Takens points on the curve.
     model_name : str
     params : ParameterSet
+
+    Examples
+    --------
+    >>> import dyadmodel as dm
+    >>> m = dm.models.get("pursuer-distancer-2d")
+    >>> d = dm.continuation(m, m.params(avoidance_gain_2=2.0), "anxiety_gain_1", (0.5, 4))
+    >>> curve = dm.fold_curve(m, d.folds[0], "avoidance_gain_2", (0.5, 4), (0.5, 4))
+    >>> curve.x_param, curve.y_param, curve.status
+    ('anxiety_gain_1', 'avoidance_gain_2', 'completed')
     """
 
     x_param: str
@@ -156,6 +165,7 @@ class FoldCurve:
 
     @property
     def cusps(self) -> tuple[CodimTwoPoint, ...]:
+        """The cusps among ``points``, in order along the curve."""
         return tuple(p for p in self.points if p.kind == "cusp")
 
     def __repr__(self) -> str:
@@ -205,6 +215,15 @@ def fold_curve(
     The extended system ``f = 0, J v = 0, l . v = 1`` (Kuznetsov 2004, section 10.2.1)
     is continued with the same pseudo-arclength engine as the branches; its Jacobian
     uses exact second derivatives of the model (sympy). Inputs are at their defaults.
+
+    Examples
+    --------
+    >>> import dyadmodel as dm
+    >>> m = dm.models.get("pursuer-distancer-2d")
+    >>> d = dm.continuation(m, m.params(avoidance_gain_2=2.0), "anxiety_gain_1", (0.5, 4))
+    >>> curve = dm.fold_curve(m, d.folds[0], "avoidance_gain_2", (0.5, 4), (0.5, 4))
+    >>> curve.states.shape[1], len(curve.x_values) == len(curve.y_values)
+    (2, True)
     """
     if fold.kind != "fold":
         raise InvalidInputError(f"fold_curve needs a fold, got a {fold.kind!r} point")
@@ -292,6 +311,24 @@ def classify_regime(eqs) -> str:
     equilibrium in the searched box); for models without a couple vocabulary
     'monostable' or 'multistable'. An incomplete equilibrium search can misclassify:
     `RegimeMap.complete` records it.
+
+    Parameters
+    ----------
+    eqs : EquilibriumSet
+        The equilibria of one parameter point.
+
+    Returns
+    -------
+    str
+        One of the regime names above.
+
+    Examples
+    --------
+    >>> import dyadmodel as dm
+    >>> from dyadmodel.continuation import classify_regime
+    >>> m = dm.models.get("pursuer-distancer-2d")
+    >>> classify_regime(dm.equilibria(m, m.params(anxiety_gain_1=2.0, avoidance_gain_2=2.0)))
+    'bistable'
     """
     stable = [e for e in eqs if e.stable]
     if not stable:
@@ -345,6 +382,14 @@ class RegimeMap:
         cycle are born together (folds of cycles: e.g. oscillating <-> bistable between
         a cycle and a steady state) and where the cycles end in a homoclinic orbit or a
         saddle-node on the cycle.
+
+    Examples
+    --------
+    >>> import dyadmodel as dm
+    >>> m = dm.models.get("pursuer-distancer-2d")
+    >>> r = dm.regime_map(m, None, ("anxiety_gain_1", (0, 4)), ("avoidance_gain_2", (0, 4)), 5)
+    >>> r.regimes.shape, r.regimes[2, 2]
+    ((5, 5), 'bistable')
     """
 
     x_param: str
@@ -370,6 +415,21 @@ class RegimeMap:
         object.__setattr__(self, "regimes", _frozen(self.regimes, object))
 
     def regime_counts(self) -> dict[str, int]:
+        """How many grid points each regime holds.
+
+        Returns
+        -------
+        dict
+            Regime name -> count, sorted by name.
+
+        Examples
+        --------
+        >>> import dyadmodel as dm
+        >>> m = dm.models.get("pursuer-distancer-2d")
+        >>> r = dm.regime_map(m, None, ("anxiety_gain_1", (0, 4)), ("avoidance_gain_2", (0, 4)), 5)
+        >>> r.regime_counts()
+        {'balanced only': 14, 'bistable': 3, 'entrenched only': 6, 'other': 2}
+        """
         names, counts = np.unique(self.regimes.astype(str), return_counts=True)
         return dict(zip(names.tolist(), counts.tolist()))
 
@@ -380,6 +440,19 @@ class RegimeMap:
         Variables: ``regime`` (str), ``n_equilibria``, ``n_stable``, ``complete``. The
         fold and Hopf curves are not gridded; they stay in ``fold_curves`` and
         ``hopf_curves``.
+
+        Returns
+        -------
+        xarray.Dataset
+            Over (``y_param``, ``x_param``), with the variables above.
+
+        Examples
+        --------
+        >>> import dyadmodel as dm
+        >>> m = dm.models.get("pursuer-distancer-2d")
+        >>> r = dm.regime_map(m, None, ("anxiety_gain_1", (0, 4)), ("avoidance_gain_2", (0, 4)), 5)
+        >>> dict(r.to_xarray().sizes)
+        {'avoidance_gain_2': 5, 'anxiety_gain_1': 5}
         """
         from dyadmodel._display import optional_module
 
@@ -399,7 +472,21 @@ class RegimeMap:
     def to_dataframe(self):
         """One row per grid point, as a `pandas.DataFrame` with columns ``x_param``,
         ``y_param``, ``regime``, ``n_equilibria``, ``n_stable``, ``complete`` (see
-        `to_xarray` for the gridded form)."""
+        `to_xarray` for the gridded form).
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per grid point.
+
+        Examples
+        --------
+        >>> import dyadmodel as dm
+        >>> m = dm.models.get("pursuer-distancer-2d")
+        >>> r = dm.regime_map(m, None, ("anxiety_gain_1", (0, 4)), ("avoidance_gain_2", (0, 4)), 5)
+        >>> list(r.to_dataframe().columns)
+        ['anxiety_gain_1', 'avoidance_gain_2', 'regime', 'n_equilibria', 'n_stable', 'complete']
+        """
         from dyadmodel._display import optional_module
 
         pd = optional_module("pandas", "to_dataframe()")
@@ -486,6 +573,16 @@ def regime_map(
     InvalidInputError
         For an argument with an invalid value (the message says which and why).
 
+    Notes
+    -----
+    Each grid point costs one `dyadmodel.equilibria` call (uncertified; ~20 ms for
+    the reduced flagship model), so a 25 x 25 grid takes ~15 s on one core; the fold
+    curves cost about as much as a handful of one-parameter continuations. Hopf
+    curves (`hopf_curve`) are traced from every Hopf point the same seeding
+    continuations find (with ``options.detect_hopf``); like the fold curves, a Hopf
+    curve crossing none of the seeding lines is missed, and only the grid shows the
+    regime change there.
+
     Examples
     --------
     >>> import dyadmodel as dm
@@ -497,16 +594,6 @@ def regime_map(
     >>> r = regime_map(m, None, ("anxiety_gain_1", (14, 20)), ("avoidance_gain_2", (0.15, 0.4)), 3)
     >>> [(c.kind, round(c.x_value, 4), round(c.y_value, 4)) for c in r.cusps]
     [('cusp', 19.1969, 0.2422)]
-
-    Notes
-    -----
-    Each grid point costs one `dyadmodel.equilibria` call (uncertified; ~20 ms for
-    the reduced flagship model), so a 25 x 25 grid takes ~15 s on one core; the fold
-    curves cost about as much as a handful of one-parameter continuations. Hopf
-    curves (`hopf_curve`) are traced from every Hopf point the same seeding
-    continuations find (with ``options.detect_hopf``); like the fold curves, a Hopf
-    curve crossing none of the seeding lines is missed, and only the grid shows the
-    regime change there.
     """
     opts = check_options(options, ContinuationOptions)
     p = model.parameter_set(params)
@@ -670,6 +757,14 @@ class AttachmentRegime:
     model_name : str
     params : ParameterSet
         The couple's parameters (`dyadmodel.attachment.couple_params_from`).
+
+    Examples
+    --------
+    >>> import dyadmodel as dm
+    >>> from dyadmodel.continuation import attachment_regime_table
+    >>> rows = attachment_regime_table(dm.models.get("pursuer-distancer-2d"))
+    >>> len(rows), type(rows[0]).__name__
+    (16, 'AttachmentRegime')
     """
 
     style_1: str
@@ -700,6 +795,11 @@ def attachment_regime_table(
     tuple of AttachmentRegime
         Partner 1's style varies slowest (secure, anxious, avoidant, fearful).
 
+    Notes
+    -----
+    Each style stands for its prototypical scores (`dyadmodel.attachment`); the
+    regimes hold for those scores only, not for every couple of those styles.
+
     Examples
     --------
     >>> import dyadmodel as dm
@@ -707,11 +807,6 @@ def attachment_regime_table(
     >>> t = attachment_regime_table(dm.models.get("pursuer-distancer-2d"))
     >>> [(r.style_1, r.style_2, r.regime) for r in t][:2]
     [('secure', 'secure', 'balanced only'), ('secure', 'anxious', 'balanced only')]
-
-    Notes
-    -----
-    Each style stands for its prototypical scores (`dyadmodel.attachment`); the
-    regimes hold for those scores only, not for every couple of those styles.
     """
     from dyadmodel.attachment import DEFAULT_MAPPING, AttachmentStyle, couple_params_from
 
@@ -760,8 +855,12 @@ def attachment_regime_map(
         secure prototype); unused by ``pursuer-distancer-2d``.
     mapping : AttachmentMapping, optional
         The score-to-parameter hypothesis (`dyadmodel.attachment.DEFAULT_MAPPING`).
-    resolution, options, curve_lines
-        As for `regime_map`; resolution 13 puts grid points on the half scores of 1-7.
+    resolution : int or (int, int), default 13
+        As for `regime_map`; 13 puts grid points on the half scores of 1-7.
+    options : ContinuationOptions, optional
+        As for `regime_map`.
+    curve_lines : int, default 3
+        As for `regime_map`.
     **overrides : float
         Further parameter values (`dyadmodel.attachment.couple_params`).
 
