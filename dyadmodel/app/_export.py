@@ -123,6 +123,15 @@ def _resolve_model(model: Model | str) -> Model:
 
 def _check_target(path: Path, force: bool) -> None:
     """Refuse a path the export must not write (see `export_explorer`)."""
+    try:
+        _check_target_paths(path, force)
+    except OSError as err:  # e.g. a name too long for the file system
+        raise ExplorerExportError(
+            f"output path {str(path)!r} cannot be used ({err.strerror or err})"
+        ) from None
+
+
+def _check_target_paths(path: Path, force: bool) -> None:
     parent = path.parent
     if not parent.is_dir():
         raise ExplorerExportError(
@@ -133,25 +142,28 @@ def _check_target(path: Path, force: bool) -> None:
         raise ExplorerExportError(
             f"output path {str(path)!r} is a directory; expected an HTML file name"
         )
-    if path.exists() or path.is_symlink():
-        if path.is_symlink():
-            what = "is a symbolic link"
-        else:
-            try:
-                with path.open("rb") as f:
-                    head = f.read(len(MARKER) + 64).decode("utf-8", "replace")
-            except OSError as err:
-                raise ExplorerExportError(
-                    f"output path {str(path)!r} exists and cannot be read ({err.strerror})"
-                ) from None
-            if MARKER in head:
-                return  # our own earlier export: replaced
-            what = "exists and was not written by dyadmodel export-explorer"
-        if not force:
-            raise ExplorerExportError(
-                f"output path {str(path)!r} {what}; it is left unchanged (choose another "
-                "path, or pass force=True / --force to replace it)"
-            )
+    if not (path.exists() or path.is_symlink()):
+        return
+    if path.is_symlink() or not path.is_file():
+        # never replaced, not even with force: a link's target or a device (/dev/null)
+        what = "is a symbolic link" if path.is_symlink() else "is not a regular file"
+        raise ExplorerExportError(
+            f"output path {str(path)!r} {what}; it is left unchanged (choose another path)"
+        )
+    try:
+        with path.open("rb") as f:
+            head = f.read(len(MARKER) + 64).decode("utf-8", "replace")
+    except OSError as err:
+        raise ExplorerExportError(
+            f"output path {str(path)!r} exists and cannot be read ({err.strerror})"
+        ) from None
+    if MARKER in head or force:
+        return  # our own earlier export, or replacing was asked for
+    raise ExplorerExportError(
+        f"output path {str(path)!r} exists and was not written by dyadmodel "
+        "export-explorer; it is left unchanged (choose another path, or pass force=True / "
+        "--force to replace it)"
+    )
 
 
 def _slice_state(model: Model, pset: ParameterSet) -> list[float]:
@@ -417,8 +429,9 @@ def export_explorer(
         slider range and at its starting value, the other parameters at their starting
         values.
     force : bool
-        Replace an existing file that the package did not write (default: refuse).
-        A file this function wrote earlier is always replaced.
+        Replace an existing regular file that the package did not write (default:
+        refuse). A file this function wrote earlier is always replaced; a symbolic
+        link or a special file (a device, a pipe) never is.
     options : ExplorerExportOptions, optional
         Grids, time spans and budgets.
 

@@ -94,6 +94,18 @@ def test_bad_paths_are_refused(tmp_path, where, message):
         export_explorer("strogatz-linear", tmp_path / where)
 
 
+def test_links_and_special_files_are_never_replaced(tmp_path):
+    target = tmp_path / "target.html"
+    target.write_text("theirs", encoding="utf-8")
+    (tmp_path / "link.html").symlink_to(target)
+    for path, what in ((tmp_path / "link.html", "symbolic link"), (Path("/dev/null"), "regular")):
+        with pytest.raises(ExplorerExportError, match=what):
+            export_explorer("strogatz-linear", path, force=True)
+    assert target.read_text(encoding="utf-8") == "theirs"
+    with pytest.raises(ExplorerExportError, match="cannot be used"):
+        export_explorer("strogatz-linear", tmp_path / ("x" * 300 + ".html"))
+
+
 def test_an_unwritable_path_is_a_package_error(tmp_path, monkeypatch):
     def refuse(*args, **kwargs):
         raise PermissionError(13, "Permission denied")
