@@ -207,9 +207,9 @@ def measure(
         page.evaluate(_ARM)
         handle = page.locator(f".param-{slider} [role=slider]")
         box = page.locator(f".param-{slider} input")
-        # slider edits: one step right, one step left, ... (values 2.00 <-> 2.05 and on)
-        for k in range(events):
-            key = "ArrowRight" if (k // 2) % 2 == 0 else "ArrowLeft"
+        # slider edits: one step right each, so that every value is new (no cache helps)
+        for _k in range(events):
+            key = "ArrowRight"
             handle.focus()
             before = box.input_value()
             page.evaluate(_ARM)

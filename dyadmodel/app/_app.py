@@ -898,6 +898,24 @@ PAGE_JS = r"""(function () {
     }, 256);
   }
 
+  function fieldShape(seg, style) {
+    const parts = [];
+    let pen = "M";
+    for (let i = 0; i < seg.x.length; i++) {
+      const x = seg.x[i], y = seg.y[i];
+      if (x === null || y === null || !Number.isFinite(x) || !Number.isFinite(y)) {
+        pen = "M";
+        continue;
+      }
+      parts.push(`${pen}${x.toPrecision(5)},${y.toPrecision(5)}`);
+      pen = "L";
+    }
+    return {
+      type: "path", path: parts.join(""), xref: "x", yref: "y", layer: "below",
+      line: style.line, showlegend: false,
+    };
+  }
+
   function arrowheads(xs, ys, color, meta, group) {
     // two arrows at 30 % and 65 % of the arc length, as dyadmodel.plot draws them
     const s = [0];
@@ -1005,9 +1023,13 @@ PAGE_JS = r"""(function () {
     const htraces = heavyOk ? heavy.traces : [];
     if (heavyOk && heavy.message) problems.push(heavy.message);
     for (const t of htraces) if (t.meta && t.meta.role === "basins") data.push(t);
+    // The field is one SVG path (a layout shape in data coordinates): as a trace of
+    // hundreds of separate arrows it made every repaint several times slower.
+    const shapes = (frame.layout.shapes || []).slice();
     if (L && on.has("field")) {
-      const seg = L.field.segments;
-      data.push(Object.assign({ type: "scatter", x: seg.x, y: seg.y }, frame.styles.field));
+      shapes.push(fieldShape(L.field.segments, frame.styles.field));
+      // its legend entry: a line sample (a shape's own entry is drawn as a polygon)
+      data.push(Object.assign({}, frame.styles.field, { type: "scatter", x: [null], y: [null] }));
     }
     if (L && on.has("nullclines")) {
       for (const [w, role] of [[0, "x-nullcline"], [1, "y-nullcline"]]) {
@@ -1069,7 +1091,7 @@ PAGE_JS = r"""(function () {
       }
     }
     const extra = k || backs.length ? 30 * Math.ceil((k + (backs.length ? 1 : 0)) / 3) : 0;
-    const layout = Object.assign({}, frame.layout, { height: frame.height + extra,
+    const layout = Object.assign({}, frame.layout, { shapes, height: frame.height + extra,
       margin: Object.assign({}, frame.layout.margin || {}, { b: frame.margin_b + extra }) });
     const fits = certified && certified.key === frame.key && same(certified.values, values);
     const cert = fits ? certified : null;
