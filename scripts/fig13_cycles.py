@@ -236,11 +236,13 @@ def main(outdir: str | Path = "figures") -> list[Path]:
     codim2 = [(q, "diamond", "Bogdanov–Takens") for q in hc.bogdanov_takens]
     codim2 += [(q, "circle", "Bautin") for q in hc.bautin]
     codim2 += [(q, "star", "cusp") for c in folds for q in c.cusps]
-    for q, symbol, label in codim2:
+    for k, (q, symbol, label) in enumerate(codim2):
         fig.add_scatter(
             x=[q.x_value], y=[q.y_value], mode="markers",
             marker={"symbol": symbol, "size": 12, "color": "#000000"},
-            name=label, meta={"role": q.kind}, row=1, col=2,
+            name=label, legendgroup=q.kind,
+            showlegend=all(other[2] != label for other in codim2[:k]),
+            meta={"role": q.kind}, row=1, col=2,
         )  # fmt: skip
     fig.add_scatter(
         x=[shopf.value], y=[shopf.params[Y]], mode="markers",
