@@ -67,6 +67,15 @@ class AttachmentInputError(InvalidInputError):
     """Bad attachment input: a questionnaire response, a score, a style name or a key.
 
     The message names the offending item or argument, the value, and what was expected.
+
+    Examples
+    --------
+    >>> from dyadmodel.attachment import AttachmentInputError, AttachmentStyle
+    >>> try:
+    ...     AttachmentStyle.from_name("clingy")
+    ... except AttachmentInputError as err:
+    ...     print(isinstance(err, ValueError))
+    True
     """
 
 
@@ -278,6 +287,12 @@ class AttachmentScores:
         Mean (reverse-scored) response on the avoidance items.
     key : ItemKey
         The scoring key used.
+
+    Examples
+    --------
+    >>> from dyadmodel.attachment import AttachmentScores
+    >>> AttachmentScores(anxiety=5.5, avoidance=2.0).style()
+    <AttachmentStyle.ANXIOUS: 'anxious'>
     """
 
     anxiety: float
@@ -285,7 +300,25 @@ class AttachmentScores:
     key: ItemKey = ECR_R
 
     def style(self, cutoffs: StyleCutoffs | None = None) -> AttachmentStyle:
-        """The attachment style of these scores (see `classify_style`)."""
+        """The attachment style of these scores (see `classify_style`).
+
+        Parameters
+        ----------
+        cutoffs : StyleCutoffs, optional
+            The cut-offs; the ECR-R midpoints (4.0) when omitted.
+
+        Returns
+        -------
+        AttachmentStyle
+            Secure, anxious, avoidant or fearful.
+
+        Examples
+        --------
+        >>> from dyadmodel.attachment import AttachmentScores, StyleCutoffs
+        >>> scores = AttachmentScores(anxiety=5.5, avoidance=2.0)
+        >>> scores.style().value, scores.style(StyleCutoffs(anxiety=6.0)).value
+        ('anxious', 'secure')
+        """
         return classify_style(self.anxiety, self.avoidance, cutoffs)
 
 
@@ -474,10 +507,26 @@ class AttachmentStyle(enum.StrEnum):
         names ``preoccupied``, ``dismissing``/``dismissive`` and ``fearful-avoidant``
         are accepted as aliases).
 
+        Parameters
+        ----------
+        name : str
+            A style name or alias, any case.
+
+        Returns
+        -------
+        AttachmentStyle
+            The style.
+
         Raises
         ------
         AttachmentInputError
             For anything that is not one of the names; the message lists them.
+
+        Examples
+        --------
+        >>> from dyadmodel.attachment import AttachmentStyle
+        >>> AttachmentStyle.from_name("Preoccupied")
+        <AttachmentStyle.ANXIOUS: 'anxious'>
         """
         if isinstance(name, cls):
             return name
@@ -557,6 +606,12 @@ class StyleCutoffs:
     overridden. Fraley et al. (2015) find adult attachment dimensional rather than
     categorical, so the styles are labels for regions of a continuum: the model itself
     uses the continuous scores.
+
+    Examples
+    --------
+    >>> from dyadmodel.attachment import StyleCutoffs, classify_style
+    >>> classify_style(5.0, 5.0).value, classify_style(5.0, 5.0, StyleCutoffs(5.5, 5.5)).value
+    ('fearful', 'secure')
     """
 
     anxiety: float = 4.0
@@ -789,17 +844,90 @@ class AttachmentMapping:
         return (v - lo) / (hi - lo)
 
     def anxiety_gain(self, anxiety: float, *, name: str = "anxiety") -> float:
-        """``anxiety_gain`` for an anxiety score."""
+        """``anxiety_gain`` for an anxiety score.
+
+        Parameters
+        ----------
+        anxiety : float
+            An anxiety score on the mapping's ``scale``.
+        name : str, optional
+            How the score is named in an error message.
+
+        Returns
+        -------
+        float
+            The gain, linear in the score from ``anxiety_gain_min`` to ``anxiety_gain_max``.
+
+        Raises
+        ------
+        AttachmentInputError
+            For a score that is not a finite number on the scale.
+
+        Examples
+        --------
+        >>> from dyadmodel.attachment import AttachmentMapping
+        >>> AttachmentMapping().anxiety_gain(6)
+        2.3
+        """
         t = self._fraction(name, anxiety)
         return self.anxiety_gain_min + (self.anxiety_gain_max - self.anxiety_gain_min) * t
 
     def avoidance_gain(self, avoidance: float, *, name: str = "avoidance") -> float:
-        """``avoidance_gain`` for an avoidance score."""
+        """``avoidance_gain`` for an avoidance score.
+
+        Parameters
+        ----------
+        avoidance : float
+            An avoidance score on the mapping's ``scale``.
+        name : str, optional
+            How the score is named in an error message.
+
+        Returns
+        -------
+        float
+            The gain, linear in the score from ``avoidance_gain_min`` to ``avoidance_gain_max``.
+
+        Raises
+        ------
+        AttachmentInputError
+            For a score that is not a finite number on the scale.
+
+        Examples
+        --------
+        >>> from dyadmodel.attachment import AttachmentMapping
+        >>> round(AttachmentMapping().avoidance_gain(2), 12)
+        0.46
+        """
         t = self._fraction(name, avoidance)
         return self.avoidance_gain_min + (self.avoidance_gain_max - self.avoidance_gain_min) * t
 
     def openness(self, avoidance: float, *, name: str = "avoidance") -> float | None:
-        """``openness`` for an avoidance score, or None when the mapping leaves it alone."""
+        """``openness`` for an avoidance score, or None when the mapping leaves it alone.
+
+        Parameters
+        ----------
+        avoidance : float
+            An avoidance score on the mapping's ``scale``.
+        name : str, optional
+            How the score is named in an error message.
+
+        Returns
+        -------
+        float or None
+            ``openness_max * (1 - t)`` for the score's position ``t`` on the scale; None
+            without ``openness_max``.
+
+        Raises
+        ------
+        AttachmentInputError
+            For a score that is not a finite number on the scale.
+
+        Examples
+        --------
+        >>> from dyadmodel.attachment import AttachmentMapping
+        >>> AttachmentMapping().openness(3) is None
+        True
+        """
         t = self._fraction(name, avoidance)
         return None if self.openness_max is None else self.openness_max * (1.0 - t)
 
@@ -807,6 +935,18 @@ class AttachmentMapping:
         self, anxiety_1: float, avoidance_1: float, anxiety_2: float, avoidance_2: float
     ) -> dict[str, float]:
         """Every parameter value the mapping defines, whichever model will use them.
+
+        Parameters
+        ----------
+        anxiety_1, avoidance_1 : float
+            Partner 1's scores.
+        anxiety_2, avoidance_2 : float
+            Partner 2's scores.
+
+        Returns
+        -------
+        dict
+            Parameter name -> value: both partners' gains, and openness when mapped.
 
         Examples
         --------
@@ -827,6 +967,11 @@ class AttachmentMapping:
 
     def describe(self) -> str:
         """The mapping as plain-text equations (for tables and the paper).
+
+        Returns
+        -------
+        str
+            One line per mapped parameter.
 
         Examples
         --------
@@ -970,8 +1115,15 @@ def couple_params_from(
         Scores from `score_ecr_r`; a style (or its name: ``"secure"``, ``"anxious"``,
         ``"avoidant"``, ``"fearful"`` and Bartholomew's aliases), which stands for its
         prototypical scores (`STYLE_PROTOTYPES`); or an ``(anxiety, avoidance)`` pair.
-    mapping, **overrides
+    mapping : AttachmentMapping, optional
         As in `couple_params`.
+    **overrides : float
+        As in `couple_params`.
+
+    Returns
+    -------
+    ParameterSet
+        The model's parameters for this couple.
 
     Raises
     ------

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import ast
 import doctest
+import enum
 import functools
 import importlib
 import inspect
@@ -279,8 +280,8 @@ def _class_fields_undocumented(cls: type) -> list[tuple[str, str]]:
         if parameter.kind not in (parameter.VAR_POSITIONAL, parameter.VAR_KEYWORD)
         and not name.startswith("_")
     } - documented
-    if issubclass(cls, BaseException):
-        missing = set()  # exceptions take a message
+    if issubclass(cls, BaseException | enum.Enum):
+        missing = set()  # exceptions take a message; enums are called with a value
     return [("PR01", f"Parameters {sorted(missing)} not documented")] if missing else []
 
 

@@ -103,27 +103,70 @@ class Grid:
 
     @property
     def dims(self) -> tuple[str, ...]:
+        """The store's dimensions: one per swept name."""
         return self.names
 
     @property
     def shape(self) -> tuple[int, ...]:
+        """The number of values of each swept name."""
         return tuple(v.size for v in self.values.values())
 
     @property
     def size(self) -> int:
+        """The number of grid points (the product of ``shape``)."""
         return math.prod(self.shape)
 
     def coords(self) -> dict[str, tuple[tuple[str, ...], np.ndarray]]:
+        """The coordinates of the store: ``{name: ((name,), values)}``.
+
+        Returns
+        -------
+        dict
+            One entry per swept name, in xarray's ``(dims, values)`` form.
+
+        Examples
+        --------
+        >>> Grid({"a": [0.0, 1.0]}).coords()
+        {'a': (('a',), array([0., 1.]))}
+        """
         return {k: ((k,), np.array(v)) for k, v in self.values.items()}
 
     def block(self, region: tuple[slice, ...]) -> dict[str, np.ndarray]:
-        """Values at every point of a rectangular block of the grid, in C order."""
+        """Values at every point of a rectangular block of the grid, in C order.
+
+        Parameters
+        ----------
+        region : tuple of slice
+            One slice per dimension.
+
+        Returns
+        -------
+        dict
+            Name -> values at the block's points, each of shape ``(block size,)``.
+
+        Examples
+        --------
+        >>> g = Grid({"a": [0.0, 1.0], "b": [5.0, 6.0, 7.0]})
+        >>> g.block((slice(1, 2), slice(0, 2)))
+        {'a': array([1., 1.]), 'b': array([5., 6.])}
+        """
         axes = [v[s] for v, s in zip(self.values.values(), region)]
         mesh = np.meshgrid(*axes, indexing="ij")
         return {k: m.ravel() for k, m in zip(self.values, mesh)}
 
     def canonical(self) -> dict[str, Any]:
-        """A JSON-able description that identifies the design (floats as hex, exact)."""
+        """A JSON-able description that identifies the design (floats as hex, exact).
+
+        Returns
+        -------
+        dict
+            ``{"type": "grid", "values": {name: [hex floats]}}``.
+
+        Examples
+        --------
+        >>> Grid({"a": [0.5]}).canonical()
+        {'type': 'grid', 'values': {'a': ['0x1.0000000000000p-1']}}
+        """
         return {"type": "grid", "values": {k: [x.hex() for x in v] for k, v in self.values.items()}}
 
     def __repr__(self) -> str:
@@ -215,14 +258,17 @@ class Sample:
 
     @property
     def names(self) -> tuple[str, ...]:
+        """The sampled names, in the order of ``bounds``."""
         return tuple(self.bounds)
 
     @property
     def dims(self) -> tuple[str, ...]:
+        """The store's one dimension, ``("sample",)``."""
         return ("sample",)
 
     @property
     def size(self) -> int:
+        """The number of points (Saltelli's scheme multiplies ``n``)."""
         d = len(self.bounds)
         if self.method == "saltelli":
             return self.n * (2 * d + 2 if self.second_order and d > 1 else d + 2)
@@ -230,6 +276,7 @@ class Sample:
 
     @property
     def shape(self) -> tuple[int, ...]:
+        """``(size,)``."""
         return (self.size,)
 
     def _matrix(self) -> np.ndarray:
@@ -266,6 +313,19 @@ class Sample:
         return X
 
     def coords(self) -> dict[str, tuple[tuple[str, ...], np.ndarray]]:
+        """The coordinates of the store: ``sample`` and each name's value per point.
+
+        Returns
+        -------
+        dict
+            Name -> ``(("sample",), values)``, in xarray's form.
+
+        Examples
+        --------
+        >>> s = Sample("latin-hypercube", {"a": (0.0, 1.0)}, n=4, seed=1)
+        >>> sorted(s.coords())
+        ['a', 'sample']
+        """
         X = self._matrix()
         out: dict[str, tuple[tuple[str, ...], np.ndarray]] = {
             "sample": (("sample",), np.arange(self.size))
@@ -275,11 +335,40 @@ class Sample:
         return out
 
     def block(self, region: tuple[slice, ...]) -> dict[str, np.ndarray]:
-        """Values at the sample points ``region[0]``."""
+        """Values at the sample points ``region[0]``.
+
+        Parameters
+        ----------
+        region : tuple of slice
+            One slice, of sample indices.
+
+        Returns
+        -------
+        dict
+            Name -> values at those points.
+
+        Examples
+        --------
+        >>> s = Sample("latin-hypercube", {"a": (0.0, 1.0)}, n=4, seed=1)
+        >>> s.block((slice(0, 2),))["a"].shape
+        (2,)
+        """
         X = self._matrix()[region[0]]
         return {k: X[:, j].copy() for j, k in enumerate(self.names)}
 
     def canonical(self) -> dict[str, Any]:
+        """A JSON-able description that identifies the design (floats as hex, exact).
+
+        Returns
+        -------
+        dict
+            The method, bounds, ``n``, seed and ``second_order``.
+
+        Examples
+        --------
+        >>> Sample("sobol", {"a": (0.0, 1.0)}, n=4, seed=1).canonical()["type"]
+        'sobol'
+        """
         return {
             "type": self.method,
             "bounds": {k: [lo.hex(), hi.hex()] for k, (lo, hi) in self.bounds.items()},
