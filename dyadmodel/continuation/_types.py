@@ -100,6 +100,16 @@ class ContinuationOptions:
     ------
     InvalidInputError
         For an argument with an invalid value (the message says which and why).
+
+    Examples
+    --------
+    >>> import dyadmodel as dm
+    >>> m = dm.models.get("pursuer-distancer-2d")
+    >>> opts = dm.ContinuationOptions(ds_max=0.02, detect_hopf=False)
+    >>> d = dm.continuation(m, m.params(avoidance_gain_2=2.0), "anxiety_gain_1", (0.5, 4),
+    ...                     options=opts)
+    >>> d.options.ds_max, [p.kind for p in d.special_points]
+    (0.02, ['fold', 'fold'])
     """
 
     ds: float = 0.01  # first arclength step
@@ -180,6 +190,15 @@ class SpecialPoint:
         At a Hopf point: 'supercritical' (``l1 < 0``, a stable cycle is born),
         'subcritical' (``l1 > 0``), 'degenerate' (``l1 ~ 0``: a Bautin point is near) or
         'undetermined'; '' at the other kinds.
+
+    Examples
+    --------
+    >>> import dyadmodel as dm
+    >>> m = dm.models.get("pursuer-distancer-2d")
+    >>> d = dm.continuation(m, m.params(avoidance_gain_2=2.0), "anxiety_gain_1", (0.5, 4))
+    >>> fold = d.folds[0]
+    >>> fold.kind, fold.param, round(fold.value, 4), fold.state.round(4).tolist()
+    ('fold', 'anxiety_gain_1', 1.6004, [0.835, 0.9216])
     """
 
     kind: str
@@ -266,6 +285,15 @@ class Branch:
     model_name : str
     params : ParameterSet
         The parameters the continuation started from.
+
+    Examples
+    --------
+    >>> import dyadmodel as dm
+    >>> m = dm.models.get("pursuer-distancer-2d")
+    >>> d = dm.continuation(m, m.params(avoidance_gain_2=2.0), "anxiety_gain_1", (0.5, 4))
+    >>> (branch,) = d.branches
+    >>> branch.param, branch.status, branch.states.shape[1]
+    ('anxiety_gain_1', 'completed', 2)
     """
 
     param: str
@@ -301,6 +329,19 @@ class Branch:
 
         Columns: the parameter (named after it), one per state, ``n_unstable``,
         ``stable``, ``arclength``, ``eigenvalue_1`` ... (complex).
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per point, with the columns above.
+
+        Examples
+        --------
+        >>> import dyadmodel as dm
+        >>> m = dm.models.get("pursuer-distancer-2d")
+        >>> d = dm.continuation(m, m.params(avoidance_gain_2=2.0), "anxiety_gain_1", (0.5, 4))
+        >>> list(d.branches[0].to_dataframe().columns[:4])
+        ['anxiety_gain_1', 'pursuit_1', 'distance_2', 'n_unstable']
         """
         return _branches_frame((self,), self.params.model.state_names, with_branch=False)
 
@@ -331,6 +372,14 @@ class BifurcationDiagram:
     model_name : str
     params : ParameterSet
     inputs : tuple of (name, value)
+
+    Examples
+    --------
+    >>> import dyadmodel as dm
+    >>> m = dm.models.get("pursuer-distancer-2d")
+    >>> d = dm.continuation(m, m.params(avoidance_gain_2=2.0), "anxiety_gain_1", (0.5, 4))
+    >>> d.ok, len(d.branches), [p.kind for p in d.special_points]
+    (True, 1, ['fold', 'fold'])
     """
 
     param: str
@@ -344,6 +393,31 @@ class BifurcationDiagram:
     inputs: tuple[tuple[str, float], ...] = ()
 
     def of_kind(self, kind: str) -> tuple[SpecialPoint, ...]:
+        """The special points of one kind, in the order of ``special_points``.
+
+        Parameters
+        ----------
+        kind : {'fold', 'hopf', 'branch point'}
+            The kind wanted.
+
+        Returns
+        -------
+        tuple of SpecialPoint
+            Possibly empty.
+
+        Raises
+        ------
+        InvalidInputError
+            For any other kind.
+
+        Examples
+        --------
+        >>> import dyadmodel as dm
+        >>> m = dm.models.get("pursuer-distancer-2d")
+        >>> d = dm.continuation(m, m.params(avoidance_gain_2=2.0), "anxiety_gain_1", (0.5, 4))
+        >>> [round(p.value, 4) for p in d.of_kind("fold")], d.of_kind("hopf")
+        ([1.6004, 3.3666], ())
+        """
         if kind not in EXPECTED_CHANGE:
             raise InvalidInputError(
                 f"kind = {kind!r}; expected one of {', '.join(EXPECTED_CHANGE)}"
@@ -352,14 +426,17 @@ class BifurcationDiagram:
 
     @property
     def folds(self) -> tuple[SpecialPoint, ...]:
+        """The folds (``of_kind("fold")``)."""
         return self.of_kind("fold")
 
     @property
     def hopf_points(self) -> tuple[SpecialPoint, ...]:
+        """The Hopf points (``of_kind("hopf")``)."""
         return self.of_kind("hopf")
 
     @property
     def branch_points(self) -> tuple[SpecialPoint, ...]:
+        """The branch points (``of_kind("branch point")``)."""
         return self.of_kind("branch point")
 
     @property
@@ -374,6 +451,11 @@ class BifurcationDiagram:
         parameter (named after it), one per state, ``n_unstable``, ``stable``,
         ``arclength``, ``eigenvalue_1`` ... (complex). The special points are in
         `special_points_dataframe`.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per point of every branch, with the columns above.
 
         Examples
         --------
@@ -398,6 +480,20 @@ class BifurcationDiagram:
         ``branch``, ``frequency``, ``first_lyapunov`` (Hopf points; NaN otherwise),
         ``criticality`` (Hopf points; '' otherwise), ``meaning``,
         ``eigenvalue_1`` ... (complex).
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per special point, with the columns above.
+
+        Examples
+        --------
+        >>> import dyadmodel as dm
+        >>> m = dm.models.get("pursuer-distancer-2d")
+        >>> d = dm.continuation(m, m.params(avoidance_gain_2=2.0), "anxiety_gain_1", (0.5, 4))
+        >>> frame = d.special_points_dataframe()
+        >>> frame.shape[0], list(frame.columns[:2])
+        (2, ['kind', 'anxiety_gain_1'])
         """
         from dyadmodel._display import eigenvalue_columns, optional_module, state_columns
 
@@ -445,7 +541,22 @@ class BifurcationDiagram:
         )
 
     def table(self) -> str:
-        """The special points as a plain-text table."""
+        """The special points as a plain-text table.
+
+        Returns
+        -------
+        str
+            A header, a rule and one line per special point: kind, parameter value, state,
+            eigenvalues, the change of ``n_unstable`` and whether it was verified.
+
+        Examples
+        --------
+        >>> import dyadmodel as dm
+        >>> m = dm.models.get("pursuer-distancer-2d")
+        >>> d = dm.continuation(m, m.params(avoidance_gain_2=2.0), "anxiety_gain_1", (0.5, 4))
+        >>> print(d.table().splitlines()[0])
+        kind  anxiety_gain_1  state                 eigenvalues     n_unstable  verified
+        """
         head = ["kind", self.param, "state", "eigenvalues", "n_unstable", "verified"]
         rows = []
         for s in self.special_points:
@@ -528,6 +639,15 @@ class CodimTwoPoint:
     eigenvalues : ndarray of complex
     model_name : str
     params : ParameterSet
+
+    Examples
+    --------
+    >>> import dyadmodel as dm
+    >>> m = dm.models.get("pursuer-distancer-2d")
+    >>> r = dm.regime_map(m, None, ("anxiety_gain_1", (14, 20)), ("avoidance_gain_2", (0.15, 0.4)),
+    ...                   3)
+    >>> r.cusps[0]
+    CodimTwoPoint('cusp', anxiety_gain_1=19.196886, avoidance_gain_2=0.2422463)
     """
 
     kind: str
