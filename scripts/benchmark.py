@@ -109,6 +109,8 @@ def bench_equilibria() -> None:
     )
     print(f"grid fsolve 30x30 (no proof)    {1e3 * t_grid:8.1f} ms   ratio {t_grid / t_exact:5.2f}")
 
+    bench_interval_search()
+
     m6 = dm.models.get("pursuer-distancer")
     print("\n== equilibria, pursuer-distancer (6 states), per preset ==")
     print(f"{'preset':<24}{'n':>3}{'exact ms':>11}{'interval ms':>13}{'  claim'}")
@@ -133,6 +135,35 @@ def bench_equilibria() -> None:
         f"loop   {1e3 * t_loop:8.1f} ms (extrapolated from 2000 points)   "
         f"speed-up {t_loop / t_batch:6.1f}x"
     )
+
+
+def bench_interval_search() -> None:
+    """The certified interval search of `rinaldi-synergic` (exp terms, no exact route) at
+    the seeds of its continuation in alpha1, float64 boxes in batches against the
+    one-box-at-a-time `mpmath.iv` search it replaced (CPU seconds: the machine may be
+    shared)."""
+    from dyadmodel.analysis import _interval
+
+    m = dm.models.get("rinaldi-synergic")
+    print("\n== interval search, rinaldi-synergic (CPU s; baseline: mpmath.iv per box) ==")
+    print(f"{'alpha1':<8}{'float64':>9}{'mpmath':>9}{'ratio':>7}  claims (float64 | mpmath)")
+    for a in (0.36, 0.43, 0.5):
+        p = m.params(alpha1=a)
+        dm.equilibria(m, p)  # warm the model's caches (elimination plan, compiled rhs)
+        runs = []
+        for use_float in (True, False):
+            _interval._FLOAT_SEARCH = use_float
+            try:
+                start = time.process_time()
+                eqs = dm.equilibria(m, p)
+                runs.append((time.process_time() - start, eqs))
+            finally:
+                _interval._FLOAT_SEARCH = True
+        (t_new, new), (t_old, old) = runs
+        print(
+            f"{a:<8g}{t_new:>9.2f}{t_old:>9.2f}{t_old / t_new:>7.0f}  "
+            f"{len(new)} eq., {_claim(new)} | {len(old)} eq., {_claim(old)}"
+        )
 
 
 # Parts in the order `all` runs them; `python scripts/benchmark.py PART` runs one alone.
