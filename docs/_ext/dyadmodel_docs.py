@@ -4,7 +4,7 @@ The gallery shows every figure of ``scripts/fig*.py`` by running the script's ow
 ``main`` (so the gallery and ``figures/`` can never disagree): `figure_from_script`
 imports the script, swaps its ``save_figure`` for one that keeps the figure and writes
 nothing (no static export, no browser), runs ``main`` (with the caption's checks) and
-returns the figure and the caption.
+returns the figure and its caption.
 """
 
 from __future__ import annotations
@@ -32,7 +32,8 @@ def figure_from_script(name: str) -> tuple[Any, str]:
     figure : plotly.graph_objects.Figure
         The figure ``main`` would have saved.
     caption : str
-        The script's ``CAPTION``.
+        The caption ``main`` recorded in the figure's provenance (the script's
+        ``CAPTION`` with its computed numbers filled in).
 
     Raises
     ------
@@ -43,7 +44,7 @@ def figure_from_script(name: str) -> tuple[Any, str]:
     kept: list[Any] = []
 
     def keep(fig, outdir, stem, provenance):
-        kept.append(fig)
+        kept.append((fig, provenance))
         return []
 
     original = script.save_figure
@@ -54,4 +55,5 @@ def figure_from_script(name: str) -> tuple[Any, str]:
         script.save_figure = original
     if not kept:
         raise LookupError(f"scripts/{name}.py saved no figure")
-    return kept[-1], str(getattr(script, "CAPTION", ""))
+    fig, provenance = kept[-1]
+    return fig, str(provenance.get("caption", getattr(script, "CAPTION", "")))
