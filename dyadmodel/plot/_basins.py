@@ -47,6 +47,7 @@ def basin_map(
         Default: the model's title; for a slice of a larger model the values of the
         states off the axes are added below it.
     width, height : int
+        Figure size in pixels.
 
     Returns
     -------

@@ -38,6 +38,24 @@ def stability_class(e: Equilibrium) -> str:
 
     A saddle has eigenvalues of both signs; 'undecided' is a non-hyperbolic point
     (``e.stable is None``, e.g. a centre), which the linearisation cannot classify.
+
+    Parameters
+    ----------
+    e : Equilibrium
+        An equilibrium.
+
+    Returns
+    -------
+    str
+        'stable', 'unstable', 'saddle' or 'undecided'.
+
+    Examples
+    --------
+    >>> import dyadmodel as dm
+    >>> from dyadmodel.plot import stability_class
+    >>> m = dm.models.get("pursuer-distancer-2d")
+    >>> [stability_class(e) for e in dm.equilibria(m, m.params())]
+    ['stable', 'saddle', 'stable']
     """
     if e.is_saddle:
         return "saddle"

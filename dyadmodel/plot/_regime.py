@@ -94,6 +94,7 @@ def regime_map(
     title : str, optional
         Default: the model's title.
     width, height : int
+        Figure size in pixels.
 
     Returns
     -------
@@ -333,6 +334,7 @@ def attachment_regimes(
     title : str, optional
         Figure title.
     width, height : int
+        Figure size in pixels.
 
     Returns
     -------

@@ -154,6 +154,16 @@ def symbol_html(state: State) -> str:
     Uses ``state.latex`` when it is a simple symbol with an optional subscript, the
     state's name otherwise; multi-letter names stay upright (they are words).
 
+    Parameters
+    ----------
+    state : State
+        A state of a model.
+
+    Returns
+    -------
+    str
+        HTML for plotly labels.
+
     Examples
     --------
     >>> from dyadmodel.model import State
@@ -180,6 +190,16 @@ def state_label(state: State) -> str:
     """A short name of the state in words: its meaning up to the first colon, semicolon,
     comma or parenthesis.
 
+    Parameters
+    ----------
+    state : State
+        A state of a model.
+
+    Returns
+    -------
+    str
+        Its meaning, shortened.
+
     Examples
     --------
     >>> from dyadmodel.model import State
@@ -201,6 +221,16 @@ def _named_only(item: Any) -> bool:
 
 def axis_title(state: State) -> str:
     """Axis title with the state's meaning, symbol and unit.
+
+    Parameters
+    ----------
+    state : State
+        A state of a model.
+
+    Returns
+    -------
+    str
+        HTML: meaning, symbol and unit.
 
     Examples
     --------
@@ -237,6 +267,16 @@ def parameter_title(param: Any) -> str:
     A trailing partner index becomes the owner ("anxiety_gain_1" -> "partner 1's
     anxiety gain"); a unit of "1" is written "dimensionless".
 
+    Parameters
+    ----------
+    param : Parameter
+        A parameter record (anything with ``name``, ``latex`` and ``unit``).
+
+    Returns
+    -------
+    str
+        HTML: the name in words, its symbol and unit.
+
     Examples
     --------
     >>> from dyadmodel.model import Parameter
@@ -259,6 +299,18 @@ def parameter_title(param: Any) -> str:
 
 def fmt_number(v: float, digits: int = 4) -> str:
     """``v`` with ``digits`` significant digits and a true minus sign (−).
+
+    Parameters
+    ----------
+    v : float or complex
+        The number.
+    digits : int, default 4
+        Significant digits.
+
+    Returns
+    -------
+    str
+        The number as text, with a true minus sign.
 
     Examples
     --------
