@@ -12,10 +12,11 @@ budget of boxes is spent; what is left is reported as undecided, never dropped.
 
 For speed the search evaluates the same enclosures in float64 over many boxes at once
 (`IntervalFunction.program`): each operation is rounded to nearest and its result moved
-one ulp outward (two for the C library's exp and log), which encloses what `mpmath.iv`
-encloses, a little wider; there a box is also discarded when the mean-value form
-``f(m) + J(X) (X - m)`` excludes zero. Expressions with no float rule (sin, cos, a
-constant beyond the float range) use `mpmath.iv` one box at a time.
+one ulp outward (exp and log, which NumPy computes to within 4 ulp, 2**-48 relative),
+which encloses what `mpmath.iv` encloses, a little wider; there a box is also discarded
+when the mean-value form ``f(m) + J(X) (X - m)`` excludes zero. Expressions with no
+float rule (sin, cos, a constant beyond the float range) use `mpmath.iv` one box at a
+time.
 
 References
 ----------
@@ -191,11 +192,10 @@ def _ev(e: sp.Expr, env: dict):
 # Many boxes at once: an interval is a pair (lo, hi) of float arrays (one entry per box).
 # Every operation computes in float64 (round to nearest, error <= 1/2 ulp) and then moves
 # each end one ulp outward (`np.nextafter`), so the result encloses the exact one; exp and
-# log come from the C library, whose error bound (glibc: below 1 ulp) is covered by moving
-# them two ulps. A lower end is never +inf and an upper end never -inf (nextafter maps an
-# overflow to the largest finite float on the safe side), so a NaN can only come from
-# 0 * inf, which is 0. Expressions this cannot compile (sin, cos, a constant too large for
-# a float) are evaluated with `mpmath.iv` instead.
+# log are widened more (see `_LIBM_REL`). A lower end is never +inf and an upper end never
+# -inf (nextafter maps an overflow to the largest finite float on the safe side), so a NaN
+# can only come from 0 * inf, which is 0. Expressions this cannot compile (sin, cos, a
+# constant too large for a float) are evaluated with `mpmath.iv` instead.
 
 
 class _NotCompilable(Exception):
@@ -309,13 +309,30 @@ def _v_nonneg(a, bad):
     return np.maximum(a[0], 0.0), np.maximum(a[1], 0.0)
 
 
+# NumPy's exp and log are not correctly rounded: glibc's are within 1 ulp, NumPy's
+# AVX-512 (SVML) ones within 4 ulp (numpy PR 19478); results are widened by 2**-48
+# relative (>= 16 ulp) plus 2**-1000 absolute (for results near 0 or subnormal).
+_LIBM_REL = 2.0**-48
+_LIBM_ABS = 2.0**-1000
+
+
+def _libm_lo(v):
+    with np.errstate(invalid="ignore"):
+        return _dn(np.where(np.isfinite(v), v - (np.abs(v) * _LIBM_REL + _LIBM_ABS), v))
+
+
+def _libm_hi(v):
+    with np.errstate(invalid="ignore"):
+        return _up(np.where(np.isfinite(v), v + (np.abs(v) * _LIBM_REL + _LIBM_ABS), v))
+
+
 def _v_exp(a):
-    return np.maximum(_dn(_dn(np.exp(a[0]))), 0.0), _up(_up(np.exp(a[1])))
+    return np.maximum(_libm_lo(np.exp(a[0])), 0.0), _libm_hi(np.exp(a[1]))
 
 
 def _v_log(a, bad):
     lo, hi = _v_nonneg(a, bad)
-    return _dn(_dn(np.log(lo))), _up(_up(np.log(hi)))
+    return _libm_lo(np.log(lo)), _libm_hi(np.log(hi))
 
 
 def _v_sqrt(a, bad):

@@ -137,3 +137,18 @@ def test_search_finds_every_root_of_a_closed_form_system(vectorised, monkeypatch
     assert xs == pytest.approx(expected, abs=1e-12) and not res.undecided
     for r, box in res.roots:
         assert np.all((box[:, 0] <= r) & (r <= box[:, 1]))
+
+
+def test_exp_and_log_allow_for_numpy_simd_error():
+    # NumPy's AVX-512 exp and log are within 4 ulp, not correctly rounded: an enclosure
+    # of a point reaches at least 4 ulp beyond the exact value on each side
+    prog = IntervalFunction([sp.exp(x), sp.log(x)], [x]).program
+    pts = np.array([[1e-300], [0.37], [1.0], [2.5], [700.0]])
+    lo, hi, _ = prog(pts, pts)
+    with mpmath.workdps(40):
+        for row, v in enumerate(pts[:, 0]):
+            for col, fn in enumerate((mpmath.exp, mpmath.log)):
+                exact_value = fn(mpmath.mpf(v))
+                ulp = mpmath.mpf(float(np.spacing(abs(float(exact_value)))))
+                assert mpmath.mpf(lo[row, col]) <= exact_value - 4 * ulp
+                assert mpmath.mpf(hi[row, col]) >= exact_value + 4 * ulp
