@@ -57,6 +57,17 @@ class FitMethod:
         Model names the method can fit; None for any model.
     default_for : tuple of str
         Models for which ``method=None`` selects this method.
+
+    Examples
+    --------
+    >>> from dyadmodel.fit import FitMethod, register_method
+    >>> clash = FitMethod("glla", "a second GLLA", dict, lambda m, d, o: None, lambda m, o: ())
+    >>> clash.models is None, clash.default_for
+    (True, ())
+    >>> register_method(clash)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    dyadmodel.errors.InvalidInputError: a fit method named 'glla' exists; pass replace=True ...
     """
 
     name: str
@@ -72,7 +83,35 @@ _METHODS: dict[str, FitMethod] = {}
 
 
 def register_method(method: FitMethod, *, replace: bool = False) -> FitMethod:
-    """Make ``method`` available to `fit` under ``method.name``."""
+    """Make ``method`` available to `fit` under ``method.name``.
+
+    Parameters
+    ----------
+    method : FitMethod
+        The method; its ``name`` is what ``fit(..., method=name)`` selects.
+    replace : bool, default False
+        Replace a registered method of the same name instead of refusing.
+
+    Returns
+    -------
+    FitMethod
+        ``method`` itself.
+
+    Raises
+    ------
+    InvalidTypeError
+        When ``method`` is not a `FitMethod`.
+    InvalidInputError
+        When a method of that name is registered and ``replace`` is False.
+
+    Examples
+    --------
+    >>> from dyadmodel.fit import FitMethod, register_method
+    >>> register_method("glla")
+    Traceback (most recent call last):
+    ...
+    dyadmodel.errors.InvalidTypeError: expected a FitMethod, got str
+    """
     if not isinstance(method, FitMethod):
         raise InvalidTypeError(f"expected a FitMethod, got {type(method).__name__}")
     if method.name in _METHODS and not replace:
@@ -84,7 +123,19 @@ def register_method(method: FitMethod, *, replace: bool = False) -> FitMethod:
 
 
 def methods() -> tuple[str, ...]:
-    """Names of the registered fit methods."""
+    """Names of the registered fit methods.
+
+    Returns
+    -------
+    tuple of str
+        In registration order.
+
+    Examples
+    --------
+    >>> import dyadmodel as dm
+    >>> dm.fit.methods()
+    ('glla', 'ols', 'ml')
+    """
     return tuple(_METHODS)
 
 

@@ -86,6 +86,12 @@ class GLLAOptions:
         For an argument with an invalid value (the message says which and why).
     InvalidTypeError
         For an argument of the wrong type.
+
+    Examples
+    --------
+    >>> from dyadmodel.fit import GLLAOptions
+    >>> GLLAOptions()
+    GLLAOptions(taus=(2, 3), embeds=(3, 4), delta=1.0, coupled=True, detrend=True)
     """
 
     taus: tuple[int, ...] = (2, 3)
@@ -133,6 +139,12 @@ class InertiaCoordinationOptions:
         For an argument with an invalid value (the message says which and why).
     InvalidTypeError
         For an argument of the wrong type.
+
+    Examples
+    --------
+    >>> from dyadmodel.fit import InertiaCoordinationOptions
+    >>> InertiaCoordinationOptions(lag=2).lag
+    2
     """
 
     lag: int = 1

@@ -48,6 +48,22 @@ def glla_weights(embed: int, tau: int, delta: float = 1.0, order: int = 2) -> np
     2010; rties' ``gllaWMatrix``). An embedded row times ``W`` gives the level and the
     derivatives at the row's centre.
 
+    Parameters
+    ----------
+    embed : int
+        Embedding dimension (rows of ``W``), at least ``order + 1``.
+    tau : int
+        Lag between the embedded columns, in samples.
+    delta : float, default 1.0
+        Time between samples.
+    order : int, default 2
+        Highest derivative estimated.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``W``, shape ``(embed, order + 1)``.
+
     Examples
     --------
     >>> glla_weights(3, 1).round(12) + 0.0
@@ -62,6 +78,22 @@ def glla_embed(series: np.ndarray, embed: int, tau: int) -> np.ndarray:
     """Time-delay embedding: row ``r`` is ``series[r + j tau]``, ``j = 0..embed-1``;
     ``len(series) - (embed - 1) tau`` rows (none when the series is shorter).
 
+    Parameters
+    ----------
+    series : array_like
+        One person's series, shape ``(n,)``.
+    embed : int
+        Columns of the embedding.
+    tau : int
+        Lag between the columns, in samples.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape ``(n - (embed - 1) tau, embed)``.
+
+    Examples
+    --------
     >>> glla_embed(np.arange(6.0), 3, 2)
     array([[0., 2., 4.],
            [1., 3., 5.]])
@@ -80,6 +112,27 @@ def glla_derivatives(
     """GLLA estimates ``(level, first derivative, second derivative, ...)`` per embedded
     row, shape ``(len(series) - (embed - 1) tau, order + 1)``.
 
+    Parameters
+    ----------
+    series : array_like
+        One person's series, shape ``(n,)``.
+    embed : int
+        Embedding dimension.
+    tau : int
+        Lag between the embedded columns, in samples.
+    delta : float, default 1.0
+        Time between samples.
+    order : int, default 2
+        Highest derivative estimated.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape ``(n - (embed - 1) tau, order + 1)``: the level and the derivatives at
+        each embedded row's centre.
+
+    Examples
+    --------
     Exact for polynomials up to degree ``order``:
 
     >>> t = np.arange(8.0)
@@ -93,6 +146,20 @@ def detrend(time: np.ndarray, values: np.ndarray) -> np.ndarray:
     """Residuals of an OLS line (intercept and slope on ``time``) fitted to the finite
     ``values``; NaN stays NaN (R's ``resid(lm(obs ~ time, na.action = na.exclude))``).
 
+    Parameters
+    ----------
+    time : array_like
+        Time points, shape ``(n,)``.
+    values : array_like
+        Observations, shape ``(n,)``; NaN where missing.
+
+    Returns
+    -------
+    numpy.ndarray
+        The residuals, shape ``(n,)``, NaN where ``values`` is.
+
+    Examples
+    --------
     >>> detrend(np.arange(4.0), np.array([1.0, 3.0, np.nan, 7.0])).round(12) + 0.0
     array([ 0.,  0., nan,  0.])
     """
