@@ -60,7 +60,8 @@ def test_validation_page_is_fresh():
     assert script == record["script_hash"], f"scripts/make_validation.py changed; {redo}"
     page = (REPO / "docs" / "validation.md").read_text(encoding="utf-8")
     assert record["code_hash"][:16] in page and record["generated"] in page
-    assert not [r for r in record["rows"] if r["passed"] is False], "a comparison failed"
+    # a comparison outside its tolerance is shown on the page as it is; the test that makes
+    # that comparison (tests/peers, tests/analysis, ...) is the one that fails
 
 
 def test_validation_hash_ignores_docstrings_and_comments_but_not_code(tmp_path):
@@ -125,7 +126,9 @@ def test_site_builds(built_site):
     figures = sorted((built_site / "auto_examples" / "figures").glob("plot_fig*.html"))
     scripts = sorted((REPO / "scripts").glob("fig[0-9]*.py"))
     assert [f.stem.removeprefix("plot_") for f in figures] == [s.stem for s in scripts]
-    for page in figures:
+    tutorials = sorted((built_site / "auto_tutorials").glob("tutorial_*.html"))
+    assert len(tutorials) == len(list((REPO / "docs" / "tutorials").glob("tutorial_*.py")))
+    for page in figures + tutorials:  # each shows at least one interactive figure
         assert "plotly-graph-div" in page.read_text(encoding="utf-8"), page
 
 

@@ -70,7 +70,10 @@ if __name__ == "__main__":
 # The resilience landscape
 # ------------------------
 # The share of the (pursuit, distance) square from which the couple returns to balance.
-if __name__ == "__main__":
+
+
+def landscape(ds):
+    """Heat map of the balanced basin's share over the two gains."""
     z = ds.balanced_basin_fraction.transpose("avoidance_gain_2", "anxiety_gain_1").values
     fig = go.Figure(
         go.Heatmap(x=gains, y=gains, z=z, zmin=0, zmax=1, colorbar={"title": "balanced basin"})
@@ -80,7 +83,11 @@ if __name__ == "__main__":
         yaxis_title="avoidance gain of partner 2",
         height=480,
     )
-    fig
+    return fig
+
+
+fig = landscape(ds) if __name__ == "__main__" else None
+fig
 
 # %%
 # The store on disk can be reopened, finished or not, with ``dm.open_sweep``.
