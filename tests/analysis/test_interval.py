@@ -12,7 +12,9 @@ import pytest
 import sympy as sp
 from hypothesis import given
 from hypothesis import strategies as st
+from scipy.optimize import fsolve
 
+import dyadmodel as dm
 from dyadmodel.analysis._interval import IntervalFunction, krawczyk_search
 
 x, y = sp.symbols("x y")
@@ -152,3 +154,24 @@ def test_exp_and_log_allow_for_numpy_simd_error():
                 ulp = mpmath.mpf(float(np.spacing(abs(float(exact_value)))))
                 assert mpmath.mpf(lo[row, col]) <= exact_value - 4 * ulp
                 assert mpmath.mpf(hi[row, col]) >= exact_value + 4 * ulp
+
+
+def test_default_budget_covers_the_synergic_couple_past_its_fold():
+    # alpha1 = 0.5 is just past the fold at alpha1 = 0.4987 where a pair of equilibria
+    # near x2 = 27 is born; the 4000-box default used to run out before finding them
+    m = dm.models.get("rinaldi-synergic")
+    p = m.params(alpha1=0.5)
+    eqs = dm.equilibria(m, p, options=dm.EquilibriumOptions(certify=False))
+    assert eqs.complete and len(eqs) == 3
+    found = np.array([e.state for e in eqs])
+    assert np.sum(found[:, 1] > 20) == 2
+    # every root Newton reaches from a grid of starts is one of the certified three
+    reached = set()
+    for x1 in np.linspace(0.2, 1.4, 7):
+        for x2 in np.linspace(1.0, 30.0, 9):
+            z, _, ok, _ = fsolve(lambda v: m.rhs(v, p), [x1, x2], full_output=True)
+            if ok == 1 and np.max(np.abs(m.rhs(z, p))) < 1e-10 and np.all(z > 0):
+                distance = np.max(np.abs(found - z), axis=1)
+                assert distance.min() < 1e-6, z
+                reached.add(int(distance.argmin()))
+    assert len(reached) == 3  # the starts reach all three: the check above is not empty
