@@ -462,6 +462,29 @@ def register_measure(measure: Measure) -> Measure:
 
     A custom measure's function must be importable by the workers (a module-level
     function of an installed module) for the process-pool and dask backends.
+
+    Parameters
+    ----------
+    measure : Measure
+        The measure; ``measure.name`` must not be registered yet.
+
+    Returns
+    -------
+    Measure
+        ``measure`` itself.
+
+    Raises
+    ------
+    ValueError
+        When a measure of that name is registered.
+
+    Examples
+    --------
+    >>> from dyadmodel.sweeps import MEASURES, register_measure
+    >>> register_measure(MEASURES["regime"])
+    Traceback (most recent call last):
+    ...
+    ValueError: a measure named 'regime' is already registered
     """
     if measure.name in MEASURES:
         raise ValueError(f"a measure named {measure.name!r} is already registered")

@@ -124,7 +124,20 @@ __all__ = [
 
 class SweepSpecFileError(SpecFileError):
     """A malformed sweep spec file: the message names the file, the key path, the bad
-    value and what was expected."""
+    value and what was expected.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> from dyadmodel.sweeps import SweepSpecFileError, load_sweep_spec
+    >>> spec = pathlib.Path(tempfile.mkdtemp()) / "spec.toml"
+    >>> _ = spec.write_text("[model")
+    >>> try:
+    ...     load_sweep_spec(spec)
+    ... except SweepSpecFileError as err:
+    ...     print("not valid TOML" in str(err))
+    True
+    """
 
 
 # -- field kinds (besides those shared with scenario files) ---------------------------------

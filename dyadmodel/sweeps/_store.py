@@ -53,16 +53,52 @@ _CREATING = ".creating-"  # infix of the hidden directory a store is built in
 
 class SweepSpecError(StoreError):
     """A store that holds a different sweep than the one asked for (or no sweep), or one
-    that another running sweep is writing."""
+    that another running sweep is writing.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> import dyadmodel as dm
+    >>> try:
+    ...     dm.open_sweep(tempfile.mkdtemp())
+    ... except dm.SweepSpecError as err:
+    ...     print(isinstance(err, dm.StoreError))
+    True
+    """
 
 
 class DamagedChunksWarning(UserWarning):
     """Finished chunks whose data files are missing, empty or do not match their
-    checksums (they are recomputed by a resume, and read as "not computed")."""
+    checksums (they are recomputed by a resume, and read as "not computed").
+
+    Examples
+    --------
+    >>> from dyadmodel.sweeps import DamagedChunksWarning
+    >>> issubclass(DamagedChunksWarning, UserWarning)
+    True
+    """
 
 
 def is_sweep_store(path: str | os.PathLike) -> bool:
-    """Whether ``path`` is a directory holding the marker of a store this package created."""
+    """Whether ``path`` is a directory holding the marker of a store this package created.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        A path.
+
+    Returns
+    -------
+    bool
+        True when it holds the package's marker (``.dyadmodel/store.json``).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from dyadmodel.sweeps import is_sweep_store
+    >>> is_sweep_store(tempfile.mkdtemp())
+    False
+    """
     return _read_marker(Path(path)) is not None
 
 

@@ -74,12 +74,32 @@ GUARD_HELP = (
 
 class SweepError(ComputationError):
     """A measure failed at a point of the sweep (the message names the point), or the
-    worker processes could not run it."""
+    worker processes could not run it.
+
+    Examples
+    --------
+    >>> import dyadmodel as dm
+    >>> from dyadmodel.sweeps import SweepError
+    >>> issubclass(SweepError, dm.ComputationError)
+    True
+    """
 
 
 class SweepTooLargeError(BudgetExceededError, InvalidInputError):
     """A sweep larger than its budget (``max_points``, or the machine's memory), refused
-    before anything is allocated or written; the message says what to change."""
+    before anything is allocated or written; the message says what to change.
+
+    Examples
+    --------
+    >>> import dyadmodel as dm
+    >>> from dyadmodel.sweeps import SweepTooLargeError
+    >>> try:
+    ...     dm.sweep("pursuer-distancer-2d", None, over={"anxiety_gain_1": [1.0, 2.0, 3.0]},
+    ...              max_points=2)
+    ... except SweepTooLargeError as err:
+    ...     print(isinstance(err, dm.BudgetExceededError))
+    True
+    """
 
 
 # -- the task a worker runs -----------------------------------------------------------------
@@ -333,6 +353,22 @@ def auto_chunk_size(n_points: int) -> int:
 
     Depends on the sweep alone (not on the workers), so a resumed sweep on another
     machine cuts the same chunks.
+
+    Parameters
+    ----------
+    n_points : int
+        The number of points of the sweep.
+
+    Returns
+    -------
+    int
+        Points per chunk.
+
+    Examples
+    --------
+    >>> from dyadmodel.sweeps import auto_chunk_size
+    >>> auto_chunk_size(10), auto_chunk_size(10_000)
+    (8, 313)
     """
     return max(1, min(n_points, _MAX_AUTO_CHUNK, max(8, math.ceil(n_points / 32))))
 
@@ -474,6 +510,8 @@ def sweep(
         dask.distributed; ``scheduler`` is a scheduler address (``"tcp://host:8786"``) or
         a ``distributed.Client``; without one a ``LocalCluster`` of ``n_workers``
         processes is started and closed again.
+    scheduler : str or distributed.Client, optional
+        The dask scheduler (``backend='dask'`` only), as above.
     n_workers : int, optional
         Default: the CPUs available to this process.
     chunk_size : int, optional
@@ -891,14 +929,32 @@ def open_sweep(path: str | os.PathLike):
     their points read as "not computed", and a `DamagedChunksWarning` names them).
     Running the same sweep again recomputes them.
 
-    Raises `SweepSpecError` when ``path`` is not a dyadmodel sweep store, or when its
-    metadata cannot be read.
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The store's directory.
+
+    Returns
+    -------
+    xarray.Dataset
+        One variable per output, over the swept dimensions, read lazily.
 
     Raises
     ------
     SweepSpecError
-        (a `StoreError`) when the store holds another sweep, or no sweep, or another
-        running sweep is writing it.
+        (a `StoreError`) when ``path`` is not a dyadmodel sweep store, or when its
+        metadata cannot be read.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> import dyadmodel as dm
+    >>> store = pathlib.Path(tempfile.mkdtemp()) / "store"
+    >>> _ = dm.sweep("pursuer-distancer-2d", None, over={"anxiety_gain_1": [1.0, 2.0]},
+    ...              measure="n_stable", store=store, n_workers=1)
+    >>> ds = dm.open_sweep(store)
+    >>> ds.n_stable.values.tolist(), ds.attrs["complete"]
+    ([1, 2], 1)
     """
     import xarray as xr
 
