@@ -162,6 +162,7 @@ def continuation(
     Parameters
     ----------
     model : Model
+        The model.
     params : ParameterSet or mapping or None
         The other parameters (defaults when None); ``params[param]`` is ignored.
     param : str
@@ -169,6 +170,7 @@ def continuation(
     span : (float, float)
         The parameter range; both ends must be within the parameter's bounds.
     options : ContinuationOptions, optional
+        Step sizes, detection switches and budgets; the defaults when omitted.
     inputs : mapping or float, optional
         Constant input values (e.g. ``{"stress": 0.3}``).
 
@@ -179,16 +181,12 @@ def continuation(
         the folds, Hopf points and branch points on them, each located to about 1e-10
         in the parameter with the change of stability across it checked.
 
-    Examples
-    --------
-    >>> import dyadmodel as dm
-    >>> m = dm.models.get("pursuer-distancer-2d")
-    >>> from dyadmodel.continuation import continuation
-    >>> d = continuation(m, None, "anxiety_gain_1", (0.0, 4.0))
-    >>> [(s.kind, round(s.value, 6)) for s in d.special_points]
-    [('fold', 1.60036), ('fold', 3.366563)]
-    >>> [(s.n_unstable_before, s.n_unstable_after) for s in d.folds]
-    [(1, 0), (0, 1)]
+    Raises
+    ------
+    ParameterError
+        For an unknown ``param`` or a span outside its bounds.
+    InvalidInputError
+        For a span that is not two numbers, or other bad arguments.
 
     Notes
     -----
@@ -219,6 +217,17 @@ def continuation(
     Keller (1977), Numerical solution of bifurcation and nonlinear eigenvalue problems;
     Kuznetsov (2004), Elements of Applied Bifurcation Theory, ch. 10;
     Allgower & Georg (1990), Numerical Continuation Methods.
+
+    Examples
+    --------
+    >>> import dyadmodel as dm
+    >>> m = dm.models.get("pursuer-distancer-2d")
+    >>> from dyadmodel.continuation import continuation
+    >>> d = continuation(m, None, "anxiety_gain_1", (0.0, 4.0))
+    >>> [(s.kind, round(s.value, 6)) for s in d.special_points]
+    [('fold', 1.60036), ('fold', 3.366563)]
+    >>> [(s.n_unstable_before, s.n_unstable_after) for s in d.folds]
+    [(1, 0), (0, 1)]
     """
     opts = check_options(options, ContinuationOptions)
     deadline = time.monotonic() + opts.max_seconds

@@ -58,6 +58,16 @@ def xpp_names(model: Model) -> dict[str, str]:
     and made unique with a numeric suffix. The map is written at the top of every
     exported file.
 
+    Parameters
+    ----------
+    model : Model
+        The model.
+
+    Returns
+    -------
+    dict
+        Name in the model -> name in the XPPAUT file.
+
     Examples
     --------
     >>> import dyadmodel as dm
@@ -213,6 +223,7 @@ def xppaut_ode(
     Parameters
     ----------
     model : Model
+        The model.
     params : ParameterSet or mapping or None
         Parameter values (defaults otherwise).
     inputs : mapping or float, optional
@@ -237,15 +248,15 @@ def xppaut_ode(
     path : path, optional
         Where to write the file.
 
-    Examples
-    --------
-    >>> import dyadmodel as dm
-    >>> text = xppaut_ode(dm.models.get("liebovitch"), param="c1", span=(0, 2))
-    >>> print("\\n".join(line for line in text.splitlines() if "'=" in line))
-    x'=b1 + c1*tanh(y) - m1*x
-    y'=b2 + c2*tanh(x) - m2*y
-    >>> [line for line in text.splitlines() if line.startswith("par")][0]
-    'par c1=0.0'
+    Returns
+    -------
+    str
+        The file's text.
+
+    Raises
+    ------
+    InvalidInputError
+        For a bad ``span``, ``param``, ``method`` or step (the message names it).
 
     Notes
     -----
@@ -255,6 +266,16 @@ def xppaut_ode(
     (``xppaut model.ode -silent``) by ``tests/peers``: for every registered model the
     trajectory agrees with `dyadmodel.simulate` to the 8 significant digits XPPAUT
     prints (``toler = atoler = 1e-12``, ``meth=cvode``).
+
+    Examples
+    --------
+    >>> import dyadmodel as dm
+    >>> text = xppaut_ode(dm.models.get("liebovitch"), param="c1", span=(0, 2))
+    >>> print("\\n".join(line for line in text.splitlines() if "'=" in line))
+    x'=b1 + c1*tanh(y) - m1*x
+    y'=b2 + c2*tanh(x) - m2*y
+    >>> [line for line in text.splitlines() if line.startswith("par")][0]
+    'par c1=0.0'
     """
     p, u = _values(model, params, inputs)
     if (param is None) != (span is None):
@@ -339,7 +360,9 @@ def auto_files(
     Parameters
     ----------
     model : Model
+        The model.
     params : ParameterSet or mapping or None
+        Parameter values; the model's defaults when None.
     param : str
         The continuation parameter (AUTO's ``ICP``); a parameter or an input.
     span : (float, float)
