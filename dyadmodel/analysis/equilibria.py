@@ -527,17 +527,28 @@ def _solve_interval(eqs, vars_, box, opts: EquilibriumOptions, deadline: float):
     f = IntervalFunction(eqs, vars_)
     jac_exprs = sp.Matrix(eqs).jacobian(sp.Matrix(vars_))
     jac = IntervalFunction(list(jac_exprs), vars_)
-    # float versions for the preconditioner: exact rationals can be too large for floats
-    to_float = {r: sp.Float(r, 30) for e in (*eqs, *jac_exprs) for r in e.atoms(sp.Rational)}
-    f_num = sp.lambdify(vars_, [e.xreplace(to_float) for e in eqs], modules="numpy")
-    j_num = sp.lambdify(vars_, jac_exprs.xreplace(to_float), modules="numpy")
     n = len(vars_)
+    compiled: list = []
+
+    def point_functions():
+        # float versions for the preconditioner and polishing, built on first use (the
+        # float64 search does without them; lambdify of a 6-state Jacobian takes ~1 s):
+        # exact rationals can be too large for floats
+        if not compiled:
+            to_float = {
+                r: sp.Float(r, 30) for e in (*eqs, *jac_exprs) for r in e.atoms(sp.Rational)
+            }
+            compiled.append(
+                sp.lambdify(vars_, [e.xreplace(to_float) for e in eqs], modules="numpy")
+            )
+            compiled.append(sp.lambdify(vars_, jac_exprs.xreplace(to_float), modules="numpy"))
+        return compiled
 
     def f_point(x):
-        return np.array(f_num(*x), dtype=float)
+        return np.array(point_functions()[0](*x), dtype=float)
 
     def jac_point(x):
-        return np.array(j_num(*x), dtype=float).reshape(n, n)
+        return np.array(point_functions()[1](*x), dtype=float).reshape(n, n)
 
     with np.errstate(all="ignore"):
         result = krawczyk_search(
