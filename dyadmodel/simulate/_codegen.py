@@ -485,10 +485,27 @@ _COMPILED: weakref.WeakKeyDictionary[Model, CompiledRHS] = weakref.WeakKeyDictio
 def compiled_rhs(model: Model) -> CompiledRHS:
     """The model's right-hand side compiled with numba (cached on disk).
 
+    Parameters
+    ----------
+    model : Model
+        The model.
+
+    Returns
+    -------
+    CompiledRHS
+        The compiled right-hand side and Jacobian, with their argument layout.
+
     Raises
     ------
     ImportError
         When numba is not installed (``pip install numba``).
+
+    Examples
+    --------
+    >>> import dyadmodel as dm
+    >>> rhs = dm.compiled_rhs(dm.models.get("pursuer-distancer-2d"))
+    >>> type(rhs).__name__
+    'CompiledRHS'
     """
     if not numba_available():
         raise ImportError(

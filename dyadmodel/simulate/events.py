@@ -126,6 +126,24 @@ def event(
     (as for `scipy.integrate.solve_ivp`), else ``False`` and 0. ``name`` defaults to the
     function's ``__name__``.
 
+    Parameters
+    ----------
+    fn : callable
+        ``g(t, x) -> float``; the event is where it changes sign.
+    name : str, optional
+        The event's name in `Simulation.events`; the function's name by default.
+    terminal : bool, optional
+        Stop the integration at the first occurrence.
+    direction : {-1, 0, 1}, optional
+        Only crossings from below (1), from above (-1) or both (0).
+    vectorized : bool, default False
+        ``fn`` accepts states of shape ``(n_states, N)`` and returns ``(N,)``.
+
+    Returns
+    -------
+    Event
+        For ``events=`` of `dyadmodel.simulate`.
+
     Raises
     ------
     InvalidTypeError
@@ -176,12 +194,33 @@ def separation(
     entrenched distancer keeps distance 1.64) so that it marks an excursion beyond
     the usual pattern.
 
+    Parameters
+    ----------
+    threshold : float
+        The distance at which the couple separates (positive).
+    states : sequence of str, optional
+        The states watched; by default those named ``avoidance...`` or ``distance...``.
+    terminal : bool, default True
+        Stop the integration at separation.
+
+    Returns
+    -------
+    Event
+        Named 'separation', crossing from below.
+
     Raises
     ------
     InvalidInputError
         For an argument with an invalid value (the message says which and why).
     SpecError
         (an `InvalidInputError`) for a field with an invalid value.
+
+    Examples
+    --------
+    >>> from dyadmodel.simulate import events
+    >>> ev = events.separation(3.0)
+    >>> ev.name, ev.terminal, ev.direction
+    ('separation', True, 1)
     """
     level = check_real("separation", "threshold", threshold, what="a distance level")
     chosen = None if states is None else tuple(states)
@@ -236,6 +275,24 @@ def crossing_tipping_threshold(
     ``direction=1`` catches tipping into entrenchment and ``direction=-1`` the return to
     the balanced side.
 
+    Parameters
+    ----------
+    model : Model
+        A planar model with two stable equilibria and one saddle at ``params``.
+    params : ParameterSet or mapping, optional
+        Parameter values; the model's defaults when omitted.
+    inputs : mapping or float, optional
+        Constant input values at which the threshold is traced.
+    terminal : bool, default False
+        Stop the integration at the first crossing.
+    direction : {-1, 0, 1}, default 0
+        1: into the entrenched side only; -1: back to the balanced side only; 0: both.
+
+    Returns
+    -------
+    Event
+        Named 'tipping threshold'.
+
     Raises
     ------
     InvalidInputError
@@ -251,6 +308,16 @@ def crossing_tipping_threshold(
     threshold, i.e. the moments after which, if the stress stopped, the couple would
     settle on the other side. Models with more than two states are refused: their
     threshold is a hypersurface that is not traced.
+
+    Examples
+    --------
+    >>> import dyadmodel as dm
+    >>> from dyadmodel.simulate import events
+    >>> m = dm.models.get("pursuer-distancer-2d")
+    >>> run = dm.simulate(m, None, [0.1, 0.1], (0, 30), stress=dm.stress.pulse(5, 5, 1.5),
+    ...                   events=[events.crossing_tipping_threshold(m)])
+    >>> run.event("tipping threshold").t.round(3)
+    array([5.279])
     """
     from dyadmodel.simulate._separatrix import separatrix  # heavy: equilibria + manifolds
 
