@@ -101,7 +101,17 @@ __all__ = [
 
 class ScenarioError(SpecFileError):
     """A malformed scenario file: the message names the file, the key, the bad value
-    and what was expected."""
+    and what was expected.
+
+    Examples
+    --------
+    >>> import dyadmodel as dm
+    >>> try:
+    ...     dm.load_scenario("no-such-scenario.toml")
+    ... except dm.ScenarioError as err:
+    ...     print(isinstance(err, dm.InvalidInputError))
+    True
+    """
 
 
 # -- field kinds --------------------------------------------------------------------------
@@ -502,6 +512,16 @@ def _join(prefix: str, key: str) -> str:
 
 def load_scenario(path: str | Path) -> Scenario:
     """Read and validate a scenario file.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The scenario file (TOML).
+
+    Returns
+    -------
+    Scenario
+        The validated scenario; `Scenario.simulate` runs it.
 
     Raises
     ------

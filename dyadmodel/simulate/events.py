@@ -69,6 +69,13 @@ class Event:
     ------
     SpecError
         (an `InvalidInputError`) for a field with an invalid value.
+
+    Examples
+    --------
+    >>> from dyadmodel.simulate import events
+    >>> ev = events.event(lambda t, x: x[0] - 1.0, name="pursuit reaches 1", direction=1)
+    >>> ev.name, ev.terminal, ev.direction
+    ('pursuit reaches 1', False, 1)
     """
 
     name: str
@@ -99,6 +106,17 @@ class EventRecord:
         The state at each crossing.
     terminal : bool
         The event is terminal (then ``k <= 1`` and the run ended at ``t[0]``).
+
+    Examples
+    --------
+    >>> import dyadmodel as dm
+    >>> from dyadmodel.simulate import events
+    >>> m = dm.models.get("pursuer-distancer-2d")
+    >>> run = dm.simulate(m, None, [0.1, 0.1], (0, 30), stress=dm.stress.pulse(5, 5, 1.5),
+    ...                   events=[events.crossing_tipping_threshold(m)])
+    >>> (record,) = run.events
+    >>> record.name, record.y.shape
+    ('tipping threshold', (2, 1))
     """
 
     name: str
