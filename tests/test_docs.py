@@ -125,7 +125,11 @@ def test_site_builds(built_site):
     assert not offenders, f"pages that load from the network: {offenders[:10]}"
     figures = sorted((built_site / "auto_examples" / "figures").glob("plot_fig*.html"))
     scripts = sorted((REPO / "scripts").glob("fig[0-9]*.py"))
-    assert [f.stem.removeprefix("plot_") for f in figures] == [s.stem for s in scripts]
+    missing = sorted({s.stem for s in scripts} - {f.stem.removeprefix("plot_") for f in figures})
+    assert not missing, (
+        f"figure scripts without a gallery page: {missing}; add "
+        "docs/examples/figures/plot_<script>.py (a copy of another one: it runs main())"
+    )
     tutorials = sorted((built_site / "auto_tutorials").glob("tutorial_*.html"))
     assert len(tutorials) == len(list((REPO / "docs" / "tutorials").glob("tutorial_*.py")))
     for page in figures + tutorials:  # each shows at least one interactive figure
