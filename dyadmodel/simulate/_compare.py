@@ -44,6 +44,16 @@ class InterventionOutcome:
     final_state : ndarray
     simulation : Simulation
         The run (for plotting).
+
+    Examples
+    --------
+    >>> import dyadmodel as dm
+    >>> from dyadmodel.simulate.interventions import self_soothing
+    >>> m = dm.models.get("pursuer-distancer-2d")
+    >>> p = m.params(anxiety_gain_1=2.0, avoidance_gain_2=2.0)
+    >>> (row,) = dm.compare_interventions(m, p, [self_soothing(1, to=1.0)], t_max=50.0)
+    >>> row.returns_to_balanced, row.final_basin, round(row.recovery_time, 1)
+    (True, 'balanced', 5.2)
     """
 
     names: tuple[str, ...]
@@ -55,6 +65,7 @@ class InterventionOutcome:
 
     @property
     def name(self) -> str:
+        """The interventions' names joined by ``" + "``."""
         return " + ".join(self.names)
 
     def __repr__(self) -> str:
@@ -82,6 +93,16 @@ class InterventionComparison(Sequence[InterventionOutcome]):
         'separatrix' (planar bistable model) or 'settle' (deterministic continuation).
     model_name : str
     params : ParameterSet
+
+    Examples
+    --------
+    >>> import dyadmodel as dm
+    >>> from dyadmodel.simulate.interventions import self_soothing
+    >>> m = dm.models.get("pursuer-distancer-2d")
+    >>> p = m.params(anxiety_gain_1=2.0, avoidance_gain_2=2.0)
+    >>> comparison = dm.compare_interventions(m, p, [self_soothing(1, to=1.0)], t_max=50.0)
+    >>> [row.name for row in comparison]
+    ['self-soothing (partner 1)']
     """
 
     outcomes: tuple[InterventionOutcome, ...]
@@ -102,7 +123,33 @@ class InterventionComparison(Sequence[InterventionOutcome]):
         return iter(self.outcomes)
 
     def outcome(self, *names: str) -> InterventionOutcome:
-        """The row of exactly these interventions (in any order)."""
+        """The row of exactly these interventions (in any order).
+
+        Parameters
+        ----------
+        *names : str
+            Names of the interventions of the row.
+
+        Returns
+        -------
+        InterventionOutcome
+            The row.
+
+        Raises
+        ------
+        KeyError
+            When no row has exactly these interventions.
+
+        Examples
+        --------
+        >>> import dyadmodel as dm
+        >>> from dyadmodel.simulate.interventions import self_soothing
+        >>> m = dm.models.get("pursuer-distancer-2d")
+        >>> p = m.params(anxiety_gain_1=2.0, avoidance_gain_2=2.0)
+        >>> comparison = dm.compare_interventions(m, p, [self_soothing(1, to=1.0)], t_max=50.0)
+        >>> comparison.outcome("self-soothing (partner 1)").final_basin
+        'balanced'
+        """
         want = set(names)
         for o in self.outcomes:
             if set(o.names) == want:
@@ -110,7 +157,24 @@ class InterventionComparison(Sequence[InterventionOutcome]):
         raise KeyError(f"no row for {sorted(want)}; rows: {[o.name for o in self.outcomes]}")
 
     def table(self) -> str:
-        """A plain-text table."""
+        """A plain-text table.
+
+        Returns
+        -------
+        str
+            A header and one line per row: whether it returns to balanced, the recovery time
+            and the final basin.
+
+        Examples
+        --------
+        >>> import dyadmodel as dm
+        >>> from dyadmodel.simulate.interventions import self_soothing
+        >>> m = dm.models.get("pursuer-distancer-2d")
+        >>> p = m.params(anxiety_gain_1=2.0, avoidance_gain_2=2.0)
+        >>> print(dm.compare_interventions(m, p, [self_soothing(1, to=1.0)], t_max=50.0).table())
+        intervention               balanced  recovery  final basin
+        self-soothing (partner 1)       yes     5.188  balanced
+        """
         width = max(12, *(len(o.name) for o in self.outcomes))
         lines = [f"{'intervention':<{width}}  {'balanced':>8}  {'recovery':>8}  final basin"]
         for o in self.outcomes:

@@ -146,6 +146,16 @@ class EnsembleResult:
         a read-only array of length ``N``.
     inputs : mapping of str to float or ndarray
         Constant input values (arrays when they vary between trajectories).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import dyadmodel as dm
+    >>> m = dm.models.get("pursuer-distancer-2d")
+    >>> x0 = np.array([[0.1, 1.0, 2.0], [0.1, 1.0, 2.0]])
+    >>> result = dm.ensemble(m, m.params(anxiety_gain_1=2.0, avoidance_gain_2=2.0), x0, (0, 50))
+    >>> result.final.shape, result.counts()["converged"]
+    ((2, 3), 3)
     """
 
     final: np.ndarray
@@ -181,7 +191,22 @@ class EnsembleResult:
         return np.array(STATUS_NAMES, dtype=object)[self.status]
 
     def counts(self) -> dict[str, int]:
-        """Number of trajectories per status name (every name present, maybe 0)."""
+        """Number of trajectories per status name (every name present, maybe 0).
+
+        Returns
+        -------
+        dict
+            Status name -> number of trajectories.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import dyadmodel as dm
+        >>> m = dm.models.get("pursuer-distancer-2d")
+        >>> x0 = np.array([[0.1, 1.0], [0.1, 1.0]])
+        >>> dm.ensemble(m, m.params(), x0, (0, 10)).counts()["converged"]
+        2
+        """
         got = np.bincount(self.status.astype(np.int64), minlength=len(STATUS_NAMES))
         return {name: int(c) for name, c in zip(STATUS_NAMES, got)}
 
@@ -215,6 +240,20 @@ class EnsembleResult:
         ``n_steps``, ``n_rejected``, then every parameter when they were given per
         trajectory, and each input given per trajectory. The samples at ``t_samples``
         are gridded: see `to_xarray`.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per trajectory.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import dyadmodel as dm
+        >>> m = dm.models.get("pursuer-distancer-2d")
+        >>> x0 = np.array([[0.1, 1.0], [0.1, 1.0]])
+        >>> list(dm.ensemble(m, m.params(), x0, (0, 10)).to_dataframe().columns[:3])
+        ['pursuit_1', 'distance_2', 'status']
         """
         from dyadmodel._display import optional_module, state_columns
 
@@ -237,6 +276,20 @@ class EnsembleResult:
         failed), plus ``status`` and the parameters and inputs given per trajectory,
         along ``trajectory``. Without ``t_samples`` the states are the
         final ones and there is no ``t`` dimension.
+
+        Returns
+        -------
+        xarray.Dataset
+            Over ``trajectory`` (and ``time`` when ``t_samples`` were given).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import dyadmodel as dm
+        >>> m = dm.models.get("pursuer-distancer-2d")
+        >>> x0 = np.array([[0.1, 1.0], [0.1, 1.0]])
+        >>> dict(dm.ensemble(m, m.params(), x0, (0, 10)).to_xarray().sizes)
+        {'trajectory': 2}
         """
         from dyadmodel._display import optional_module
 
