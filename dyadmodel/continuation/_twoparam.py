@@ -387,9 +387,10 @@ class RegimeMap:
     --------
     >>> import dyadmodel as dm
     >>> m = dm.models.get("pursuer-distancer-2d")
-    >>> r = dm.regime_map(m, None, ("anxiety_gain_1", (0, 4)), ("avoidance_gain_2", (0, 4)), 5)
-    >>> r.regimes.shape, r.regimes[2, 2]
-    ((5, 5), 'bistable')
+    >>> r = dm.regime_map(m, None, ("anxiety_gain_1", (0, 4)), ("avoidance_gain_2", (0, 4)), 3,
+    ...                   curve_lines=0)
+    >>> r.regimes.shape, r.regimes[1, 1]
+    ((3, 3), 'bistable')
     """
 
     x_param: str
@@ -426,9 +427,10 @@ class RegimeMap:
         --------
         >>> import dyadmodel as dm
         >>> m = dm.models.get("pursuer-distancer-2d")
-        >>> r = dm.regime_map(m, None, ("anxiety_gain_1", (0, 4)), ("avoidance_gain_2", (0, 4)), 5)
+        >>> r = dm.regime_map(m, None, ("anxiety_gain_1", (0, 4)), ("avoidance_gain_2", (0, 4)), 3,
+        ...                   curve_lines=0)
         >>> r.regime_counts()
-        {'balanced only': 14, 'bistable': 3, 'entrenched only': 6, 'other': 2}
+        {'balanced only': 5, 'bistable': 1, 'entrenched only': 3}
         """
         names, counts = np.unique(self.regimes.astype(str), return_counts=True)
         return dict(zip(names.tolist(), counts.tolist()))
@@ -450,9 +452,10 @@ class RegimeMap:
         --------
         >>> import dyadmodel as dm
         >>> m = dm.models.get("pursuer-distancer-2d")
-        >>> r = dm.regime_map(m, None, ("anxiety_gain_1", (0, 4)), ("avoidance_gain_2", (0, 4)), 5)
+        >>> r = dm.regime_map(m, None, ("anxiety_gain_1", (0, 4)), ("avoidance_gain_2", (0, 4)), 3,
+        ...                   curve_lines=0)
         >>> dict(r.to_xarray().sizes)
-        {'avoidance_gain_2': 5, 'anxiety_gain_1': 5}
+        {'avoidance_gain_2': 3, 'anxiety_gain_1': 3}
         """
         from dyadmodel._display import optional_module
 
@@ -483,7 +486,8 @@ class RegimeMap:
         --------
         >>> import dyadmodel as dm
         >>> m = dm.models.get("pursuer-distancer-2d")
-        >>> r = dm.regime_map(m, None, ("anxiety_gain_1", (0, 4)), ("avoidance_gain_2", (0, 4)), 5)
+        >>> r = dm.regime_map(m, None, ("anxiety_gain_1", (0, 4)), ("avoidance_gain_2", (0, 4)), 3,
+        ...                   curve_lines=0)
         >>> list(r.to_dataframe().columns)
         ['anxiety_gain_1', 'avoidance_gain_2', 'regime', 'n_equilibria', 'n_stable', 'complete']
         """
