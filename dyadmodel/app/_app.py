@@ -1216,7 +1216,14 @@ EDITOR_DEBOUNCE_MS = 600
 # change starts a timer, and only the last one's timer sends.
 _DEBOUNCE_JS = """function(equations, parameters, ranges) {
     const dc = window.dash_clientside;
-    window._dyadmodelEditorSeq = (window._dyadmodelEditorSeq || 0) + 1;
+    if (!window._dyadmodelEditorSeq) {
+        // the page filling the panel as it loads: nothing typed, nothing to check; were
+        // it sent, the page itself (whose callback follows applied models) would wait
+        // for this debounce and the check
+        window._dyadmodelEditorSeq = 1;
+        return dc.no_update;
+    }
+    window._dyadmodelEditorSeq += 1;
     const seq = window._dyadmodelEditorSeq;
     return new Promise((resolve) => setTimeout(() => resolve(
         seq === window._dyadmodelEditorSeq
