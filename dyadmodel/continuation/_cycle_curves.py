@@ -63,6 +63,12 @@ class CycleCurveOptions:
         Points at neighbouring steps belong to one piece of curve when their first
         parameters differ by at most ``link_tol`` times the width of ``x_span`` and
         their periods by less than a factor 2 (the nearest such point is taken).
+    merge_tol : float
+        Points of one kind at one value of ``y`` whose first parameters differ by less
+        than ``merge_tol`` times the width of ``x_span`` and whose periods agree to
+        1e-3 are one point found twice (e.g. by the branches of two Hopf points); only
+        the first is kept, so that near-coincident folds do not make the count of
+        points, and hence the bisections, depend on rounding.
     cycle : CycleOptions
         Options of each `continue_cycle` call (each has its own time budget).
     max_seconds : float
@@ -86,6 +92,7 @@ class CycleCurveOptions:
     n_steps: int = 21
     refine_ends: int = 5
     link_tol: float = 0.2
+    merge_tol: float = 1e-4
     cycle: CycleOptions = dataclasses.field(default_factory=_default_cycle_options)
     max_seconds: float = 600.0
 
@@ -97,7 +104,7 @@ class CycleCurveOptions:
                     f"CycleCurveOptions.{name} = {show(v)}; expected an integer in "
                     f"[{least}, {most}]"
                 )
-        for name in ("link_tol", "max_seconds"):
+        for name in ("link_tol", "merge_tol", "max_seconds"):
             v = getattr(self, name)
             if (
                 isinstance(v, bool)
@@ -397,6 +404,17 @@ class _Sweep:
                 for k in range(len(b) - 1)
                 if b.stable[k] and b.stable[k + 1]
             )
+        width = self.x_span[1] - self.x_span[0]
+        for kind in ("LPC", "homoclinic"):
+            kept: list = []
+            for s in sorted(res[kind], key=lambda q: q.value):
+                if not any(
+                    abs(s.value - q.value) < self.opts.merge_tol * width
+                    and abs(s.period - q.period) <= 1e-3 * q.period
+                    for q in kept
+                ):
+                    kept.append(s)
+            res[kind] = kept
         self.found[y] = res
         return res
 

@@ -68,6 +68,10 @@ def test_bautin_lpc_curve_is_s_squared_over_4c():
     assert 0 < curve.y_values.min() <= (1 / 3) / 2**3 + 1e-12
     (bautin,) = curve.hopf.bautin
     assert abs(bautin.y_value) < 1e-6
+    x, y = curve.piece(0)
+    np.testing.assert_array_equal(x, curve.x_values)
+    with pytest.raises(InvalidInputError, match="piece"):
+        curve.piece(1)
 
 
 def test_bt_normal_form_homoclinic_curve_is_parabola():
@@ -172,7 +176,7 @@ def test_wrong_point_kind_and_model():
 @pytest.mark.parametrize(
     ("field", "value"),
     [("n_steps", 1), ("n_steps", 2.5), ("refine_ends", -1), ("link_tol", 0.0),
-     ("max_seconds", math.nan), ("cycle", {})],
+     ("merge_tol", -1.0), ("max_seconds", math.nan), ("cycle", {})],
 )  # fmt: skip
 def test_bad_options(field, value):
     with pytest.raises((InvalidInputError, InvalidTypeError), match=field):
