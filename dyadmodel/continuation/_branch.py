@@ -196,12 +196,12 @@ def continuation(
     see `dyadmodel.continuation._engine`) until it leaves the span, closes, or goes to
     infinity; seeds lying on a traced branch are skipped. So every branch that has an
     equilibrium at one of the seed values is found; a branch existing only between two
-    seed values (a small isola) can be missed: raise ``seeds``. With
+    seed values (a small isola) can be missed: raise ``seeds``. A seed value at which
+    an equilibrium is singular (a fold or branch point exactly at a seed) moves off by
+    1e-3 of the span, so that point is bracketed and located like any other. With
     ``seed_search='newton'`` the seeds come from Newton's method started at 64 points
-    per state in the model's equilibrium box instead: on the synergic couple in
-    ``alpha1`` (0.36 .. 0.5) 0.3-0.9 s instead of 30-100 s, and it found a fold at
-    alpha1 = 0.4987460786 on a branch near x2 = 27 that the certified search, out of
-    its box budget at alpha1 = 0.5, did not reach; but nothing is proved, and the
+    per state in the model's equilibrium box instead: faster on models whose
+    certified search is expensive, but nothing is proved, and the
     diagram's ``notes`` say that branches no start reaches may be missing.
 
     Special points are detected by sign changes of test functions between steps and
@@ -264,25 +264,26 @@ def continuation(
                 f"max_seconds={opts.max_seconds:g} ran out (raise it in ContinuationOptions)"
             )
             break
-        ps = p.replace(**{param: float(value)})
-        if opts.seed_search == "newton":
-            for x in _newton_seeds(model, sys, ps, float(value)):
-                u0 = np.append(x, float(value))
-                if any(_covers(sys, U, u0, opts) for U, *_ in traced):
-                    continue
-                traced.append(_trace_both(sys, u0, opts, boxes, slice(0, n), where))
-            continue
-        eq_opts = opts.equilibrium
-        if left < eq_opts.max_seconds:
-            eq_opts = dataclasses.replace(eq_opts, max_seconds=left)
-        eqs = equilibria(model, ps, inputs=input_values or None, options=eq_opts)
-        if eqs.degenerate:
-            notes.append(f"seed {param}={value:g} skipped: {eqs.degenerate}")
-            continue
-        if not eqs.complete:
-            notes.append(f"seed {param}={value:g}: the equilibrium search was not complete")
-        for e in eqs:
-            u0 = np.append(e.state, float(value))
+        # A seed exactly at a fold or branch point (a = 0 in x' = a - x^2) is a poor start:
+        # its tangent is undetermined and the special point, being the start, is never
+        # bracketed. Such a seed value moves off by 1e-3 of the span (either side).
+        for shift in _SEED_SHIFTS:
+            v = float(value) + shift * (hi - lo)
+            if not lo <= v <= hi:
+                continue
+            found, seed_notes = _seed_equilibria(
+                model, sys, p, param, v, opts, input_values, deadline
+            )
+            if not any(_singular(sys, np.append(x, v)) for x in found):
+                break
+        else:
+            notes.append(
+                f"seed {param}={value:g}: an equilibrium is singular there and at the shifted "
+                "values too; branches through it are traced from it as they are"
+            )
+        notes.extend(seed_notes)
+        for x in found:
+            u0 = np.append(x, v)
             if any(_covers(sys, U, u0, opts) for U, *_ in traced):
                 continue
             traced.append(_trace_both(sys, u0, opts, boxes, slice(0, n), where))
@@ -349,6 +350,36 @@ def continuation(
         params=p,
         inputs=tuple(input_values.items()),
     )
+
+
+_SEED_SHIFTS = (0.0, 1e-3, -1e-3, 2e-3, -2e-3)  # seed value moves, as fractions of the span
+
+
+def _seed_equilibria(model, sys, p, param, value, opts, input_values, deadline):
+    """Equilibria at the seed ``value`` (by ``opts.seed_search``) and notes about them."""
+    ps = p.replace(**{param: value})
+    if opts.seed_search == "newton":
+        return _newton_seeds(model, sys, ps, value), []
+    eq_opts = opts.equilibrium
+    left = max(deadline - time.monotonic(), 1e-3)
+    if left < eq_opts.max_seconds:
+        eq_opts = dataclasses.replace(eq_opts, max_seconds=left)
+    eqs = equilibria(model, ps, inputs=input_values or None, options=eq_opts)
+    if eqs.degenerate:
+        return [], [f"seed {param}={value:g} skipped: {eqs.degenerate}"]
+    notes = []
+    if not eqs.complete:
+        notes.append(f"seed {param}={value:g}: the equilibrium search was not complete")
+    return [e.state for e in eqs], notes
+
+
+def _singular(sys, u: np.ndarray) -> bool:
+    """True when the state Jacobian at ``u`` is (numerically) singular: a fold or branch point."""
+    J = sys.jac_x(u)
+    if not np.all(np.isfinite(J)):
+        return False
+    sv = np.linalg.svd(J, compute_uv=False)
+    return bool(sv[-1] <= 1e-4 * (1.0 + sv[0]))
 
 
 _NEWTON_STARTS_PER_STATE = 64  # starts of seed_search='newton' per state

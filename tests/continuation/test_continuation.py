@@ -381,3 +381,16 @@ def test_the_synergic_fold_found_from_newton_seeds_is_real():
     above = dm.equilibria(SYNERGIC, SYNERGIC.params(alpha1=0.4997), domain=box)
     assert below.complete and above.complete
     assert len(below) == 0 and sorted(e.kind for e in above) == ["saddle", "stable node"]
+
+
+@pytest.mark.parametrize("seed_search", ["certified", "newton"])
+@pytest.mark.parametrize(("rhs", "kind"), [("a - x**2", "fold"), ("a*x - x**3", "branch point")])
+def test_a_seed_value_exactly_at_a_special_point_still_finds_it(seed_search, rhs, kind):
+    # the seeds of (-1, 1) include a = 0, where x' = a - x^2 has its fold and
+    # x' = a x - x^3 its pitchfork: a start there has no tangent and is never bracketed,
+    # and Newton's slow convergence to the double root gave 64 copies of one branch
+    m = dm.Model.from_equations({"x": rhs, "y": "-y"}, {"a": 1.0})
+    d = continuation(m, None, "a", (-1.0, 1.0), ContinuationOptions(seed_search=seed_search))
+    assert [p.kind for p in d.special_points] == [kind]
+    assert abs(d.special_points[0].value) < 1e-8
+    assert len(d.branches) == (1 if kind == "fold" else 2)
