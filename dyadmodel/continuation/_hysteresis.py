@@ -83,7 +83,9 @@ def hysteresis_sweep(
     params : ParameterSet or mapping or None
         Parameter values; the model's defaults when omitted.
     param : str
+        The parameter ramped.
     span : (float, float)
+        The ramp goes from ``span[0]`` to ``span[1]`` and back.
     rate : float
         Speed of the ramp, in parameter units per time unit. The state lags a fold by
         about ``rate**(2/3)`` (the delayed jump of a slow passage through a saddle-node),
