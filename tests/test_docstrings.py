@@ -178,7 +178,7 @@ def _raise_codes(path: str, obj: object) -> list[str]:
         return []
     documented = [
         name
-        for param in get_doc_object(obj)["Raises"]
+        for param in _doc(obj)["Raises"]
         for name in (param.type or param.name).replace(",", " ").split()
     ]
     documented_classes = [
@@ -199,39 +199,29 @@ def _resolve(function, name: str):
 
 
 def _raised_errors(function) -> set[type]:
-    module = inspect.getmodule(function)
-    errors: set[type] = set()
-    for node in ast.walk(_function_tree(function)):
-        if isinstance(node, ast.Raise) and node.exc is not None:
-            target = node.exc.func if isinstance(node.exc, ast.Call) else node.exc
-            name = target.id if isinstance(target, ast.Name) else None
-            error = getattr(module, name, None) if name else None
-            if inspect.isclass(error) and issubclass(error, DyadmodelError):
-                errors.add(error)
-    for helper in _private_helpers(function):
-        errors |= _helper_errors(helper)
-    return errors
+    """Package errors raised in ``function``'s body or in the private same-module
+    helpers it calls (one level)."""
+    errors, helpers = _scan(function)
+    out = set(errors)
+    for helper in helpers:
+        out |= _scan(helper)[0]
+    return out
 
 
 @functools.cache
-def _helper_errors(helper) -> frozenset[type]:
-    module = inspect.getmodule(helper)
-    errors: set[type] = set()
-    for node in ast.walk(_function_tree(helper)):
-        if isinstance(node, ast.Raise) and node.exc is not None:
-            target = node.exc.func if isinstance(node.exc, ast.Call) else node.exc
-            name = target.id if isinstance(target, ast.Name) else None
-            error = getattr(module, name, None) if name else None
-            if inspect.isclass(error) and issubclass(error, DyadmodelError):
-                errors.add(error)
-    return frozenset(errors)
-
-
-def _private_helpers(function) -> list:
+def _scan(function) -> tuple[frozenset[type], tuple]:
+    """One pass over the function's syntax tree: the package errors it raises by name
+    and the private functions of its own module it calls."""
     module = inspect.getmodule(function)
+    errors: set[type] = set()
     helpers = []
     for node in ast.walk(_function_tree(function)):
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+        if isinstance(node, ast.Raise) and node.exc is not None:
+            target = node.exc.func if isinstance(node.exc, ast.Call) else node.exc
+            error = getattr(module, target.id, None) if isinstance(target, ast.Name) else None
+            if inspect.isclass(error) and issubclass(error, DyadmodelError):
+                errors.add(error)
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
             helper = getattr(module, node.func.id, None)
             if (
                 node.func.id.startswith("_")
@@ -239,7 +229,7 @@ def _private_helpers(function) -> list:
                 and helper.__module__ == module.__name__
             ):
                 helpers.append(helper)
-    return helpers
+    return frozenset(errors), tuple(helpers)
 
 
 @functools.cache
@@ -250,8 +240,14 @@ def _function_tree(function) -> ast.AST:
         return ast.parse("")
 
 
+@functools.cache
+def _doc(obj: object):
+    """numpydoc's parsed docstring of ``obj`` (parsed once per object)."""
+    return get_doc_object(obj)
+
+
 def _problems(path: str, obj: object) -> list[str]:
-    result = numpydoc_validate.validate(get_doc_object(obj))
+    result = numpydoc_validate.validate(_doc(obj))
     errors = result["errors"]
     if inspect.isclass(obj):  # a dataclass's fields may be documented as Attributes
         errors = [(code, message) for code, message in errors if code != "PR01"]
@@ -263,7 +259,7 @@ def _problems(path: str, obj: object) -> list[str]:
 
 
 def _class_fields_undocumented(cls: type) -> list[tuple[str, str]]:
-    doc = get_doc_object(cls)
+    doc = _doc(cls)
     documented = {
         name.strip().lstrip("*")
         for section in ("Parameters", "Other Parameters", "Attributes")
