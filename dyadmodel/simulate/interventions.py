@@ -162,7 +162,25 @@ class Ramp:
             )
 
     def weight(self, t: float) -> float:
-        """``w(t)``, from 0 (no change) to 1 (fully changed)."""
+        """``w(t)``, from 0 (no change) to 1 (fully changed).
+
+        Parameters
+        ----------
+        t : float
+            The time.
+
+        Returns
+        -------
+        float
+            The weight, in ``[0, 1]``.
+
+        Examples
+        --------
+        >>> from dyadmodel.simulate.interventions import Ramp
+        >>> ramp = Ramp("anxiety_gain_1", start=10, ramp=4, end=20, to=1.0)
+        >>> ramp.weight(12.0)
+        0.5
+        """
         if t < self.start:
             return 0.0
         if self.end is not None and t >= self.end:
@@ -174,13 +192,66 @@ class Ramp:
         return (t - self.start) / self.ramp
 
     def target(self, before: float) -> float:
+        """The value the parameter moves to: ``to``, or ``factor * before``.
+
+        Parameters
+        ----------
+        before : float
+            The parameter's value without this schedule.
+
+        Returns
+        -------
+        float
+            The target value.
+
+        Examples
+        --------
+        >>> from dyadmodel.simulate.interventions import Ramp
+        >>> Ramp("anxiety_gain_1", factor=0.5).target(3.0)
+        1.5
+        """
         return self.to if self.to is not None else self.factor * before
 
     def apply(self, t: float, before: float) -> float:
+        """The parameter's value at time ``t``: ``before + w(t) (target - before)``.
+
+        Parameters
+        ----------
+        t : float
+            The time.
+        before : float
+            The parameter's value without this schedule.
+
+        Returns
+        -------
+        float
+            The value in force at ``t``.
+
+        Examples
+        --------
+        >>> from dyadmodel.simulate.interventions import Ramp
+        >>> ramp = Ramp("anxiety_gain_1", start=10, ramp=4, end=20, to=1.0)
+        >>> ramp.apply(12.0, 2.0)
+        1.5
+        """
         w = self.weight(t)
         return before + w * (self.target(before) - before)
 
     def breakpoints(self) -> tuple[float, ...]:
+        """The times where the weight or its slope jumps.
+
+        Returns
+        -------
+        tuple of float
+            Increasing, without repeats.
+
+        Examples
+        --------
+        >>> from dyadmodel.simulate.interventions import Ramp
+        >>> ramp = Ramp("anxiety_gain_1", start=10, ramp=4, end=20, to=1.0)
+        >>> ramp.breakpoints()
+        (10.0, 14.0, 20.0, 24.0)
+        """
         times = [self.start, self.start + self.ramp]
         if self.end is not None:
             times += [self.end, self.end + self.ramp]
@@ -188,7 +259,24 @@ class Ramp:
 
     def extreme_values(self, low: float, high: float) -> tuple[float, ...]:
         """Values this schedule can reach when the value before it lies in [low, high]
-        (the range taken is the convex hull of these and of [low, high])."""
+        (the range taken is the convex hull of these and of [low, high]).
+
+        Parameters
+        ----------
+        low, high : float
+            The range of the parameter's value without this schedule.
+
+        Returns
+        -------
+        tuple of float
+            ``(to,)``, or ``factor`` times both ends.
+
+        Examples
+        --------
+        >>> from dyadmodel.simulate.interventions import Ramp
+        >>> Ramp("anxiety_gain_1", factor=0.5).extreme_values(1.0, 3.0)
+        (0.5, 1.5)
+        """
         if self.to is not None:
             return (self.to,)
         return (self.factor * low, self.factor * high)
@@ -200,6 +288,23 @@ class Ramp:
         The piece is found at the midpoint and extended to both ends, so the solver
         sees the one-sided values at the ends (``w(t)`` itself is right-continuous and
         would switch off at ``t = end`` exactly).
+
+        Parameters
+        ----------
+        a, b : float
+            The segment's ends.
+
+        Returns
+        -------
+        float or callable
+            The constant weight, or ``w(t)`` on the segment.
+
+        Examples
+        --------
+        >>> from dyadmodel.simulate.interventions import Ramp
+        >>> ramp = Ramp("anxiety_gain_1", start=10, ramp=4, end=20, to=1.0)
+        >>> ramp.segment_weight(14.0, 20.0), ramp.segment_weight(10.0, 14.0)(12.0)
+        (1.0, 0.5)
         """
         mid = 0.5 * (a + b)
         w, slope = self._piece(mid)
@@ -220,10 +325,43 @@ class Ramp:
         return 0.0, 0.0
 
     def combine(self, w: float, before: float) -> float:
-        """The parameter's value at weight ``w``."""
+        """The parameter's value at weight ``w``.
+
+        Parameters
+        ----------
+        w : float
+            The weight, in ``[0, 1]``.
+        before : float
+            The parameter's value without this schedule.
+
+        Returns
+        -------
+        float
+            ``before + w (target - before)``.
+
+        Examples
+        --------
+        >>> from dyadmodel.simulate.interventions import Ramp
+        >>> Ramp("anxiety_gain_1", to=1.0).combine(0.25, 2.0)
+        1.75
+        """
         return before + w * (self.target(before) - before)
 
     def describe(self) -> str:
+        """The schedule in words.
+
+        Returns
+        -------
+        str
+            One line: parameter, target and timing.
+
+        Examples
+        --------
+        >>> from dyadmodel.simulate.interventions import Ramp
+        >>> ramp = Ramp("anxiety_gain_1", start=10, ramp=4, end=20, to=1.0)
+        >>> ramp.describe()
+        'anxiety_gain_1 to 1 from t = 10 (ramp 4) until t = 20'
+        """
         what = f"to {self.to:g}" if self.to is not None else f"times {self.factor:g}"
         when = f"from t = {self.start:g}"
         if self.ramp:
