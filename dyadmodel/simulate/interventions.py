@@ -451,6 +451,25 @@ class PeriodicPulse:
             )
 
     def on(self, t: float) -> bool:
+        """Whether a pulse is on at time ``t``.
+
+        Parameters
+        ----------
+        t : float
+            The time.
+
+        Returns
+        -------
+        bool
+            True during a pulse.
+
+        Examples
+        --------
+        >>> from dyadmodel.simulate.interventions import PeriodicPulse
+        >>> pulse = PeriodicPulse("approach_baseline_2", period=7, duration=1, size=0.5)
+        >>> pulse.on(7.5), pulse.on(8.0)
+        (True, False)
+        """
         rel = t - self.start
         if rel < 0:
             return False
@@ -461,9 +480,49 @@ class PeriodicPulse:
         return rel - k * self.period < self.duration
 
     def apply(self, t: float, before: float) -> float:
+        """The parameter's value at time ``t``.
+
+        Parameters
+        ----------
+        t : float
+            The time.
+        before : float
+            The parameter's value without this schedule.
+
+        Returns
+        -------
+        float
+            ``before + size`` during a pulse, ``before`` otherwise.
+
+        Examples
+        --------
+        >>> from dyadmodel.simulate.interventions import PeriodicPulse
+        >>> pulse = PeriodicPulse("approach_baseline_2", period=7, duration=1, size=0.5)
+        >>> pulse.apply(0.5, 0.1), pulse.apply(2.0, 0.1)
+        (0.6, 0.1)
+        """
         return before + self.size if self.on(t) else before
 
     def breakpoints_in(self, t0: float, t1: float) -> tuple[float, ...]:
+        """The pulses' starts and ends from the pulse around ``t0`` up to ``t1``.
+
+        Parameters
+        ----------
+        t0, t1 : float
+            The time span.
+
+        Returns
+        -------
+        tuple of float
+            Increasing; the caller keeps those inside ``(t0, t1)``.
+
+        Examples
+        --------
+        >>> from dyadmodel.simulate.interventions import PeriodicPulse
+        >>> pulse = PeriodicPulse("approach_baseline_2", period=7, duration=1, size=0.5)
+        >>> pulse.breakpoints_in(0.0, 10.0)
+        (0.0, 1.0, 7.0, 8.0, 14.0, 15.0)
+        """
         last = t1 if self.end is None else min(t1, self.end)
         if last < self.start:
             return ()
@@ -478,17 +537,89 @@ class PeriodicPulse:
         return tuple(times)
 
     def extreme_values(self, low: float, high: float) -> tuple[float, ...]:
+        """Values this schedule can reach when the value before it lies in [low, high].
+
+        Parameters
+        ----------
+        low, high : float
+            The range of the parameter's value without this schedule.
+
+        Returns
+        -------
+        tuple of float
+            Both ends shifted by ``size``.
+
+        Examples
+        --------
+        >>> from dyadmodel.simulate.interventions import PeriodicPulse
+        >>> pulse = PeriodicPulse("approach_baseline_2", period=7, duration=1, size=0.5)
+        >>> pulse.extreme_values(0.0, 1.0)
+        (0.5, 1.5)
+        """
         return (low + self.size, high + self.size)
 
     def segment_weight(self, a: float, b: float) -> float:
         """1.0 when a pulse is on throughout ``[a, b]`` (a segment between breakpoints),
-        else 0.0 (decided at the midpoint, so the ends get one-sided values)."""
+        else 0.0 (decided at the midpoint, so the ends get one-sided values).
+
+        Parameters
+        ----------
+        a, b : float
+            The segment's ends.
+
+        Returns
+        -------
+        float
+            1.0 or 0.0.
+
+        Examples
+        --------
+        >>> from dyadmodel.simulate.interventions import PeriodicPulse
+        >>> pulse = PeriodicPulse("approach_baseline_2", period=7, duration=1, size=0.5)
+        >>> pulse.segment_weight(7.0, 8.0), pulse.segment_weight(8.0, 14.0)
+        (1.0, 0.0)
+        """
         return 1.0 if self.on(0.5 * (a + b)) else 0.0
 
     def combine(self, w: float, before: float) -> float:
+        """The parameter's value at weight ``w``.
+
+        Parameters
+        ----------
+        w : float
+            The weight: 1.0 during a pulse, 0.0 between pulses.
+        before : float
+            The parameter's value without this schedule.
+
+        Returns
+        -------
+        float
+            ``before + w size``.
+
+        Examples
+        --------
+        >>> from dyadmodel.simulate.interventions import PeriodicPulse
+        >>> pulse = PeriodicPulse("approach_baseline_2", period=7, duration=1, size=0.5)
+        >>> pulse.combine(1.0, 0.1)
+        0.6
+        """
         return before + w * self.size
 
     def describe(self) -> str:
+        """The schedule in words.
+
+        Returns
+        -------
+        str
+            One line: parameter, size, duration, period and timing.
+
+        Examples
+        --------
+        >>> from dyadmodel.simulate.interventions import PeriodicPulse
+        >>> pulse = PeriodicPulse("approach_baseline_2", period=7, duration=1, size=0.5)
+        >>> pulse.describe()
+        'approach_baseline_2 + 0.5 for 1 every 7 from t = 0'
+        """
         until = f" until t = {self.end:g}" if self.end is not None else ""
         return (
             f"{self.parameter} + {self.size:g} for {self.duration:g} every {self.period:g} "
@@ -561,6 +692,16 @@ class Intervention:
     def resolved(self, model: Model) -> tuple[Schedule, ...]:
         """The schedules that apply to ``model`` (``if_present`` ones it lacks dropped).
 
+        Parameters
+        ----------
+        model : Model
+            The model the intervention is applied to.
+
+        Returns
+        -------
+        tuple of Ramp or PeriodicPulse
+            In the order of ``changes``.
+
         Raises
         ------
         ParameterError
@@ -591,12 +732,48 @@ class Intervention:
     def validate(self, model: Model, params: ParameterSet) -> None:
         """Check every value the schedules can give a parameter against its bounds.
 
-        Raises `ParameterError` naming the intervention, the parameter and the value.
+        Parameters
+        ----------
+        model : Model
+            The model the intervention is applied to.
+        params : ParameterSet
+            The parameter values without the intervention.
+
+        Raises
+        ------
+        ParameterError
+            Naming the intervention, the parameter and the value out of bounds.
+
+        Examples
+        --------
+        >>> import dyadmodel as dm
+        >>> m = dm.models.get("pursuer-distancer-2d")
+        >>> dm.intervention("anxiety_gain_1", to=-1.0).validate(m, m.params())  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        dyadmodel.model.ParameterError: intervention 'anxiety_gain_1 -> -1' ...
         """
         validate_all((self,), model, params)
 
     def breakpoints(self, t0: float, t1: float) -> tuple[float, ...]:
-        """Times strictly inside ``(t0, t1)`` where a parameter or its slope jumps."""
+        """Times strictly inside ``(t0, t1)`` where a parameter or its slope jumps.
+
+        Parameters
+        ----------
+        t0, t1 : float
+            The time span.
+
+        Returns
+        -------
+        tuple of float
+            Increasing, without repeats.
+
+        Examples
+        --------
+        >>> import dyadmodel as dm
+        >>> dm.intervention("anxiety_gain_1", to=1.0, start=5, ramp=2).breakpoints(0, 100)
+        (5.0, 7.0)
+        """
         times: set[float] = set()
         for c in self.changes:
             bps = c.breakpoints() if isinstance(c, Ramp) else c.breakpoints_in(t0, t1)
@@ -624,8 +801,8 @@ class Intervention:
 
         Raises
         ------
-        SpecError
-            (an `InvalidInputError`) when a schedule names a parameter the model lacks.
+        ParameterError
+            When a schedule (without ``if_present``) names a parameter the model lacks.
 
         Examples
         --------
@@ -642,6 +819,19 @@ class Intervention:
         return value
 
     def describe(self) -> str:
+        """The intervention in words: its name and each schedule.
+
+        Returns
+        -------
+        str
+            One line.
+
+        Examples
+        --------
+        >>> import dyadmodel as dm
+        >>> dm.intervention("anxiety_gain_1", to=1.0, start=5).describe()
+        'anxiety_gain_1 -> 1: anxiety_gain_1 to 1 from t = 5'
+        """
         return f"{self.name}: " + "; ".join(c.describe() for c in self.changes)
 
 
