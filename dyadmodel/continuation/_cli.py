@@ -94,6 +94,16 @@ def bifurcation_parser(parser: argparse.ArgumentParser | None = None) -> argpars
 def cli_bifurcation(argv: Sequence[str] | None = None) -> int:
     """Run ``dyadmodel bifurcation``; returns the exit status (2 for a bad argument).
 
+    Parameters
+    ----------
+    argv : sequence of str, optional
+        The arguments after ``bifurcation``; argparse reads ``sys.argv`` when None.
+
+    Returns
+    -------
+    int
+        The exit status: 0 on success, 2 for a bad argument.
+
     Examples
     --------
     >>> cli_bifurcation(["liebovitch", "--param", "c1", "--span", "0", "1.5"])

@@ -391,6 +391,23 @@ class Scenario:
     csv : str
         CSV file name.
     netcdf, figure : bool
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> import dyadmodel as dm
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "calm.toml"
+    >>> _ = path.write_text('''
+    ... [model]
+    ... name = "pursuer-distancer-2d"
+    ... [initial]
+    ... equilibrium = "balanced"
+    ... [time]
+    ... span = [0, 10]
+    ... ''')
+    >>> scenario = dm.load_scenario(path)
+    >>> scenario.model.name, scenario.t_span, scenario.x0.round(4).tolist()
+    ('pursuer-distancer-2d', (0.0, 10.0), [0.1367, 0.1367])
     """
 
     path: Path | None
@@ -410,7 +427,29 @@ class Scenario:
     figure: bool
 
     def simulate(self) -> Simulation:
-        """Run the scenario's simulation (no files written)."""
+        """Run the scenario's simulation (no files written).
+
+        Returns
+        -------
+        Simulation
+            The run, at the scenario's ``samples`` output times.
+
+        Examples
+        --------
+        >>> import pathlib, tempfile
+        >>> import dyadmodel as dm
+        >>> path = pathlib.Path(tempfile.mkdtemp()) / "calm.toml"
+        >>> _ = path.write_text('''
+        ... [model]
+        ... name = "pursuer-distancer-2d"
+        ... [initial]
+        ... equilibrium = "balanced"
+        ... [time]
+        ... span = [0, 10]
+        ... ''')
+        >>> dm.load_scenario(path).simulate().y.shape
+        (2, 1001)
+        """
         return simulate(
             self.model,
             self.params,
@@ -431,11 +470,33 @@ class ScenarioRun:
     Attributes
     ----------
     scenario : Scenario
+        The scenario run.
     simulation : Simulation
+        Its simulation.
     files : tuple of Path
         Files written.
     notes : tuple of str
         Outputs skipped and why (e.g. netCDF without xarray).
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> import dyadmodel as dm
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (folder / "calm.toml").write_text('''
+    ... [model]
+    ... name = "pursuer-distancer-2d"
+    ... [initial]
+    ... equilibrium = "balanced"
+    ... [time]
+    ... span = [0, 10]
+    ... [output]
+    ... figure = false
+    ... netcdf = false
+    ... ''')
+    >>> run = dm.run_scenario(folder / "calm.toml", folder / "out")
+    >>> [f.name for f in run.files], run.notes
+    (['calm.csv'], ())
     """
 
     scenario: Scenario

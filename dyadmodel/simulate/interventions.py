@@ -707,6 +707,14 @@ class Intervention:
         ParameterError
             A parameter the model does not have (without ``if_present``), or none of
             the intervention's parameters at all.
+
+        Examples
+        --------
+        >>> import dyadmodel as dm
+        >>> from dyadmodel.simulate.interventions import regulation_skills
+        >>> m = dm.models.get("pursuer-distancer-2d")
+        >>> [c.parameter for c in regulation_skills(2, gain_factor=0.5).resolved(m)]
+        ['avoidance_gain_2']
         """
         names = set(model.parameter_names)
         out = []
