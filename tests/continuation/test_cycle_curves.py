@@ -68,7 +68,7 @@ def test_bautin_lpc_curve_is_s_squared_over_4c():
     assert 0 < curve.y_values.min() <= (1 / 3) / 2**3 + 1e-12
     (bautin,) = curve.hopf.bautin
     assert abs(bautin.y_value) < 1e-6
-    x, y = curve.piece(0)
+    x, _y = curve.piece(0)
     np.testing.assert_array_equal(x, curve.x_values)
     with pytest.raises(InvalidInputError, match="piece"):
         curve.piece(1)
