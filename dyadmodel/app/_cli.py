@@ -93,9 +93,56 @@ def _check_export_dir(path: str) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Parse ``argv``, print the address and serve until interrupted.
 
-    Returns 0 after Ctrl-C, 2 with one line on stderr for a bad argument (unknown model,
-    a model file that is missing or cannot be read, port outside 1-65535, an export
-    directory that is a file, an address that cannot be bound).
+    The explorer is built (`create_app`) before anything is served, so a bad argument is
+    reported at once; then the address is printed on stdout and the Dash server runs in
+    this thread, blocking until Ctrl-C. On a host that is not a loopback address a
+    warning goes to stderr first (anyone who can reach it can use the explorer and write
+    exports).
+
+    Parameters
+    ----------
+    argv : sequence of str or None, optional
+        The arguments after ``dyadmodel explore``: ``--model NAME|FILE.toml`` (default
+        ``pursuer-distancer-2d``; also ``module:factory`` or ``file.py:factory``, which
+        run that Python code), ``--host`` (default ``127.0.0.1``), ``--port`` (1-65535,
+        default 8050) and ``--export-dir`` (default ``dyadmodel-exports``). None reads
+        ``sys.argv[1:]``, as `argparse` does.
+
+    Returns
+    -------
+    int
+        The exit status: 0 after Ctrl-C; 2 (with one line ``dyadmodel explore: error:
+        ...`` on stderr) for a bad argument -- an unknown model, a model file that is
+        missing or cannot be read, a port outside 1-65535, an export directory that is a
+        file or lies under a file -- or for an address that cannot be served (the port is
+        taken, the host is not this machine's).
+
+    Notes
+    -----
+    ``--help`` (``-h``) prints the usage on stdout and raises ``SystemExit(0)`` from
+    `argparse`: it does not return. The errors of the package are caught and turned
+    into the exit status 2; nothing of the package's error family escapes.
+
+    Examples
+    --------
+    A port out of range is refused before the explorer is built or served:
+
+    >>> from dyadmodel.app import main
+    >>> main(["--port", "70000"])
+    2
+
+    ``--help`` exits instead of returning:
+
+    >>> import contextlib, io
+    >>> with contextlib.redirect_stdout(io.StringIO()) as out:
+    ...     try:
+    ...         main(["--help"])
+    ...     except SystemExit as stop:
+    ...         print("exit status", stop.code)
+    >>> out.getvalue().splitlines()[-1]
+    'exit status 0'
+    >>> out.getvalue().startswith("usage: dyadmodel explore")
+    True
     """
     from dyadmodel.app._app import EXPORTS_PER_MINUTE, create_app
     from dyadmodel.cli import EXIT_USAGE, UsageError, error_line
@@ -129,7 +176,31 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def cli_explore(argv: Sequence[str] | None = None) -> int:
-    """Entry point for ``dyadmodel explore [--model NAME|FILE.toml] [--host H] [--port P]``."""
+    """Entry point for ``dyadmodel explore [--model NAME|FILE.toml] [--host H] [--port P]``.
+
+    The same as `main` (``dyadmodel explore`` on the command line and ``python -m
+    dyadmodel.app`` call it): it builds the explorer and serves it until Ctrl-C.
+
+    Parameters
+    ----------
+    argv : sequence of str or None, optional
+        The arguments after ``dyadmodel explore`` (see `main`); None reads
+        ``sys.argv[1:]``.
+
+    Returns
+    -------
+    int
+        The exit status: 0 after Ctrl-C, 2 for a bad argument or an address that cannot
+        be served (one line on stderr). ``--help`` raises ``SystemExit(0)`` instead.
+
+    Examples
+    --------
+    An unknown model is refused (exit status 2) before anything is served:
+
+    >>> from dyadmodel.app import cli_explore
+    >>> cli_explore(["--model", "no-such-model"])
+    2
+    """
     return main(argv)
 
 
