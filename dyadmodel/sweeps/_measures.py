@@ -33,7 +33,57 @@ __all__ = ["MEASURES", "Batch", "BoundMeasure", "Measure", "Output", "bind", "re
 @dataclasses.dataclass(frozen=True)
 class Output:
     """One variable a measure writes: name, dtype, value where not computed, extra
-    dimensions (with their coordinates) and netCDF/CF attributes."""
+    dimensions (with their coordinates) and netCDF/CF attributes.
+
+    A sweep makes one variable of its Dataset (and one zarr array of its store) from each
+    `Output`: dimensions the sweep's own (one per swept name for a `Grid`, ``sample``
+    for a `Sample`) followed by ``dims``. Nothing checks that ``dims``, ``coords`` and
+    ``shape`` agree with each other or with the arrays the measure's function returns:
+    keep them consistent.
+
+    Parameters
+    ----------
+    name : str
+        The variable's name in the Dataset; unique among the outputs of the measures of
+        one sweep (a sweep asking for two measures that write one name is refused).
+    dtype : str
+        NumPy dtype of the values, e.g. ``'float64'``, ``'int8'``.
+    fill : float or int
+        The value of points not computed yet (the zarr fill value) and of points where
+        the outcome does not apply: NaN for float outputs, -1 for the integer outputs
+        of the registered measures. `sobol_indices` treats -1 in an integer output,
+        NaN in a float one, as missing.
+    dims : tuple of str
+        Extra dimensions after the sweep's, e.g. ``('state',)``; ``()`` (the default)
+        for one number per point.
+    coords : mapping of str to tuple of str
+        Labels along each extra dimension, e.g. ``{'state': ('pursuit_1',
+        'distance_2')}``; a dimension already present in the Dataset keeps its labels.
+    shape : tuple of int
+        Length of each extra dimension, in the order of ``dims``; the measure's function
+        returns arrays of shape ``(len(batch), *shape)``.
+    attrs : mapping of str to object
+        Attributes of the variable (netCDF/CF style): ``description`` in words; for a
+        categorical output ``flag_values`` and ``flag_meanings`` (space-separated, one
+        word per value), which make `sobol_indices` and spec files refuse it as an
+        outcome. The sweep adds ``measure`` (the measure's name) and, over a `Sample`,
+        ``coordinates``.
+
+    Examples
+    --------
+    >>> import dyadmodel as dm
+    >>> from dyadmodel.sweeps import MEASURES
+    >>> m = dm.models.get("pursuer-distancer-2d")
+    >>> final_state = MEASURES["final_state"]
+    >>> for o in final_state.outputs(m, final_state.defaults):
+    ...     print(o.name, o.dtype, o.fill, o.dims, o.shape)
+    final_state float64 nan ('state',) (2,)
+    final_status int8 -1 () ()
+    >>> ds = dm.sweep(m, over={"anxiety_gain_1": [1.0, 3.0]}, measure="final_state",
+    ...               n_workers=1)
+    >>> ds.final_state.dims, ds.final_state.state.values.tolist()
+    (('anxiety_gain_1', 'state'), ['pursuit_1', 'distance_2'])
+    """
 
     name: str
     dtype: str
@@ -63,6 +113,41 @@ class Measure:
         (int for int, a number for float, a list of numbers for a tuple).
     check : callable, optional
         ``check(model, options)`` raises ValueError for a bad option value.
+
+    Notes
+    -----
+    The function must return every output that ``outputs`` declares, and only those,
+    with those shapes: an output it leaves out keeps its fill value in a chunk that is
+    nevertheless marked finished (a resume does not compute it again), and an undeclared
+    name or a wrong shape fails when the chunk is written. A measure given to
+    `dyadmodel.sweep` as an object need not be registered (`register_measure` adds it to
+    the names a spec file or the command line can use); for the process-pool and dask
+    backends its functions must be importable by the workers.
+
+    Examples
+    --------
+    A measure of whether the couple has a stable balanced state, run in this process:
+
+    >>> import numpy as np
+    >>> import dyadmodel as dm
+    >>> from dyadmodel.sweeps import Measure, Output
+    >>> def has_balanced(batch, options):
+    ...     found = [bool(batch.stable(i, "balanced")) for i in range(len(batch))]
+    ...     return {"has_balanced": np.array(found, dtype=np.int8)}
+    >>> def has_balanced_outputs(model, options):
+    ...     return (Output("has_balanced", "int8", -1, attrs={"description": "1 if stable"}),)
+    >>> measure = Measure("has_balanced", "a stable balanced state exists", has_balanced,
+    ...                   has_balanced_outputs)
+    >>> ds = dm.sweep("pursuer-distancer-2d", over={"anxiety_gain_1": [1.0, 3.0]},
+    ...               measure=measure, n_workers=1)
+    >>> ds.has_balanced.values.tolist(), ds.has_balanced.attrs["measure"]
+    ([1, 1], 'has_balanced')
+
+    The registered measures:
+
+    >>> from dyadmodel.sweeps import MEASURES
+    >>> MEASURES["balanced_basin_fraction"].defaults
+    {'resolution': 40}
     """
 
     name: str
@@ -114,7 +199,38 @@ def _canonical_value(v: Any) -> Any:
 class Batch:
     """The points of one chunk: a parameter set and constant inputs per point.
 
-    ``equilibria(i)`` is computed once per point and shared by every measure.
+    What a `Measure`'s function is given: the sweep builds one `Batch` per chunk and
+    hands it to every measure it computes, so ``equilibria(i)`` is computed once per
+    point and shared by every measure. The parameters are kept as given (also as the
+    attributes ``model``, ``psets``, ``inputs`` and ``n_threads``); the cache is
+    not renewed if they are changed afterwards.
+
+    Parameters
+    ----------
+    model : Model
+        The model of every point.
+    psets : list of ParameterSet
+        One parameter set per point; ``len(batch)`` is its length.
+    inputs : list of dict of str to float
+        The constant inputs of each point by name, as long as ``psets`` (not checked);
+        the sweep gives every input of the model, and the 'final_state' measure needs
+        them all.
+    n_threads : int, optional
+        Threads a measure may use for the ensemble engine (the 'final_state' measure
+        passes it to `dyadmodel.ensemble`); the sweep gives 1 with more than one worker
+        or the dask backend, else None (the engine's default: every CPU).
+
+    Examples
+    --------
+    >>> import dyadmodel as dm
+    >>> from dyadmodel.sweeps import Batch
+    >>> m = dm.models.get("pursuer-distancer-2d")
+    >>> batch = Batch(m, [m.params(anxiety_gain_1=1.0), m.params(anxiety_gain_1=3.0)],
+    ...               [{"stress": 0.0}, {"stress": 0.0}])
+    >>> len(batch), [e.label for e in batch.equilibria(1)]
+    (2, ['balanced', 'tipping threshold', 'entrenched'])
+    >>> [len(batch.stable(i, "entrenched")) for i in range(len(batch))]
+    [0, 1]
     """
 
     def __init__(
@@ -134,11 +250,63 @@ class Batch:
         return len(self.psets)
 
     def equilibria(self, i: int) -> EquilibriumSet:
+        """The equilibria of point ``i``, computed on first use and then kept.
+
+        Parameters
+        ----------
+        i : int
+            The point's index in the batch, ``0 <= i < len(batch)``.
+
+        Returns
+        -------
+        EquilibriumSet
+            `dyadmodel.equilibria` of ``model`` at ``psets[i]`` and ``inputs[i]``, with
+            its default domain and options; the same object on every later call.
+
+        Examples
+        --------
+        >>> import dyadmodel as dm
+        >>> from dyadmodel.sweeps import Batch
+        >>> m = dm.models.get("pursuer-distancer-2d")
+        >>> batch = Batch(m, [m.params(anxiety_gain_1=3.0)], [{"stress": 0.0}])
+        >>> eqs = batch.equilibria(0)
+        >>> len(eqs), eqs.complete, batch.equilibria(0) is eqs
+        (3, True, True)
+        """
         if i not in self._eqs:
             self._eqs[i] = equilibria(self.model, self.psets[i], inputs=self.inputs[i])
         return self._eqs[i]
 
     def stable(self, i: int, prefix: str) -> list:
+        """The stable equilibria of point ``i`` whose label starts with ``prefix``.
+
+        Parameters
+        ----------
+        i : int
+            The point's index in the batch, ``0 <= i < len(batch)``.
+        prefix : str
+            Start of the labels to keep, e.g. ``'balanced'`` or ``'entrenched'``
+            (case-sensitive); ``''`` keeps every stable equilibrium. Models without a
+            couple vocabulary label every equilibrium ``''``, so only ``''`` finds them.
+
+        Returns
+        -------
+        list of Equilibrium
+            From `equilibria` (computed once per point), in its order; only those with
+            ``stable`` True, so a non-hyperbolic equilibrium (``stable`` None) is left
+            out. Empty when there is none.
+
+        Examples
+        --------
+        >>> import dyadmodel as dm
+        >>> from dyadmodel.sweeps import Batch
+        >>> m = dm.models.get("pursuer-distancer-2d")
+        >>> batch = Batch(m, [m.params(anxiety_gain_1=3.0)], [{"stress": 0.0}])
+        >>> [e.label for e in batch.stable(0, "")]
+        ['balanced', 'entrenched']
+        >>> batch.stable(0, "tipping")
+        []
+        """
         return [e for e in self.equilibria(i) if e.stable and e.label.startswith(prefix)]
 
 
