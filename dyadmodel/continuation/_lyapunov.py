@@ -84,6 +84,30 @@ class HopfCriticality:
     scale : float
         The sum of the magnitudes of the formula's three terms over ``2 omega``: ``l1``
         is 'degenerate' when ``|l1| <= DEGENERATE_RTOL * scale``.
+
+    See Also
+    --------
+    first_lyapunov : Computes it at a Hopf point.
+
+    Notes
+    -----
+    The value of ``l1`` depends on the normalisation of the critical eigenvector (here
+    ``<q, q> = 1/2``, half of MatCont's value); its sign does not. ``frequency`` and
+    ``scale`` are nan when there is no complex pair (criticality 'undetermined').
+
+    Examples
+    --------
+    The Liénard form of van der Pol's oscillator at ``mu = 0`` has ``l1 = -1/8``: a
+    stable cycle is born as ``mu`` turns positive.
+
+    >>> import dyadmodel as dm
+    >>> from dyadmodel.continuation import first_lyapunov
+    >>> vdp = dm.Model.from_equations({"x": "y", "y": "(mu - x**2)*y - x"}, {"mu": 0.0})
+    >>> h = first_lyapunov(vdp, None, [0.0, 0.0])
+    >>> h.criticality, round(h.first_lyapunov, 12), round(h.frequency, 12)
+    ('supercritical', -0.125, 1.0)
+    >>> h.meaning
+    'a small stable cycle is born: the couple starts to oscillate softly'
     """
 
     first_lyapunov: float
@@ -102,8 +126,45 @@ class HopfCriticality:
 
         The leading term as ``real_part -> 0``: for the synergic couple in alpha1 the
         RMS radius of the cycle computed by shooting is 0.987, 0.9986, 0.99986 and
-        1.0001 times this at ``real_part`` = 1e-4, 1e-5, 1e-6 and 1e-7 (measured)."""
-        r = -float(real_part) / (self.frequency * self.first_lyapunov)
+        1.0001 times this at ``real_part`` = 1e-4, 1e-5, 1e-6 and 1e-7 (measured).
+
+        Parameters
+        ----------
+        real_part : float
+            The real part of the critical eigenvalue pair at the parameter values of
+            interest near the Hopf point (not a parameter distance: for a parameter
+            ``mu`` it is about ``(d Re lambda / d mu) (mu - mu_Hopf)``), in the model's
+            inverse time units.
+
+        Returns
+        -------
+        float
+            The root-mean-square distance of the predicted cycle from the equilibrium,
+            over one period, in the units of the states (the Euclidean norm over all
+            states, so it mixes their units). A supercritical point (``l1 < 0``) has
+            its stable cycle where ``real_part > 0`` (the equilibrium unstable), a
+            subcritical one (``l1 > 0``) its unstable cycle where ``real_part < 0``;
+            on the other side the result is nan, and so it is when ``l1`` is nan or 0
+            ('undetermined', or 'degenerate' with ``l1`` exactly zero, e.g. a linear
+            model: the cubic term predicts no cycle). The prediction holds only as
+            ``real_part -> 0``.
+
+        Examples
+        --------
+        Van der Pol's oscillator ``x' = y``, ``y' = (mu - x^2) y - x`` has the critical
+        pair ``mu/2 +- i sqrt(1 - mu^2/4)`` and a cycle of RMS radius ``2 sqrt(mu)``
+        near ``mu = 0``; at ``mu = 0.01`` (``real_part = 0.005``) that is 0.2:
+
+        >>> import dyadmodel as dm
+        >>> from dyadmodel.continuation import first_lyapunov
+        >>> vdp = dm.Model.from_equations({"x": "y", "y": "(mu - x**2)*y - x"}, {"mu": 0.0})
+        >>> h = first_lyapunov(vdp, None, [0.0, 0.0])
+        >>> round(h.amplitude(0.005), 6)
+        0.2
+        >>> h.amplitude(-0.005)  # a stable equilibrium: no small cycle around it
+        nan
+        """
+        r = -float(real_part) / (self.frequency * self.first_lyapunov or math.nan)
         return math.sqrt(r) if r >= 0 else math.nan
 
 
