@@ -116,6 +116,35 @@ class HopfCurve:
     first_lyapunov : ndarray, shape (m,)
         The first Lyapunov coefficient at each point (`first_lyapunov`; nan where it is
         undetermined, e.g. at a Bogdanov-Takens end). Negative: supercritical.
+
+    Notes
+    -----
+    Made by `hopf_curve`, not by hand. The arrays are read-only. ``len(curve)`` is the
+    number of points ``m``. The Bautin points are in ``points`` only, not among the
+    curve's samples; a Bogdanov-Takens end located by Newton's method is appended as
+    the curve's first or last sample. Near a Bogdanov-Takens end ``omega -> 0`` and
+    ``first_lyapunov`` grows in magnitude (it is a ratio over ``omega``).
+
+    Examples
+    --------
+    The Bogdanov-Takens normal form ``x' = y``, ``y' = b1 + b2 x + x^2 - x y`` has its
+    Hopf points on ``b1 = 0``, ``b2 < 0``, with ``omega^2 = -b2``; the curve traced
+    from ``b2 = -1`` ends at the Bogdanov-Takens point ``(0, 0)``:
+
+    >>> import dyadmodel as dm
+    >>> from dyadmodel.continuation import continuation, hopf_curve
+    >>> bt = dm.Model.from_equations(
+    ...     {"x": "y", "y": "b1 + b2*x + x**2 - x*y"}, {"b1": 0.0, "b2": -1.0}
+    ... )
+    >>> d = continuation(bt, None, "b1", (-0.5, 0.2))
+    >>> c = hopf_curve(bt, None, d, "b2", (-2.0, 1.0), x_span=(-1.0, 1.0))
+    >>> c.status, [p.kind for p in c.points]
+    ('completed', ['bogdanov-takens'])
+    >>> bool(abs(c.x_values).max() < 1e-9)  # the curve is b1 = 0
+    True
+    >>> i = int(c.y_values.argmin())  # the end at b2 = -2: omega = sqrt(2)
+    >>> round(float(c.y_values[i]), 6), round(float(c.frequencies[i]), 6)
+    (-2.0, 1.414214)
     """
 
     x_param: str
@@ -141,6 +170,13 @@ class HopfCurve:
 
     @property
     def bogdanov_takens(self) -> tuple[CodimTwoPoint, ...]:
+        """The Bogdanov-Takens points (double zero eigenvalue) where the curve ends.
+
+        A tuple of `CodimTwoPoint` of kind 'bogdanov-takens', in the order of
+        ``points``: none, one or two (one per end of the curve inside the rectangle).
+        At such a point ``omega`` reaches 0 and the Hopf curve meets a fold curve;
+        a curve of homoclinic orbits (`homoclinic_curve`) starts there too.
+        """
         return tuple(p for p in self.points if p.kind == "bogdanov-takens")
 
     @property
