@@ -32,6 +32,36 @@ class DyadFit:
     details : Mapping[str, list of dict]
         Long tables a method keeps per dyad, as records (e.g. ``"selection"``: one
         ``{"tau", "embed", "adj_r2"}`` per setting); `FitResult.details` joins them.
+
+    See Also
+    --------
+    dyadmodel.fit.FitMethod : Its ``fit_dyad`` returns a `DyadFit` for one dyad.
+
+    Notes
+    -----
+    `fit` turns the per-dyad results into one `FitResult` row each: a parameter missing
+    from ``estimates`` or ``standard_errors`` becomes NaN, a statistic another dyad has
+    and this one lacks becomes NaN. Nothing is validated when a `DyadFit` is made.
+
+    Examples
+    --------
+    A ``fit_dyad`` function (the one a `FitMethod` registers) that estimates each
+    partner's mean level:
+
+    >>> import numpy as np, pandas as pd, dyadmodel as dm
+    >>> from dyadmodel.fit import DyadFit
+    >>> def mean_level(model, dyad, options):
+    ...     level = np.nanmean(dyad.values, axis=0)   # (time, partner) -> per partner
+    ...     return DyadFit({"level_1": float(level[0]), "level_2": float(level[1])},
+    ...                    statistics={"n_obs": int(np.isfinite(dyad.values).sum())})
+    >>> t = np.arange(4.0)
+    >>> table = pd.DataFrame({"dyad": 1, "person": np.repeat([1, 2], 4),
+    ...     "time": np.tile(t, 2), "value": [1.0, 2.0, 3.0, 4.0, 5.0, 5.0, 7.0, 7.0]})
+    >>> data = dm.data.read_dyadic(table, dyad="dyad", person="person", time="time",
+    ...                            value="value")
+    >>> one = mean_level(None, data[1], None)
+    >>> one.estimates, one.statistics["n_obs"], one.status, one.standard_errors
+    ({'level_1': 2.5, 'level_2': 6.0}, 8, 'ok', {})
     """
 
     estimates: Mapping[str, float]
@@ -58,7 +88,9 @@ class FitResult:
     method : str
         Name of the estimation method (e.g. ``"glla"``).
     parameter_names : tuple of str
+        The model's parameters, in the order of the table's estimate columns.
     table : pandas.DataFrame
+        One row per dyad, as described above.
     options : object
         The method's options (a frozen dataclass), as used.
     details : Mapping[str, pandas.DataFrame]
@@ -66,6 +98,31 @@ class FitResult:
         ``(tau, embed)`` per dyad).
     notes : tuple of str
         Caveats that apply to the whole fit (e.g. partners ordered by person id).
+
+    Examples
+    --------
+    >>> from pathlib import Path
+    >>> import dyadmodel as dm
+    >>> csv = Path(dm.__file__).parents[1] / "examples" / "couples_daily.csv"
+    >>> data = dm.data.read_dyadic(csv, dyad="couple", person="person", time="day",
+    ...                            value="closeness", distinguish="female")
+    >>> result = dm.fit("coupled-oscillator", data)
+    >>> result, len(result), bool(result.ok.all())
+    (FitResult('coupled-oscillator', method='glla', 12 dyads: 12 ok), 12, True)
+    >>> result.parameter_names[:4]
+    ('eta_x', 'zeta_x', 'eta_xy', 'zeta_xy')
+    >>> row = result.table.loc[1]        # dyad 1: estimates, SEs, statistics, status
+    >>> [float(round(row[c], 3)) for c in ("eta_x", "se_eta_x", "adj_r2")], int(row.tau)
+    ([-0.278, 0.011, 0.967], 3)
+    >>> result.estimates.shape, result.standard_errors.columns.equals(result.estimates.columns)
+    ((12, 8), True)
+    >>> result.details["selection"].loc[1].round(3)      # adj. R² of every (tau, embed)
+          tau  embed  adj_r2
+    dyad
+    1       2      3   0.935
+    1       3      3   0.967
+    1       2      4   0.959
+    1       3      4   0.932
     """
 
     model: str
@@ -102,12 +159,64 @@ class FitResult:
         return (self.table["status"] == STATUS_OK).to_numpy()
 
     def to_dataframe(self) -> pd.DataFrame:
-        """The table with ``dyad`` as a column (a copy)."""
+        """The table with ``dyad`` as a column (a copy).
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per dyad (a default integer index): ``dyad`` first, then the
+            columns of `table`. ``options``, ``details`` and ``notes`` are not in it.
+
+        Examples
+        --------
+        >>> import numpy as np, pandas as pd, dyadmodel as dm
+        >>> t = np.arange(40.0)
+        >>> table = pd.DataFrame({"dyad": np.repeat(["a", "b"], 80),
+        ...     "person": np.tile(np.repeat([1, 2], 40), 2), "time": np.tile(t, 4),
+        ...     "value": np.concatenate([np.cos(0.5 * t), np.sin(0.4 * t),
+        ...                              np.cos(0.3 * t), np.sin(0.6 * t)])})
+        >>> data = dm.data.read_dyadic(table, dyad="dyad", person="person", time="time",
+        ...                            value="value")
+        >>> frame = dm.fit("coupled-oscillator", data).to_dataframe()
+        >>> frame.shape, frame.columns[:3].tolist(), frame["dyad"].tolist()
+        ((2, 27), ['dyad', 'eta_x', 'zeta_x'], ['a', 'b'])
+        """
         return self.table.reset_index()
 
     def to_xarray(self):
         """An `xarray.Dataset` with dimension ``dyad``: one variable per table column;
-        model, method and notes as attributes."""
+        model, method and notes as attributes.
+
+        Needs xarray (imported here). Text columns (``status``, ``message``, any other
+        column of dtype object) are converted to ``str``: a missing value there becomes
+        the text ``"nan"`` or ``"None"``.
+
+        Returns
+        -------
+        xarray.Dataset
+            Coordinate ``dyad`` (the table's index); data variables named as the table's
+            columns; attributes ``model``, ``method`` and ``notes`` (the notes joined
+            with ``"; "``, empty when there are none). ``options`` and ``details`` are
+            not carried over.
+
+        Examples
+        --------
+        >>> import numpy as np, pandas as pd, dyadmodel as dm
+        >>> t = np.arange(40.0)
+        >>> table = pd.DataFrame({"dyad": np.repeat([1, 2], 80),
+        ...     "person": np.tile(np.repeat([1, 2], 40), 2), "time": np.tile(t, 4),
+        ...     "value": np.concatenate([np.cos(0.5 * t), np.sin(0.4 * t),
+        ...                              np.cos(0.3 * t), np.sin(0.6 * t)])})
+        >>> data = dm.data.read_dyadic(table, dyad="dyad", person="person", time="time",
+        ...                            value="value")
+        >>> ds = dm.fit("coupled-oscillator", data, detrend=False).to_xarray()
+        >>> dict(ds.sizes), ds.attrs["model"], ds.attrs["method"]
+        ({'dyad': 2}, 'coupled-oscillator', 'glla')
+        >>> ds["status"].values.tolist(), int(ds["tau"].sel(dyad=1))
+        (['ok', 'ok'], 2)
+        >>> ds.attrs["notes"][:48]     # no distinguishing variable: partners by person id
+        'partners are ordered by person id (no distinguis'
+        """
         import xarray as xr
 
         table = self.table.copy()
