@@ -46,8 +46,28 @@ class LinearFit:
         with MSS = sum(fitted²), and adjusted R² = 1 - (1 - R²) n / (n - rank); with an
         intercept, centred sums and (n - 1) / (n - rank).
     sigma : float
-        Residual standard error, ``sqrt(rss / (n - rank))``.
+        Residual standard error, ``sqrt(rss / (n - rank))``; NaN when ``n == rank``.
     fitted : numpy.ndarray
+        ``X b`` over the kept columns, one per row (zeros when every column is aliased).
+
+    See Also
+    --------
+    least_squares : Computes it.
+
+    Examples
+    --------
+    A line with an intercept (the design holds the constant column):
+
+    >>> import numpy as np
+    >>> from dyadmodel.fit import least_squares
+    >>> X = np.column_stack([np.ones(6), np.arange(6.0)])
+    >>> fit = least_squares(X, np.array([1.0, 3.1, 4.9, 7.2, 8.8, 11.0]), intercept=True)
+    >>> fit.coefficients.round(4), fit.standard_errors.round(4)
+    (array([1.0429, 1.9829]), array([0.1115, 0.0368]))
+    >>> fit.rank, fit.n, fit.aliased.tolist(), round(fit.r_squared, 4), round(fit.sigma, 4)
+    (2, 6, [False, False], 0.9986, 0.154)
+    >>> bool(np.isclose(fit.sigma**2 * (fit.n - fit.rank), fit.rss))
+    True
     """
 
     coefficients: np.ndarray

@@ -46,14 +46,50 @@ class CoupleProfiles:
         numbered by decreasing size), or -1 when the dyad was not grouped (its fit is not
         ``"ok"`` or an estimate is not finite).
     probability : pandas.DataFrame
-        Per grouped dyad: the posterior probability of each group.
+        Per grouped dyad (index ``dyad``): the posterior probability of each group
+        (columns ``group_0``, ``group_1``...; each row sums to 1).
     bic : pandas.Series
-        BIC of the mixture per number of groups (index ``n_groups``).
+        BIC of the mixture per number of groups (index ``n_groups``, 1 to the largest
+        number tried), computed on the standardised estimates; the smallest is chosen.
     means : pandas.DataFrame
-        Per group: its size and the mean of each parameter (in the parameters' units).
+        Per group (index ``group``): its size and the mean of each parameter (in the
+        parameters' units).
     covariates : pandas.DataFrame
-        Per covariate: its mean per group (numeric ones), the test (``"anova"`` or
-        ``"chi2"``), the statistic and its p-value; empty without data.
+        Per covariate (index ``covariate``): its mean per group (``mean_group_<g>``,
+        numeric ones), the test (``"anova"`` or ``"chi2"``), the statistic and its
+        p-value (NaN where the test cannot be computed, e.g. one group); empty without
+        data. The p-values are not corrected for the number of covariates tested.
+
+    Examples
+    --------
+    Twelve couples grouped by their frequencies (``eta_x``, ``eta_y``) with partner
+    anxiety and relationship length as covariates:
+
+    >>> from pathlib import Path
+    >>> import dyadmodel as dm
+    >>> csv = Path(dm.__file__).parents[1] / "examples" / "couples_daily.csv"
+    >>> data = dm.data.read_dyadic(csv, dyad="couple", person="person", time="day",
+    ...     value="closeness", distinguish="female", covariates=["anxiety", "years"])
+    >>> result = dm.fit("coupled-oscillator", data)
+    >>> groups = dm.fit.profiles(result, ["eta_x", "eta_y"], data=data, max_groups=2,
+    ...                          n_init=1)
+    >>> groups
+    CoupleProfiles(2 groups of sizes 11, 1; by ('eta_x', 'eta_y'))
+    >>> groups.group.tolist()                      # dyad 9 is a group of its own
+    [0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0]
+    >>> groups.bic.round(2).tolist(), groups.n_groups
+    ([70.78, 63.93], 2)
+    >>> groups.means.round(3)
+           size  eta_x  eta_y
+    group
+    0        11 -0.346 -0.358
+    1         1 -0.190 -0.164
+    >>> groups.covariates[["test", "p_value"]].round(3)   # anxiety is per partner
+                test  p_value
+    covariate
+    anxiety_1  anova    0.157
+    anxiety_2  anova    0.884
+    years      anova    0.525
     """
 
     parameters: tuple[str, ...]
