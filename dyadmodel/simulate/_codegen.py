@@ -430,7 +430,43 @@ class CompiledRHS:
         params: ParameterSet | Mapping[str, Any] | None = None,
         inputs: Mapping[str, Any] | float | None = None,
     ) -> np.ndarray:
-        """The argument vector ``q`` for validated ``params`` and constant ``inputs``."""
+        """The argument vector ``q`` for validated ``params`` and constant ``inputs``.
+
+        Parameters
+        ----------
+        params : ParameterSet or mapping or None, optional
+            Parameter values: a `ParameterSet` of the model, a mapping of overrides of
+            the defaults (validated against the parameters' bounds), or None for the
+            defaults.
+        inputs : mapping or float or None, optional
+            Constant input values: input name -> number, a bare number for a one-input
+            model, or None for the inputs' defaults. Arrays (time-varying inputs) are
+            refused.
+
+        Returns
+        -------
+        ndarray, shape (len(argument_names),)
+            ``q`` as floats, laid out as ``argument_names``: the model's parameters in
+            their order, then its inputs. A new array at each call.
+
+        Raises
+        ------
+        ParameterError
+            For an unknown parameter name, a value outside its bounds, or a parameter
+            set of another model.
+        InvalidInputError
+            For an input value that is an array or is not admissible.
+
+        Examples
+        --------
+        >>> import dyadmodel as dm
+        >>> crhs = dm.compiled_rhs(dm.models.get("pursuer-distancer-2d"))
+        >>> q = crhs.arguments({"anxiety_gain_1": 3.0}, inputs=0.5)
+        >>> crhs.argument_names[1], float(q[1]), crhs.argument_names[-1], float(q[-1])
+        ('anxiety_gain_1', 3.0, 'stress', 0.5)
+        >>> len(q) == len(crhs.argument_names)
+        True
+        """
         model = self._model
         pv = model.parameter_set(params).as_array()
         uv = np.array(list(model.constant_inputs(inputs, "a compiled rhs").values()), float)
@@ -441,7 +477,45 @@ class CompiledRHS:
         params: ParameterSet | Mapping[str, Any] | None = None,
         inputs: Mapping[str, Any] | float | None = None,
     ) -> Callable[[float, np.ndarray], np.ndarray]:
-        """``f(t, y)`` for `scipy.integrate.solve_ivp`, like `Model.ode` but compiled."""
+        """``f(t, y)`` for `scipy.integrate.solve_ivp`, like `Model.ode` but compiled.
+
+        Parameters
+        ----------
+        params : ParameterSet or mapping or None, optional
+            Parameter values (see `arguments`); validated once, here, not at each call
+            of ``f``.
+        inputs : mapping or float or None, optional
+            Constant input values (see `arguments`).
+
+        Returns
+        -------
+        callable
+            ``f(t, y) -> ndarray of shape (n_states,)``, the time derivative of the state
+            ``y`` (array_like of shape (n_states,), in the model's state order). ``t`` is
+            ignored (the inputs are constant); ``y`` is copied to a contiguous float
+            array when it is not one. The arguments are fixed when ``f`` is made.
+
+        Raises
+        ------
+        ParameterError
+            For an unknown parameter name, a value outside its bounds, or a parameter
+            set of another model.
+        InvalidInputError
+            For an input value that is an array or is not admissible.
+
+        Examples
+        --------
+        The same values as the model's own (sympy-compiled) right-hand side:
+
+        >>> import numpy as np, dyadmodel as dm
+        >>> m = dm.models.get("pursuer-distancer-2d")
+        >>> f = dm.compiled_rhs(m).ode({"anxiety_gain_1": 3.0}, inputs=0.5)
+        >>> f(0.0, [1.0, 1.0]).round(6)
+        array([1.176923, 0.484615])
+        >>> g = m.ode({"anxiety_gain_1": 3.0}, 0.5)
+        >>> bool(np.allclose(f(0.0, [1.0, 1.0]), g(0.0, np.array([1.0, 1.0]))))
+        True
+        """
         q = self.arguments(params, inputs)
         fn = self.rhs
 
