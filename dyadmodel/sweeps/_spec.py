@@ -257,17 +257,25 @@ class SensitivitySpec:
 class SweepSpec:
     """A validated sweep spec (see the module docstring for the file format).
 
+    Made by `load_sweep_spec`, which checks the file; the constructor itself checks
+    nothing. Run it with `run` (``dyadmodel sweep SPEC.toml`` does the same and then
+    computes the ``[sensitivity]`` indices).
+
     Attributes
     ----------
     path : Path or None
         The spec file.
     name, description : str
+        ``name`` from the file (default: the file name without ``.toml``), and its
+        ``description`` ('' when not given).
     model : Model
+        The model of ``[model]``.
     params : ParameterSet
         The base parameters (preset, then ``[parameters]``); swept names override them.
     inputs : mapping of str to float
         Constant inputs (``[inputs]``, the model's defaults for the rest).
     over : Grid or Sample
+        What varies: ``[over]`` as a `Grid` or a seeded `Sample`.
     measures : mapping of str to mapping
         Measure name to the options given in the file (defaults are filled in when the
         sweep runs).
@@ -276,8 +284,37 @@ class SweepSpec:
     output : str or None
         The ``[output].path`` store, resolved against the spec file's directory.
     sensitivity : SensitivitySpec or None
+        The ``[sensitivity]`` table; None without one.
     max_points : int
         The budget of points (``[run].max_points``, default `DEFAULT_MAX_POINTS`).
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> from dyadmodel.sweeps import load_sweep_spec
+    >>> text = '''
+    ... name = "anxiety-grid"
+    ... [model]
+    ... name = "pursuer-distancer-2d"
+    ... [parameters]
+    ... avoidance_gain_2 = 2.0
+    ... [over]
+    ... type = "grid"
+    ... [over.values]
+    ... anxiety_gain_1 = [1.0, 2.0, 3.0]
+    ... [measures]
+    ... n_stable = {}
+    ... [run]
+    ... chunk_size = 2
+    ... '''
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     f = pathlib.Path(tmp) / "spec.toml"
+    ...     _ = f.write_text(text)
+    ...     spec = load_sweep_spec(f)
+    >>> spec.name, spec.model.name, spec.params["avoidance_gain_2"], dict(spec.inputs)
+    ('anxiety-grid', 'pursuer-distancer-2d', 2.0, {'stress': 0.0})
+    >>> spec.over, spec.n_chunks, spec.output, spec.default_store
+    (Grid(anxiety_gain_1: 3 values in [1, 3]), 2, None, 'anxiety-grid.zarr')
     """
 
     path: Path | None
@@ -319,18 +356,74 @@ class SweepSpec:
     ):
         """Run the sweep with `dyadmodel.sweep` (resuming a store that holds it).
 
+        The spec's model, base parameters, inputs, design, measures, ``chunk_size`` and
+        ``max_points`` are passed on as they are. The ``[sensitivity]`` table is not
+        used here: compute the indices from the result with `sobol_indices` (as
+        ``dyadmodel sweep`` does).
+
         Parameters
         ----------
-        store : path, optional
-            The zarr store; default ``output`` (the file's ``[output].path``), and when
-            that is not given either, a temporary store loaded into memory.
-        backend, scheduler, n_workers, overwrite, progress
-            As for `dyadmodel.sweep`.
+        store : str or os.PathLike, optional
+            The zarr store (a directory); default ``output`` (the file's
+            ``[output].path``), and when that is not given either, a temporary store
+            loaded into memory and deleted (nothing to resume). Unlike ``dyadmodel
+            sweep``, it does not default to `default_store` in the current directory.
+            A store that holds this sweep is resumed: finished chunks are kept.
+        backend : {'local', 'dask'}
+            'local': a process pool of ``n_workers`` on this machine (``n_workers=1``
+            runs in this process); 'dask': dask.distributed, as for `dyadmodel.sweep`.
+        scheduler : str or distributed.Client, optional
+            The dask scheduler (``backend='dask'`` only): an address such as
+            ``"tcp://host:8786"`` or a client; without one a local cluster is started.
+        n_workers : int, optional
+            Worker processes; default: the CPUs available to this process.
+        overwrite : bool
+            Discard a store that holds another sweep (only a store this package created
+            and that holds nothing else is ever deleted).
+        progress : bool, optional
+            A progress bar of chunks done; default: only when stderr is a terminal.
 
         Returns
         -------
         xarray.Dataset
-            The result; see `xarray.Dataset` for its fields.
+            The result of `dyadmodel.sweep`: one variable per measure output over the
+            swept names, the spec's settings in its attributes; opened lazily from
+            ``store`` when there is one.
+
+        Raises
+        ------
+        SweepSpecError
+            ``store`` holds another sweep (without ``overwrite``), is being written by
+            another sweep, or is not a sweep store.
+        SweepTooLargeError
+            More points than ``max_points``, or more memory than the machine can spare.
+        SweepError
+            A measure failed at a point, or the worker processes died; finished chunks
+            are kept.
+        ValueError
+            A bad ``backend``, ``scheduler`` or ``n_workers``.
+
+        Examples
+        --------
+        >>> import pathlib, tempfile
+        >>> from dyadmodel.sweeps import load_sweep_spec
+        >>> text = '''
+        ... [model]
+        ... name = "pursuer-distancer-2d"
+        ... [over]
+        ... type = "grid"
+        ... [over.values]
+        ... anxiety_gain_1 = [1.0, 2.0, 3.0]
+        ... [measures]
+        ... n_stable = {}
+        ... '''
+        >>> with tempfile.TemporaryDirectory() as tmp:
+        ...     f = pathlib.Path(tmp) / "spec.toml"
+        ...     _ = f.write_text(text)
+        ...     spec = load_sweep_spec(f)
+        ...     ds = spec.run(store=pathlib.Path(tmp) / "grid.zarr", n_workers=1)
+        ...     print(ds.n_stable.values.tolist(), ds.attrs["complete"])
+        [1, 2, 2] 1
         """
         from dyadmodel.sweeps._sweep import sweep
 
