@@ -99,6 +99,8 @@ class MLOptions:
         first observations), the others drawn uniformly within the parameters' bounds
         (a finite box around ``params`` where a bound is infinite) with ``seed``.
     seed : int
+        Seed of the random starts (the same seed gives the same starts, hence the same
+        fit, on every run).
     max_seconds : float
         Time budget per dyad (the fit, and separately the profiles); when it runs out
         the best point so far is reported with status ``"budget exceeded"``.
@@ -122,6 +124,27 @@ class MLOptions:
         For an argument with an invalid value (the message says which and why).
     InvalidTypeError
         For an argument of the wrong type.
+
+    Notes
+    -----
+    Only the values are checked here; the names in ``observed``, ``free`` and
+    ``noisy_states`` are checked against the model when a fit starts. Keyword arguments
+    of ``fit(..., method="ml")`` replace these fields (``options=`` passes a whole set).
+
+    Examples
+    --------
+    >>> from dyadmodel.fit import MLOptions
+    >>> options = MLOptions(free=["a", "d"], n_starts=1)
+    >>> options.free, options.n_starts, options.max_seconds, options.process_noise
+    (('a', 'd'), 1, 60.0, False)
+    >>> MLOptions(n_starts=0)
+    Traceback (most recent call last):
+    ...
+    dyadmodel.errors.InvalidInputError: n_starts must be an integer in [1, 1000], got 0
+    >>> MLOptions(noisy_states=("R",))
+    Traceback (most recent call last):
+    ...
+    dyadmodel.errors.InvalidInputError: noisy_states is for process_noise=True; pass that too
     """
 
     observed: tuple[str, str] | None = None
@@ -563,17 +586,59 @@ class Profile:
     Attributes
     ----------
     parameter : str
+        The profiled parameter's name.
     estimate : float
+        Its maximum-likelihood estimate (where ``delta_nll`` is 0).
     values, delta_nll : numpy.ndarray
-        Parameter values (sorted) and the profile's rise ``nll - min nll`` there.
+        Parameter values (sorted) and the profile's rise ``nll - min nll`` there: the
+        parameter held at each value, the other unknowns (initial states, other free
+        parameters) are fitted again. In trajectory matching they minimise the sum of
+        squares weighted by the noise SDs of the best fit, and ``nll`` is then taken
+        with each SD at its ML value for that point (the SDs are not optimised jointly,
+        so ``delta_nll`` can be slightly above the exact profile); with process noise
+        every unknown, SDs included, is optimised.
     ci : (float, float)
         The 95% profile-likelihood interval (Raue et al. 2009); an end is NaN where the
-        profile stays below `PROFILE_THRESHOLD` up to the bound (or the budget).
+        profile stays below `PROFILE_THRESHOLD` up to the bound (or the budget). Each end
+        is interpolated linearly between the two profile points around the threshold.
     verdict : str
         ``"identifiable"`` (the profile crosses the threshold on both sides),
         ``"practically non-identifiable"`` (it does not on at least one side) or
         ``"structurally non-identifiable"`` (it is flat on both sides: no data can
         determine the parameter, e.g. one factor of a product).
+    sides : (str, str)
+        What the profile did below and above the estimate: ``"crossed"`` (the threshold),
+        ``"flat"`` (a rise of less than 1e-4 over at least 10% of ``max(|estimate|,
+        0.1)``) or ``"open"`` (neither, up to the bound, 30 steps or the budget);
+        ``("", "")`` when not given.
+
+    See Also
+    --------
+    profile_likelihood : Computes profiles.
+
+    Examples
+    --------
+    One couple simulated from the linear model ``R' = a R + b J``, ``J' = c R + d J``
+    at ``a = d = -0.2``, ``b = 1``, ``c = -1`` (the defaults) with measurement noise of
+    SD 0.05; ``a`` and ``d`` are estimated:
+
+    >>> import numpy as np, pandas as pd, dyadmodel as dm
+    >>> t = np.arange(0.0, 15.0, 0.5)
+    >>> R, J = np.exp(-0.2 * t) * np.cos(t), -np.exp(-0.2 * t) * np.sin(t)
+    >>> noise = np.random.default_rng(1).normal(0.0, 0.05, (2, t.size))
+    >>> table = pd.DataFrame({"dyad": 1, "person": np.repeat([1, 2], t.size),
+    ...     "time": np.tile(t, 2), "value": (np.stack([R, J]) + noise).ravel()})
+    >>> data = dm.data.read_dyadic(table, dyad="dyad", person="person", time="time",
+    ...                            value="value")
+    >>> profiles = dm.fit.profile_likelihood("strogatz-linear", data[1], ["a"],
+    ...                                      free=("a", "d"), n_starts=1)
+    >>> prof = profiles["a"]
+    >>> prof.parameter, round(prof.estimate, 3), prof.verdict, prof.sides
+    ('a', -0.231, 'identifiable', ('crossed', 'crossed'))
+    >>> [round(float(end), 3) for end in prof.ci]          # the truth -0.2 is inside
+    [-0.302, -0.16]
+    >>> bool(np.all(np.diff(prof.values) > 0)), float(prof.delta_nll.min())
+    (True, 0.0)
     """
 
     parameter: str
@@ -706,17 +771,55 @@ def profile_likelihood(
     Returns
     -------
     dict of str -> Profile
-        Profiles as data: plot ``values`` against ``delta_nll`` with the threshold line
-        `PROFILE_THRESHOLD`.
+        One per profiled parameter, in the order asked for. Profiles as data: plot
+        ``values`` against ``delta_nll`` with the threshold line `PROFILE_THRESHOLD`
+        (`dyadmodel.plot.profile_likelihood` draws them).
 
     Raises
     ------
     BudgetExceededError
-        When the work would exceed its budget (time or size).
+        When no start of the fit finishes within ``max_seconds``.
+    InvalidInputError
+        For an option with an invalid value (`MLOptions`), or observed states that
+        cannot be inferred (a model with more than two states and no ``observed``).
     InvalidTypeError
         For an argument of the wrong type.
     NotFoundError
-        For an unknown name (the message lists the known ones).
+        For a name in ``parameters`` that is not a free parameter (the message lists
+        the free ones).
+
+    Notes
+    -----
+    The fit is that of ``fit(model, data, method="ml")`` for this dyad by trajectory
+    matching: ``process_noise=True`` (and ``noisy_states``) is accepted and ignored.
+    ``max_seconds`` bounds the fit, and separately all the profiles together: a profile
+    cut short by the budget is returned with an open end (NaN in ``ci``) and no error.
+    An unknown keyword in ``overrides`` raises Python's `TypeError` (from
+    `dataclasses.replace`), not a package error.
+
+    Examples
+    --------
+    The couple of the `Profile` example, ``a`` and ``d`` free (``b`` and ``c`` stay at
+    their defaults, which are the truth):
+
+    >>> import numpy as np, pandas as pd, dyadmodel as dm
+    >>> t = np.arange(0.0, 15.0, 0.5)
+    >>> R, J = np.exp(-0.2 * t) * np.cos(t), -np.exp(-0.2 * t) * np.sin(t)
+    >>> noise = np.random.default_rng(1).normal(0.0, 0.05, (2, t.size))
+    >>> table = pd.DataFrame({"dyad": 1, "person": np.repeat([1, 2], t.size),
+    ...     "time": np.tile(t, 2), "value": (np.stack([R, J]) + noise).ravel()})
+    >>> data = dm.data.read_dyadic(table, dyad="dyad", person="person", time="time",
+    ...                            value="value")
+    >>> profiles = dm.fit.profile_likelihood("strogatz-linear", data[1],
+    ...                                      free=("a", "d"), n_starts=1)
+    >>> {name: prof.verdict for name, prof in profiles.items()}
+    {'a': 'identifiable', 'd': 'identifiable'}
+    >>> {name: [round(float(end), 3) for end in prof.ci] for name, prof in profiles.items()}
+    {'a': [-0.302, -0.16], 'd': [-0.258, -0.125]}
+    >>> dm.fit.profile_likelihood("strogatz-linear", data[1], ["b"], free=("a", "d"))
+    Traceback (most recent call last):
+    ...
+    dyadmodel.errors.NotFoundError: 'b' is not a free parameter; the free ones are a, d
     """
     import dataclasses
 
@@ -762,16 +865,65 @@ def likelihood_ratio_test(restricted: FitResult, full: FitResult):
     ``restricted`` fixes some of ``full``'s free parameters (e.g. the couplings at 0:
     the uncoupled model); the statistic ``2 (loglik_full - loglik_restricted)`` is
     compared with chi2 with as many degrees of freedom as the difference in estimated
-    unknowns. Returns a pandas DataFrame (index ``dyad``): ``statistic``, ``df``,
-    ``p_value``. A parameter fixed at a bound makes the chi2 reference conservative
+    unknowns. A parameter fixed at a bound makes the chi2 reference conservative
     (Self & Liang 1987).
+
+    Parameters
+    ----------
+    restricted : FitResult
+        The fit with fewer estimated unknowns (``method="ml"``).
+    full : FitResult
+        The fit with more, of the same dyads in the same order (``method="ml"``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``dyad`` (``full``'s); columns ``statistic`` (the statistic above, set to 0
+        where the restricted fit's log-likelihood is the higher one, e.g. when ``full``
+        stopped in a worse local optimum), ``df`` (the difference of the ``n_estimated``
+        columns) and ``p_value`` (chi2 upper tail). NaN where a fit has no
+        log-likelihood (e.g. status ``"too short"``).
 
     Raises
     ------
     InvalidInputError
-        For an argument with an invalid value (the message says which and why).
+        When the two fits are not of the same dyads in the same order, or ``full`` does
+        not estimate more unknowns than ``restricted`` for every dyad.
     InvalidTypeError
-        For an argument of the wrong type.
+        When either is not a `FitResult` of method ``"ml"``.
+
+    Notes
+    -----
+    Checked: the method, the dyad ids and the counts of unknowns. Not checked: that the
+    two fits are of the same model and data, that they are nested, and the dyads'
+    status (a dyad whose fit stopped at ``"budget exceeded"`` or ``"not converged"`` is
+    tested at its best point so far).
+
+    Examples
+    --------
+    The couple of the `Profile` example: is partner 2's damping ``d`` needed? The
+    restricted fit holds it at 0 (no damping), the full one estimates it:
+
+    >>> import numpy as np, pandas as pd, dyadmodel as dm
+    >>> from dyadmodel.fit import likelihood_ratio_test
+    >>> t = np.arange(0.0, 15.0, 0.5)
+    >>> R, J = np.exp(-0.2 * t) * np.cos(t), -np.exp(-0.2 * t) * np.sin(t)
+    >>> noise = np.random.default_rng(1).normal(0.0, 0.05, (2, t.size))
+    >>> table = pd.DataFrame({"dyad": 1, "person": np.repeat([1, 2], t.size),
+    ...     "time": np.tile(t, 2), "value": (np.stack([R, J]) + noise).ravel()})
+    >>> data = dm.data.read_dyadic(table, dyad="dyad", person="person", time="time",
+    ...                            value="value")
+    >>> model = dm.models.get("strogatz-linear")
+    >>> full = dm.fit(model, data, method="ml", free=("a", "d"), n_starts=1)
+    >>> undamped = dm.fit(model, data, method="ml", free=("a",), params={"d": 0.0},
+    ...                   n_starts=1)
+    >>> test = likelihood_ratio_test(undamped, full)
+    >>> round(float(test.statistic[1]), 2), int(test.df[1]), bool(test.p_value[1] < 1e-6)
+    (29.07, 1, True)
+    >>> likelihood_ratio_test(full, undamped)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    dyadmodel.errors.InvalidInputError: full must estimate more unknowns than restricted ...
     """
     import pandas as pd
 
