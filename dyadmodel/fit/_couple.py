@@ -99,16 +99,63 @@ def couples_in_state_space(
     Returns
     -------
     pandas.DataFrame
-        Index ``dyad``; columns ``regime``, ``n_equilibria``, ``complete``,
-        ``tipping_kind``, ``distance``, ``distance_low``, ``distance_high``,
-        ``p_bistable``, ``draws``, ``status``.
+        Index ``dyad`` (the fit's order); columns ``regime``, ``n_equilibria`` and
+        ``complete`` (whether the equilibrium search is known to be complete: an
+        incomplete one can misclassify), ``tipping_kind`` (``"fold"``, ``"hopf"`` or
+        ``"none in span"``), ``distance`` (in ``param``'s units; positive: ``param``
+        must rise to tip; NaN with no tipping point in ``span``), ``distance_low`` and
+        ``distance_high`` (over the draws that found a tipping point; NaN without
+        them), ``p_bistable``, ``draws`` (draws done) and ``status`` (``"ok"``, or
+        ``"error: ..."`` for a dyad that could not be placed, e.g. one whose fit has
+        no estimates; its row keeps what was computed before the error).
 
     Raises
     ------
     InvalidInputError
-        For an argument with an invalid value (the message says which and why).
+        For an argument with an invalid value (the message says which and why): a
+        ``model`` that is not the fitted one, no ``span`` for a parameter with an
+        infinite bound, ``n_draws`` outside [0, 1000].
     InvalidTypeError
-        For an argument of the wrong type.
+        When ``result`` is not a `FitResult` of method ``"ml"``.
+
+    Notes
+    -----
+    The draws vary the parameters with a finite standard error (the free ones); the
+    initial states and noise SDs are not drawn; a dyad without a finite covariance
+    (e.g. status ``"singular information"``) gets no draws. ``p_bistable`` counts the regime
+    ``"bistable"``, which only models with the couple vocabulary (balanced and
+    entrenched equilibria, e.g. ``pursuer-distancer-2d``) have: for any other model it
+    is 0 even where the draws are multistable. One random generator serves all dyads in
+    table order, so a dyad's draws depend on the dyads before it.
+
+    Examples
+    --------
+    The couple of the `dyadmodel.fit.Profile` example, fitted with the linear model
+    ``R' = a R + b J``, ``J' = c R + d J`` (``a`` and ``d`` free). Its equilibrium
+    (the origin) loses stability in a Hopf bifurcation where the trace ``a + d`` is 0,
+    so the distance is ``-d - a`` at the estimates:
+
+    >>> import numpy as np, pandas as pd, dyadmodel as dm
+    >>> t = np.arange(0.0, 15.0, 0.5)
+    >>> R, J = np.exp(-0.2 * t) * np.cos(t), -np.exp(-0.2 * t) * np.sin(t)
+    >>> noise = np.random.default_rng(1).normal(0.0, 0.05, (2, t.size))
+    >>> table = pd.DataFrame({"dyad": 1, "person": np.repeat([1, 2], t.size),
+    ...     "time": np.tile(t, 2), "value": (np.stack([R, J]) + noise).ravel()})
+    >>> data = dm.data.read_dyadic(table, dyad="dyad", person="person", time="time",
+    ...                            value="value")
+    >>> result = dm.fit("strogatz-linear", data, method="ml", free=("a", "d"), n_starts=1)
+    >>> placed = dm.fit.couples_in_state_space(result, "a", span=(-1.0, 1.0), n_draws=10)
+    >>> row, est = placed.loc[1], result.table.loc[1]
+    >>> row.status, row.regime, int(row.n_equilibria), row.tipping_kind, int(row.draws)
+    ('ok', 'monostable', 1, 'hopf', 10)
+    >>> round(float(row.distance), 3), bool(abs(row.distance - (-est.d - est.a)) < 1e-9)
+    (0.422, True)
+    >>> bool(row.distance_low < row.distance < row.distance_high), float(row.p_bistable)
+    (True, 0.0)
+    >>> dm.fit.couples_in_state_space(result, "a")   # a's bounds are infinite
+    Traceback (most recent call last):
+    ...
+    dyadmodel.errors.InvalidInputError: parameter 'a' has bounds (-inf, inf); pass a finite span=
     """
     from dyadmodel import models
 
@@ -153,7 +200,7 @@ def couples_in_state_space(
                 mean = np.array([values[p] for p in free])
                 lows = np.array([model.parameter(p).bounds[0] for p in free])
                 highs = np.array([model.parameter(p).bounds[1] for p in free])
-                pad = 1e-9 * np.maximum(1.0, np.abs(lows))
+                pad = np.where(np.isfinite(lows), 1e-9 * np.maximum(1.0, np.abs(lows)), 0.0)
                 for draw in rng.multivariate_normal(mean, cov, size=n_draws):
                     if time.perf_counter() > deadline:
                         break
