@@ -608,9 +608,9 @@ class Profile:
         determine the parameter, e.g. one factor of a product).
     sides : (str, str)
         What the profile did below and above the estimate: ``"crossed"`` (the threshold),
-        ``"flat"`` (a rise of less than 1e-4 over at least 10% of ``max(|estimate|,
-        0.1)``) or ``"open"`` (neither, up to the bound, 30 steps or the budget);
-        ``("", "")`` when not given.
+        ``"flat"`` (a rise of less than 1e-4 over at least 10% of
+        ``max(|estimate|, 0.1)``) or ``"open"`` (neither, up to the bound, 30 steps or
+        the budget); ``("", "")`` when not given.
 
     See Also
     --------
