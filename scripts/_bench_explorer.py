@@ -9,18 +9,24 @@ before issue 17; ``client_side=True``: field, nullclines, Newton equilibria and
 trajectories computed in the page, the server adding certified equilibria and the heavy
 layers afterwards), and measures, over ``N`` events each:
 
+Times run from the input event as the page received it (its ``keydown`` or
+``mousedown`` event's timestamp) to the paint, both in page time: Playwright's own
+round trips are not counted.
+
 - slider edit: one keyboard step of ``anxiety_gain_1`` (its slider focused, ArrowRight /
   ArrowLeft) until the portrait has been repainted (plotly's ``afterplot``) AND the
   equilibria table has changed; for the client path also until the certified table from
   the server has arrived;
-- click: a click on the plane until a trajectory starting at the clicked point is drawn;
+- click: a click on the plane until a trajectory starting at the clicked point is drawn
+  (by plotly as a trace, or by the page as a path before plotly's repaint, whichever
+  comes first);
 - page load: ``goto`` until the portrait and the equilibria table are on the page;
 
 and, from hooks on the Flask server, the server time of each callback request
 (``/_dash-update-component``, by its outputs) and the bytes of its response. Each event
 waits until no request is in flight before the next one starts (a quiet hand: the time
-measured is that of one edit, not of a queue). Times are from the event in Python to
-the paint in the page, on one clock (``performance.timeOrigin + performance.now()``).
+measured is that of one edit, not of a queue). Page load is timed from ``goto`` in
+Python; the other times are page time (``performance.timeOrigin + performance.now()``).
 """
 
 from __future__ import annotations
@@ -42,11 +48,31 @@ SLIDER = "anxiety_gain_1"
 # Marks, in page time (epoch ms), the last repaint of the portrait, the last change of
 # the equilibria table and of its certified status; re-armed when Dash replaces nodes.
 _ARM = """() => {
-  const B = window.__bench = window.__bench || {plot: 0, table: 0, certified: 0};
+  const B = window.__bench = window.__bench || {plot: 0, table: 0, certified: 0, input: 0, traj: 0};
   const now = () => performance.timeOrigin + performance.now();
+  if (!window.__benchInputArmed) {
+    // the input event itself, in page time: the user's press or click, not Playwright's
+    for (const kind of ['keydown', 'mousedown']) {
+      document.addEventListener(kind, (ev) => {
+        B.input = performance.timeOrigin + ev.timeStamp;
+      }, {capture: true});
+    }
+    window.__benchInputArmed = true;
+  }
   const gd = document.querySelector('#portrait .js-plotly-plot');
   if (gd && !gd.__benchArmed) {
-    gd.on('plotly_afterplot', () => { B.plot = now(); });
+    gd.on('plotly_afterplot', () => {
+      B.plot = now();
+      const want = window.__benchTarget;
+      if (want && !B.traj && window.__benchHasTraj(want)) B.traj = B.plot;
+    });
+    // the page's own drawing of a clicked trajectory, before plotly's repaint
+    gd.addEventListener('dyadmodel:trajectory', (ev) => {
+      const want = window.__benchTarget, [x, y] = ev.detail.start;
+      if (want && !B.traj && Math.abs(x - want[0]) < want[2] && Math.abs(y - want[1]) < want[2]) {
+        B.traj = now();
+      }
+    });
     gd.__benchArmed = true;
   }
   for (const [sel, key] of [['#eq-table', 'table'], ['#eq-complete', 'certified']]) {
@@ -165,10 +191,6 @@ def _stats(values: list[float]) -> str:
     )
 
 
-def _page_time(page) -> float:
-    return page.evaluate("performance.timeOrigin + performance.now()")
-
-
 def _slider_of(model) -> str:
     """The parameter whose slider is moved: anxiety_gain_1, else the model's first."""
     names = model.parameter_names
@@ -204,6 +226,7 @@ def measure(
             if k:
                 out["load"].append(1e3 * (time.perf_counter() - t0))
             _quiet(page, log)
+        page.evaluate(f"() => {{ window.__benchHasTraj = {_HAS_TRAJ}; return true; }}")
         page.evaluate(_ARM)
         handle = page.locator(f".param-{slider} [role=slider]")
         box = page.locator(f".param-{slider} input")
@@ -221,7 +244,7 @@ def measure(
                 arg=[t0, before, f".param-{slider} input"],
             )
             marks = page.evaluate("window.__bench")
-            out["slider"].append(max(marks["plot"], marks["table"]) - t0)
+            out["slider"].append(max(marks["plot"], marks["table"]) - marks["input"])
             if client_side:
                 page.wait_for_function(
                     "t0 => window.__bench.certified > t0 && document.querySelector("
@@ -252,13 +275,17 @@ def measure(
             px = page.evaluate(_TO_PIXELS, target)
             page.mouse.move(*px, steps=3)
             page.wait_for_timeout(250)  # plotly throttles hover; a click uses the hovered point
+            tol = 0.03 * max(box_lo[1] - box_lo[0], box_hi[1] - box_hi[0])
+            page.evaluate(
+                "(want) => { window.__benchTarget = want; window.__bench.traj = 0; }",
+                [*target, tol],
+            )
             page.evaluate(_ARM)
             t0 = time.time() * 1e3
             page.mouse.click(*px)
-            tol = 0.03 * max(box_lo[1] - box_lo[0], box_hi[1] - box_hi[0])
-            page.wait_for_function(_HAS_TRAJ, arg=[*target, tol])
-            t1 = _page_time(page)
-            out["click"].append(t1 - t0)
+            page.wait_for_function("() => window.__bench.traj > 0")
+            marks = page.evaluate("window.__bench")
+            out["click"].append(marks["traj"] - marks["input"])
             _quiet(page, log)
             for r in log.since(t0):
                 out[f"server:{r['output']}"].append(r["server_ms"])

@@ -623,7 +623,14 @@ def _page(
             html.Div(id="export-message", style={"fontSize": "12px"}),
             html.Div(
                 [
-                    dcc.Graph(id="portrait", config={"displaylogo": False}, style={"flex": "none"}),
+                    # two quick clicks on the plane launch two trajectories: a double
+                    # click resets the axes to the plotting range (plotly's default,
+                    # autoscale, would move them to fit the trajectories)
+                    dcc.Graph(
+                        id="portrait",
+                        config={"displaylogo": False, "doubleClick": "reset"},
+                        style={"flex": "none"},
+                    ),
                     html.Div(
                         [
                             html.P(
@@ -937,7 +944,10 @@ PAGE_JS = r"""(function () {
   }
 
   // A click on the plane (no grid of invisible points: thousands of SVG markers would
-  // make every repaint slow): page coordinates to data, into the store 'click-point'.
+  // make every repaint slow): page coordinates to data, into the store 'click-point',
+  // with the list of trajectory starts it makes. The page keeps that list itself
+  // (S.starts): two clicks quicker than Dash's round of stores would otherwise both
+  // start from the list before the first, and the first trajectory would be lost.
   document.addEventListener("click", (ev) => {
     const t = ev.target;
     if (!t || !t.classList || !t.classList.contains("nsewdrag") || !t.closest("#portrait")) return;
@@ -947,8 +957,51 @@ PAGE_JS = r"""(function () {
     const r = t.getBoundingClientRect();
     const x = fl.xaxis.p2l(ev.clientX - r.left), y = fl.yaxis.p2l(ev.clientY - r.top);
     if (!Number.isFinite(x) || !Number.isFinite(y)) return;
-    window.dash_clientside.set_props("click-point", { data: { x, y, at: performance.now() } });
+    const point = { x, y, at: performance.now() };
+    const last = S.last;
+    if (last) {
+      const base = S.starts !== undefined ? S.starts : last.starts;
+      point.starts = S.starts = startsAfter(point, last.values, base, last.frame);
+      preview(gd, point.starts);
+    }
+    window.dash_clientside.set_props("click-point", { data: point });
   });
+
+  // The clicked trajectory at once, as one SVG path in the plot area, drawn by the page
+  // itself: any change of plotly's traces or layout makes it redraw all of them
+  // (~30-60 ms on 2 cores). The repaint that follows the click through Dash's stores
+  // (~0.1 s later) draws the trajectory as a trace, with its start, arrowheads and
+  // legend entry, from the same memoised integration, and removes the path. The plot
+  // element then receives a 'dyadmodel:trajectory' event (detail: the start, the time).
+  const SVG = "http://www.w3.org/2000/svg";
+  function preview(gd, starts) {
+    const last = S.last;
+    if (!last || !last.frame.model_js || !model(last.frame)) return;
+    const frame = last.frame;
+    const fl = gd._fullLayout;
+    const layer = gd.querySelector(".overplot .xy .scatterlayer");
+    const plot = layer && layer.parentNode;  // the plot area: translated and clipped
+    if (!plot || !fl || !fl.xaxis || !fl.yaxis) return;
+    const x0 = starts[starts.length - 1];
+    const tr = trajectory(frame, last.values, x0, false);
+    if (!tr.x.length) return;
+    const xa = fl.xaxis, ya = fl.yaxis;
+    const px = (s) => `${xa.l2p(s[frame.ix]).toFixed(1)},${ya.l2p(s[frame.iy]).toFixed(1)}`;
+    const pal = frame.styles.palette;
+    const el = document.createElementNS(SVG, "path");
+    el.setAttribute("class", "dyadmodel-preview");
+    el.setAttribute("d", "M" + tr.x.map(px).join("L"));
+    el.setAttribute("fill", "none");
+    const k = Math.min(starts.length, frame.max_trajectories) - 1;
+    el.setAttribute("stroke", pal[k % pal.length]);
+    el.setAttribute("stroke-width", String(frame.styles.trajectory_width));
+    plot.appendChild(el);
+    gd.dispatchEvent(new CustomEvent("dyadmodel:trajectory", {
+      detail: { start: [x0[frame.ix], x0[frame.iy]], at: performance.now() },
+    }));
+  }
+  const dropPreviews = (gd) =>
+    gd.querySelectorAll(".dyadmodel-preview").forEach((el) => el.remove());
 
   function pageRows(frame, eqs) {
     const [bx, by] = frame.plot_box;
@@ -1001,16 +1054,19 @@ PAGE_JS = r"""(function () {
           const job = pending;
           pending = null;
           writeTable(job.rows);
+          dropPreviews(job.gd);
           window.Plotly.react(job.gd, job.fig.data, job.fig.layout);
         });
       }
       return NO();
     }
+    if (gd) dropPreviews(gd);
     writeTable(rows);
     return fig;
   }
 
   X.compose = function (values, layersOn, starts, frame, certified, heavy) {
+    S.last = { values, starts, frame };
     const problems = [];
     const on = new Set(layersOn || []);
     const data = [];
@@ -1115,15 +1171,24 @@ PAGE_JS = r"""(function () {
 
   X.click = function (pt, _clear, _x, _y, values, starts, frame) {
     const cc = window.dash_clientside.callback_context;
-    if (!cc.triggered.some((t) => t.prop_id.startsWith("click-point."))) return [];
+    if (!cc.triggered.some((t) => t.prop_id.startsWith("click-point."))) {
+      S.starts = [];  // cleared, or another plane
+      return [];
+    }
     if (!pt || typeof pt.x !== "number" || typeof pt.y !== "number") return NO();
+    if (Array.isArray(pt.starts)) return pt.starts;  // made by the click listener
+    return (S.starts = startsAfter(pt, values, starts, frame));
+  };
+  // The trajectory starts after a click at pt: the clicked point (on a 3-state model's
+  // slice, the other states where the slice puts them) after the newest old ones.
+  function startsAfter(pt, values, starts, frame) {
     const m = model(frame);
     let x0 = frame.states.map(() => 0);
     if (m && frame.slice) x0 = sliceState(frame, m, pvec(frame, values), frame.inputs).slice();
     x0[frame.ix] = pt.x;
     x0[frame.iy] = pt.y;
     return [...(starts || []).slice(-(frame.max_trajectories - 1)), x0];
-  };
+  }
 
   const fmt6 = (v) => String(Number(Number(v).toPrecision(6)));
   function scoreOf(map, values) {

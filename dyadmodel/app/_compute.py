@@ -529,6 +529,13 @@ def portrait_view(
     fig.add_trace(click_grid_trace(box))
     fig.data = (fig.data[-1], *fig.data[:-1])  # under everything else
     fig.update_layout(clickmode="event", uirevision=f"{model.name}:{x}:{y}")
+    # The axes are pinned to the plotting range padded by 2% (what autorange gives with
+    # the click grid): left to autorange, a repaint (the page's, or the graph's own from
+    # its stored figure) moves them as markers and trajectories come and go, and a click
+    # aimed before it lands elsewhere.
+    for axis, (lo, hi) in (("xaxis", box[0]), ("yaxis", box[1])):
+        pad = 0.02 * (hi - lo)
+        fig.layout[axis].update(range=[float(lo - pad), float(hi + pad)], autorange=False)
     if trajs or backs:  # trajectory entries add legend rows below the plot: make room for them
         extra = 30 * math.ceil((len(trajs) + bool(backs)) / 3)
         bottom = fig.layout.margin.b or fig.layout.template.layout.margin.b or 125
@@ -653,7 +660,7 @@ def page_frame(
             "hoverinfo": "skip",
             "meta": {"role": role, "state": x if role[0] == "x" else y},
         }
-    layout = _plain(fig.layout)
+    layout = _plain(fig.layout)  # axes pinned by portrait_view
     return {
         "key": f"{model.name}:{x}:{y}",
         "model_name": model.name,

@@ -176,6 +176,42 @@ def test_click_launches_trajectory_to_the_attractor_dm_equilibria_predicts(page)
     assert set(ends) == {"balanced", "entrenched"}
 
 
+def test_two_quick_clicks_launch_two_trajectories_and_keep_the_axes(page):
+    """Two clicks within plotly's double-click delay (300 ms) are two trajectories, and
+    the double click resets the axes to the plotting range instead of autoscaling them
+    to the trajectories (which moved every later click off its aim)."""
+    pg = page()
+    ranges = "(() => { const f = document.querySelector('#portrait .js-plotly-plot')._fullLayout;"
+    ranges += " return [f.xaxis.range, f.yaxis.range]; })()"
+    before = pg.evaluate(ranges)
+    np.testing.assert_allclose(before, [[-0.08, 4.08], [-0.08, 4.08]])  # [0, 4] padded 2%
+    pg.evaluate(
+        """() => { const gd = document.querySelector('#portrait .js-plotly-plot');
+        window.__previews = [];
+        gd.addEventListener('dyadmodel:trajectory', (ev) => window.__previews.push(
+          [ev.detail.start, gd.querySelectorAll('.dyadmodel-preview').length]));
+        return true; }"""
+    )
+    targets = [(3.4, 3.3), (0.6, 3.5)]
+    pxs = [pg.evaluate(_TO_PIXELS, list(t)) for t in targets]
+    pg.mouse.move(*pxs[0], steps=2)
+    for px in pxs:
+        pg.mouse.click(*px)  # ~10 ms apart: one double click for plotly
+    pg.wait_for_function(
+        "document.querySelector('#portrait .js-plotly-plot').data"
+        ".filter(t => t.meta && t.meta.role === 'trajectory').length === 2"
+    )
+    # the page drew each trajectory at once (a path of its own) before plotly's repaint
+    previews = pg.evaluate("window.__previews")
+    assert [len(p) for p in previews] == [2, 2]
+    np.testing.assert_allclose([p[0] for p in previews], targets, atol=0.02)
+    assert [p[1] for p in previews] == [1, 2]
+    pg.wait_for_function("!document.querySelector('#portrait .dyadmodel-preview')")
+    starts = [(t["x"][0], t["y"][0]) for t in pg.evaluate(_TRACES, "trajectory")]
+    np.testing.assert_allclose(starts, targets, atol=0.02)
+    np.testing.assert_allclose(pg.evaluate(ranges), before)
+
+
 def test_bad_typed_value_shows_the_message_and_the_page_keeps_working(page):
     pg = page()
     box = pg.locator(".param-anxiety_gain_1 input")

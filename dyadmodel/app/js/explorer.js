@@ -197,7 +197,7 @@
   }
 
   function draw() {
-    return Plotly.react(gd, [...state.nullclineTraces, ...state.trajectoryTraces, state.equilibriumTrace], state.layout, { displaylogo: false, responsive: false });
+    return Plotly.react(gd, [...state.nullclineTraces, ...state.trajectoryTraces, state.equilibriumTrace], state.layout, { displaylogo: false, responsive: false, doubleClick: "reset" });
   }
 
   function layout(bx, by, path) {
