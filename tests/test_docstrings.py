@@ -288,28 +288,10 @@ def test_public_surface_is_enumerated():
     assert len(PUBLIC) > 300
 
 
-# Names whose docstrings were incomplete when this check was added and are not finished
-# yet: each is an expected failure until its docstring passes, and then must leave the
-# list (the test fails on a listed name that passes). A new public name is never listed.
-PENDING_FILE = Path(__file__).with_name("docstrings_pending.txt")
-PENDING = {
-    line.strip()
-    for line in PENDING_FILE.read_text().splitlines()
-    if line.strip() and not line.startswith("#")
-}
-
-
 @pytest.mark.parametrize("path", sorted(PUBLIC))
 def test_docstring(path):
     problems = _problems(path, PUBLIC[path])
-    if path in PENDING:
-        assert problems, f"{path} passes now: remove it from {PENDING_FILE.name}"
-        pytest.xfail("pending: " + "; ".join(problems))
     assert not problems, f"{path}:\n  " + "\n  ".join(problems)
-
-
-def test_pending_names_are_public():
-    assert PENDING <= set(PUBLIC), sorted(PENDING - set(PUBLIC))
 
 
 def test_ignored_and_enforced_codes_are_numpydoc_codes():
