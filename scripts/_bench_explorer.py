@@ -19,7 +19,8 @@ round trips are not counted.
   the server has arrived;
 - click: a click on the plane until a trajectory starting at the clicked point is drawn
   (by plotly as a trace, or by the page as a path before plotly's repaint, whichever
-  comes first);
+  comes first), and until plotly has drawn it as a trace (with its start marker,
+  arrowheads and legend entry);
 - page load: ``goto`` until the portrait and the equilibria table are on the page;
 
 and, from hooks on the Flask server, the server time of each callback request
@@ -48,7 +49,8 @@ SLIDER = "anxiety_gain_1"
 # Marks, in page time (epoch ms), the last repaint of the portrait, the last change of
 # the equilibria table and of its certified status; re-armed when Dash replaces nodes.
 _ARM = """() => {
-  const B = window.__bench = window.__bench || {plot: 0, table: 0, certified: 0, input: 0, traj: 0};
+  const B = window.__bench = window.__bench ||
+    {plot: 0, table: 0, certified: 0, input: 0, traj: 0, trace: 0};
   const now = () => performance.timeOrigin + performance.now();
   if (!window.__benchInputArmed) {
     // the input event itself, in page time: the user's press or click, not Playwright's
@@ -64,7 +66,10 @@ _ARM = """() => {
     gd.on('plotly_afterplot', () => {
       B.plot = now();
       const want = window.__benchTarget;
-      if (want && !B.traj && window.__benchHasTraj(want)) B.traj = B.plot;
+      if (want && !B.trace && window.__benchHasTraj(want)) {
+        B.trace = B.plot;
+        if (!B.traj) B.traj = B.plot;
+      }
     });
     // the page's own drawing of a clicked trajectory, before plotly's repaint
     gd.addEventListener('dyadmodel:trajectory', (ev) => {
@@ -277,15 +282,17 @@ def measure(
             page.wait_for_timeout(250)  # plotly throttles hover; a click uses the hovered point
             tol = 0.03 * max(box_lo[1] - box_lo[0], box_hi[1] - box_hi[0])
             page.evaluate(
-                "(want) => { window.__benchTarget = want; window.__bench.traj = 0; }",
+                "(want) => { window.__benchTarget = want;"
+                " window.__bench.traj = window.__bench.trace = 0; }",
                 [*target, tol],
             )
             page.evaluate(_ARM)
             t0 = time.time() * 1e3
             page.mouse.click(*px)
-            page.wait_for_function("() => window.__bench.traj > 0")
+            page.wait_for_function("() => window.__bench.traj > 0 && window.__bench.trace > 0")
             marks = page.evaluate("window.__bench")
             out["click"].append(marks["traj"] - marks["input"])
+            out["click-trace"].append(marks["trace"] - marks["input"])
             _quiet(page, log)
             for r in log.since(t0):
                 out[f"server:{r['output']}"].append(r["server_ms"])
@@ -332,6 +339,8 @@ def bench_explorer_browser(
         if out.get("certified"):
             print(f"  slider edit -> certified table    {_stats(out['certified'])}")
         print(f"  click -> trajectory drawn         {_stats(out.get('click', []))}")
+        if out.get("click-trace") != out.get("click"):
+            print(f"  click -> trajectory as a trace    {_stats(out.get('click-trace', []))}")
         print(f"  page load                         {_stats(out.get('load', []))}")
         for key in ("bytes per slider edit", "bytes per click"):
             v = out.get(key, [])
