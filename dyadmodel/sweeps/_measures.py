@@ -37,9 +37,9 @@ class Output:
 
     A sweep makes one variable of its Dataset (and one zarr array of its store) from each
     `Output`: dimensions the sweep's own (one per swept name for a `Grid`, ``sample``
-    for a `Sample`) followed by ``dims``. Nothing checks that ``dims``, ``coords`` and
-    ``shape`` agree with each other or with the arrays the measure's function returns:
-    keep them consistent.
+    for a `Sample`) followed by ``dims``. The arrays a measure's function returns are
+    checked against ``shape`` when a chunk is computed; that ``dims`` and ``coords``
+    agree with ``shape`` is not checked: keep them consistent.
 
     Parameters
     ----------
@@ -117,9 +117,9 @@ class Measure:
     Notes
     -----
     The function must return every output that ``outputs`` declares, and only those,
-    with those shapes: an output it leaves out keeps its fill value in a chunk that is
-    nevertheless marked finished (a resume does not compute it again), and an undeclared
-    name or a wrong shape fails when the chunk is written. A measure given to
+    with those shapes: a missing or undeclared name or a wrong shape stops the sweep
+    with a `~dyadmodel.sweeps.SweepError` naming the measure, the chunk and what was
+    expected, before anything of that chunk is written. A measure given to
     `dyadmodel.sweep` as an object need not be registered (`register_measure` adds it to
     the names a spec file or the command line can use); for the process-pool and dask
     backends its functions must be importable by the workers.

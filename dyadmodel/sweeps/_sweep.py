@@ -158,13 +158,47 @@ def run_chunk(task: ChunkTask) -> tuple[int, dict[str, np.ndarray]]:
     out: dict[str, np.ndarray] = {}
     for m in task.measures:
         try:
-            out.update(m.measure.function(batch, m.options))
+            got = m.measure.function(batch, m.options)
         except Exception as err:
             at = _failing_point(batch, m, task)
             raise SweepError(
                 f"measure {m.name!r} failed in chunk {task.index}{at}: {type(err).__name__}: {err}"
             ) from err
+        out.update(_checked_outputs(m, model, got, n, task.index))
     return task.index, out
+
+
+def _checked_outputs(
+    m: BoundMeasure, model: Model, got: Any, n: int, chunk: int
+) -> dict[str, np.ndarray]:
+    """The arrays a measure returned, checked against the outputs it declares: a missing
+    output would leave its fill value in a chunk marked finished (and a resume would not
+    compute it again), an extra name or a wrong shape would fail in the store's code."""
+    declared = {o.name: o for o in m.measure.outputs(model, m.options)}
+    if not isinstance(got, Mapping):
+        raise SweepError(
+            f"measure {m.name!r} returned {type(got).__name__} in chunk {chunk}: expected a "
+            f"mapping of its outputs {sorted(declared)} to arrays"
+        )
+    missing, extra = sorted(set(declared) - set(got)), sorted(set(got) - set(declared))
+    if missing or extra:
+        raise SweepError(
+            f"measure {m.name!r} returned the outputs {sorted(got)} in chunk {chunk}: "
+            f"expected exactly {sorted(declared)}"
+            + (f" (missing {missing})" if missing else "")
+            + (f" (not declared {extra})" if extra else "")
+        )
+    checked = {}
+    for name, o in declared.items():
+        arr = np.asarray(got[name])
+        if arr.shape != (n, *o.shape):
+            raise SweepError(
+                f"measure {m.name!r} returned {name!r} of shape {arr.shape} in chunk "
+                f"{chunk}: expected {(n, *o.shape)} (the chunk's {n} points by the "
+                f"output's shape {tuple(o.shape)})"
+            )
+        checked[name] = arr
+    return checked
 
 
 def _failing_point(batch: Batch, m: BoundMeasure, task: ChunkTask) -> str:

@@ -300,3 +300,43 @@ def test_a_registered_custom_measure_runs_on_a_process_pool():
     one = dm.sweep(MODEL, n_workers=1, chunk_size=2, **kw)
     two = dm.sweep(MODEL, n_workers=2, chunk_size=2, **kw)
     assert one.gain_ratio.identical(two.gain_ratio)
+
+
+def _ones_outputs(model, options):
+    return (Output("ones", "float64", math.nan), Output("twos", "float64", math.nan))
+
+
+def _returns(kind):
+    def function(batch, options):
+        n = len(batch)
+        return {
+            "missing": {"ones": np.ones(n)},
+            "extra": {"ones": np.ones(n), "twos": np.ones(n), "threes": np.ones(n)},
+            "shape": {"ones": np.ones(n), "twos": np.ones((n, 2))},
+            "not a mapping": [np.ones(n)],
+        }[kind]
+
+    return function
+
+
+@pytest.mark.parametrize(
+    ("kind", "shown"),
+    [
+        ("missing", r"expected exactly \['ones', 'twos'\] \(missing \['twos'\]\)"),
+        ("extra", r"\(not declared \['threes'\]\)"),
+        ("shape", r"'twos' of shape \(2, 2\) in chunk 0: expected \(2,\)"),
+        ("not a mapping", r"list in chunk 0: expected a mapping"),
+    ],
+)
+def test_a_measure_returning_other_outputs_than_it_declares_stops_the_sweep(kind, shown, tmp_path):
+    """A missing output would keep its fill value in a chunk marked finished (a resume
+    would not compute it again): the sweep stops naming the measure, and the store holds
+    no finished chunk."""
+    measure = Measure("odd", "returns the wrong outputs (test)", _returns(kind), _ones_outputs)
+    store = tmp_path / "odd.zarr"
+    with pytest.raises(dm.sweeps.SweepError, match=r"measure 'odd' returned .*" + shown):
+        dm.sweep(
+            MODEL, over={"anxiety_gain_1": [1.0, 2.0]}, measure=measure, n_workers=1, store=store
+        )
+    assert store.exists()  # the store was made before the chunk ran...
+    assert dm.sweeps.open_sweep(store).attrs["complete"] == 0  # ...and holds nothing finished
