@@ -3,18 +3,26 @@
 from __future__ import annotations
 
 import dataclasses
+import numbers
 from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 from scipy.integrate import solve_ivp
 
+from dyadmodel.analysis._checks import float_array, positive_real, show
 from dyadmodel.analysis.equilibria import equilibria
 from dyadmodel.continuation._branch import _check_span
 from dyadmodel.errors import ComputationError, InvalidInputError
 from dyadmodel.model import Model, ParameterSet
 
 __all__ = ["HysteresisSweep", "Sweep", "hysteresis_sweep"]
+
+MAX_SAMPLES = 1_000_000
+"""Most samples a ramp may ask for (each holds a state and a speed)."""
+
+MAX_RAMP_TIME = 1e8
+"""Longest ramp, ``|span| / rate`` time units: LSODA fails on longer ones."""
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
@@ -139,7 +147,8 @@ def hysteresis_sweep(
     span : (float, float)
         The ramp goes from ``span[0]`` to ``span[1]`` and back.
     rate : float
-        Speed of the ramp, in parameter units per time unit (positive). The jump lags
+        Speed of the ramp, in parameter units per time unit (positive and finite, and
+        at least ``|span| / 1e8``: a longer ramp is beyond the integrator). The jump lags
         the fold by an amount that scales as ``rate**(2/3)`` (the delayed jump of a slow
         passage through a saddle-node), with a prefactor of the model's: measured for
         ``pursuer-distancer-2d`` in ``anxiety_gain_1`` at rates 1e-4 to 3e-3, about
@@ -147,16 +156,15 @@ def hysteresis_sweep(
         one (0.072 and 0.049 at the default rate). Small rates jump close to the folds
         of the continuation diagram, and take ``2 |span| / rate`` time units.
     x0 : array_like, optional
-        Initial state; default: the first stable equilibrium (in state order) at
-        ``span[0]``. Its length is not checked: a wrong one fails inside the compiled
-        right-hand side with a `TypeError`.
+        Initial state, one finite number per state (in state order); default: the
+        first stable equilibrium (in state order) at ``span[0]``.
     inputs : mapping or float, optional
         Constant inputs (a bare number for a one-input model); their defaults when
         omitted.
     samples : int
         Samples of each ramp, uniform in time (and so in the parameter); the jumps are
-        resolved to ``|span| / (samples - 1)``. Not checked: it must be at least 3 for
-        a jump to be found, and 0 fails with an `AttributeError`.
+        resolved to ``|span| / (samples - 1)``. An integer from 3 (the fewest in which
+        a jump can be found) to 1,000,000.
 
     Returns
     -------
@@ -168,7 +176,16 @@ def hysteresis_sweep(
     ComputationError
         When the integration of a ramp fails (try a smaller rate or another ``x0``).
     InvalidInputError
-        For an argument with an invalid value (the message says which and why).
+        For an argument with an invalid value (the message says which and why): an
+        ``x0`` of the wrong length or not finite, ``samples`` not an integer from 3 to
+        1,000,000, ``rate`` not a positive finite number or too small for the span, a
+        span not two distinct numbers, or no stable equilibrium to start from.
+    ParameterError
+        For an unknown ``param``, a bad ``params`` value, or a span end outside the
+        parameter's bounds.
+    InvalidTypeError
+        For a ``model`` that is not a `Model`, a ``param`` that is not a name, or
+        ``inputs`` of the wrong type.
 
     Notes
     -----
@@ -192,11 +209,31 @@ def hysteresis_sweep(
     >>> h.down.states[-1].round(2)  # back on the balanced state it started from
     array([0.1 , 0.12])
     """
-    p = model.parameter_set(params)
     a, b = _check_span(model, param, span)
-    if not (isinstance(rate, int | float) and rate > 0):
-        raise InvalidInputError(f"rate = {rate!r}; expected a positive ramp speed")
+    p = model.parameter_set(params)
+    rate = positive_real("hysteresis_sweep: rate (the ramp speed)", rate)
+    if abs(b - a) / rate > MAX_RAMP_TIME:
+        raise InvalidInputError(
+            f"hysteresis_sweep: rate = {rate:g} is too slow for the span ({a:g}, {b:g}): "
+            f"the ramp would take {abs(b - a) / rate:.3g} time units; expected a rate of "
+            f"at least {abs(b - a) / MAX_RAMP_TIME:.3g} (a ramp of at most "
+            f"{MAX_RAMP_TIME:.0e} time units)"
+        )
+    if (
+        isinstance(samples, bool)
+        or not isinstance(samples, numbers.Integral)
+        or not 3 <= samples <= MAX_SAMPLES
+    ):
+        raise InvalidInputError(
+            f"hysteresis_sweep: samples = {show(samples)}; expected an integer from 3 to "
+            f"{MAX_SAMPLES:,} (samples per ramp)"
+        )
+    samples = int(samples)
     uvals = list(model.constant_inputs(inputs, "hysteresis_sweep").values())
+    if x0 is not None:
+        x0 = float_array(
+            f"hysteresis_sweep: x0 (states {', '.join(model.state_names)})", x0, (model.n_states,)
+        )
     if x0 is None:
         eqs = equilibria(model, p.replace(**{param: a}), inputs=inputs)
         stable = [e for e in eqs if e.stable]
