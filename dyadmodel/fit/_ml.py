@@ -764,7 +764,8 @@ def profile_likelihood(
     parameters : sequence of str, optional
         Which free parameters to profile (default: all free ones).
     options : MLOptions, optional
-        Options (see `MLOptions`); its defaults when omitted.
+        Options (see `MLOptions`); its defaults when omitted. ``process_noise`` must
+        stay False (see Raises).
     **overrides
         `MLOptions` fields.
 
@@ -780,8 +781,11 @@ def profile_likelihood(
     BudgetExceededError
         When no start of the fit finishes within ``max_seconds``.
     InvalidInputError
-        For an option with an invalid value (`MLOptions`), or observed states that
-        cannot be inferred (a model with more than two states and no ``observed``).
+        For an unknown keyword in ``overrides`` (the message lists the `MLOptions`
+        fields), an option with an invalid value (`MLOptions`), ``process_noise=True``
+        (profiles here are computed for trajectory matching only), or observed states
+        that cannot be inferred (a model with more than two states and no
+        ``observed``).
     InvalidTypeError
         For an argument of the wrong type.
     NotFoundError
@@ -791,11 +795,11 @@ def profile_likelihood(
     Notes
     -----
     The fit is that of ``fit(model, data, method="ml")`` for this dyad by trajectory
-    matching: ``process_noise=True`` (and ``noisy_states``) is accepted and ignored.
-    ``max_seconds`` bounds the fit, and separately all the profiles together: a profile
-    cut short by the budget is returned with an open end (NaN in ``ci``) and no error.
-    An unknown keyword in ``overrides`` raises Python's `TypeError` (from
-    `dataclasses.replace`), not a package error.
+    matching. With process noise, ``fit(model, data, method="ml", process_noise=True,
+    profile=True)`` profiles the Kalman filter's likelihood instead (the profiles in
+    ``FitResult.details["profiles"]``). ``max_seconds`` bounds the fit, and separately
+    all the profiles together: a profile cut short by the budget is returned with an
+    open end (NaN in ``ci``) and no error.
 
     Examples
     --------
@@ -831,8 +835,41 @@ def profile_likelihood(
         raise InvalidTypeError(f"model must be a model name or a dyadmodel.Model, got {model!r}")
     if not isinstance(dyad, Dyad):
         raise InvalidTypeError(f"dyad must be a Dyad (data[dyad_id]), got {type(dyad).__name__}")
-    opts = dataclasses.replace(options or MLOptions(), **overrides)
+    fields = [f.name for f in dataclasses.fields(MLOptions)]
+    unknown = [k for k in overrides if k not in fields]
+    if unknown:
+        raise InvalidInputError(
+            f"unknown option{'s' * (len(unknown) > 1)} {', '.join(repr(k) for k in unknown)} "
+            f"for profile_likelihood; its options are {', '.join(fields)}"
+        )
+    if options is not None and not isinstance(options, MLOptions):
+        raise InvalidTypeError(
+            f"options for profile_likelihood must be MLOptions, got {type(options).__name__}"
+        )
+    opts = dataclasses.replace(options if options is not None else MLOptions(), **overrides)
+    if opts.process_noise:
+        raise InvalidInputError(
+            "profile_likelihood: process_noise=True is not supported: profiles are computed "
+            "for trajectory matching only (the fit without process noise); pass "
+            "process_noise=False, or use fit(..., method='ml', process_noise=True, "
+            "profile=True) for profiles of the Kalman filter's likelihood"
+        )
+    if parameters is not None and (
+        isinstance(parameters, str)
+        or not isinstance(parameters, (tuple, list))
+        or not all(isinstance(p, str) for p in parameters)
+    ):
+        raise InvalidTypeError(
+            f"parameters must be a list or tuple of names (strings), got {parameters!r}"
+        )
     problem = Problem(model, dyad, opts)
+    wanted = problem.free_names if parameters is None else tuple(parameters)
+    for name in wanted:
+        if name not in problem.free_names:
+            raise NotFoundError(
+                f"{name!r} is not a free parameter; the free ones are "
+                f"{', '.join(problem.free_names)}"
+            )
     problem.deadline = time.perf_counter() + opts.max_seconds
     try:
         theta, nll, _ = _maximise(problem)
@@ -842,15 +879,9 @@ def profile_likelihood(
         ) from None
     se = np.sqrt(np.clip(np.diag(_covariance(problem, theta)[0]), 0, None))
     names = problem.theta_names()
-    wanted = problem.free_names if parameters is None else tuple(parameters)
     out = {}
     problem.deadline = time.perf_counter() + opts.max_seconds
     for name in wanted:
-        if name not in problem.free_names:
-            raise NotFoundError(
-                f"{name!r} is not a free parameter; the free ones are "
-                f"{', '.join(problem.free_names)}"
-            )
         j = names.index(name)
         out[name] = _profile_one(problem, theta, nll, j, se[j])
     return out

@@ -232,6 +232,48 @@ def test_profile_likelihood_returns_data_with_an_interval_around_the_estimate():
     assert np.all(np.diff(prof.values) >= 0)
 
 
+@pytest.mark.parametrize(
+    ("overrides", "shown"),
+    [
+        ({"n_start": 1}, "unknown option 'n_start'"),
+        ({"n_starts": 1, "bogus": 2, "rate": 3}, "unknown options 'bogus', 'rate'"),
+    ],
+)
+def test_profile_likelihood_refuses_an_unknown_option(overrides, shown):
+    """As fit does: an unknown keyword is a package error listing the options, not
+    Python's TypeError from dataclasses.replace."""
+    _, data = pd2_couples(1, seed=8)
+    with pytest.raises(InvalidInputError, match=shown) as err:
+        profile_likelihood(PD2, data[0], free=FREE, **overrides)
+    assert "n_starts" in str(err.value) and "process_noise" in str(err.value)
+
+
+@pytest.mark.parametrize("how", ["keyword", "options"])
+def test_profile_likelihood_refuses_process_noise(how):
+    """process_noise=True used to be silently ignored (the profile was of the fit without
+    process noise); it is now refused, naming the option and pointing to fit(...)."""
+    _, data = pd2_couples(1, seed=8)
+    if how == "keyword":
+        kwargs = {"process_noise": True, "noisy_states": ("pursuit_1",)}
+    else:
+        kwargs = {"options": MLOptions(process_noise=True)}
+    with pytest.raises(InvalidInputError, match=r"process_noise=True is not supported") as err:
+        profile_likelihood(PD2, data[0], free=FREE, n_starts=1, **kwargs)
+    assert "trajectory matching only" in str(err.value)
+
+
+def test_profile_likelihood_refuses_garbage_options_and_parameters():
+    _, data = pd2_couples(1, seed=8)
+    with pytest.raises(InvalidTypeError, match="must be MLOptions, got dict"):
+        profile_likelihood(PD2, data[0], options={"n_starts": 1})
+    with pytest.raises(InvalidTypeError, match=r"parameters .* got 'anxiety_gain_1'"):
+        profile_likelihood(PD2, data[0], "anxiety_gain_1", free=FREE)
+    with pytest.raises(InvalidTypeError, match=r"parameters .* got 5"):
+        profile_likelihood(PD2, data[0], 5, free=FREE)
+    with pytest.raises(dm.NotFoundError, match="'threshold_1' is not a free parameter"):
+        profile_likelihood(PD2, data[0], ["threshold_1"], free=FREE, max_seconds=1e-9)
+
+
 def test_budget_exceeded_is_a_status_not_an_exception():
     _, data = pd2_couples(2, seed=1)
     result = dm.fit(dm.models.get(PD2), data, method="ml", free=FREE, max_seconds=1e-9)
