@@ -36,6 +36,13 @@ _GROW, _SHRINK, _MAX_TURN_COS = 1.3, 0.5, 0.9
 # branch stops (at 0.1, not lower: near a homoclinic orbit the period stays accurate long
 # after the multipliers, whose errors the saddle amplifies, have gone)
 _TRIVIAL_DETECT, _TRIVIAL_STOP = 1e-3, 1e-1
+# A located PD or NS point is reported only when its multipliers confirm it: a real
+# multiplier within _CONFIRM of -1 (PD), a complex pair within _CONFIRM of the unit circle
+# (NS). The test functions also change sign where no multiplier crosses: through a pole
+# (a large real multiplier whose computed sign flips, e.g. at a fold of a cycle near a
+# homoclinic orbit, where the monodromy's collocation blocks are ill-conditioned) or
+# where a real pair has product 1 (a neutral saddle, for NS)
+_CONFIRM = 1e-4
 
 CYCLE_KINDS = ("LPC", "PD", "NS", "homoclinic")
 
@@ -198,7 +205,8 @@ class CycleSpecialPoint:
         Floquet multipliers there, by decreasing modulus.
     refined : bool
         False when the location (or, for 'homoclinic', the fit) failed and the values
-        are those of the nearest computed point.
+        are those of the nearest computed point (LPC and homoclinic only: a PD or NS
+        point is reported only when located and confirmed by its multipliers).
     index : int
         Position on the branch: the point lies between ``index`` and ``index + 1``.
     saddle : ndarray or None
@@ -581,10 +589,15 @@ def continue_cycle(
 
     Test functions, located by Brent's method along the branch: the parameter
     component of the tangent (LPC), ``prod(mu + 1)`` over the nontrivial multipliers
-    (PD), and ``prod(mu_i mu_j - 1)`` over pairs of them (NS, kept only where the
-    crossing pair is complex); PD and NS are not looked for where the trivial multiplier
-    is off 1 by more than 1e-3 (the multipliers are then not accurate enough), and the
-    branch stops where it is off by more than 0.1.
+    (PD), and ``prod(mu_i mu_j - 1)`` over pairs of them (NS). A PD or NS point is
+    reported only when it was located and its multipliers confirm it: a real multiplier
+    within 1e-4 of -1 (PD), a complex-conjugate pair within 1e-4 of the unit circle
+    (NS). The test functions also change sign where nothing crosses: through a pole,
+    where a large real multiplier's computed sign flips (e.g. at a fold of cycles near
+    a homoclinic orbit), and, for NS, where a real pair has product 1. PD and NS are
+    not looked for where the trivial multiplier is off 1 by more than 1e-3 (the
+    multipliers are then not accurate enough), and the branch stops where it is off
+    by more than 0.1.
 
     The branch is taken to approach an orbit of infinite period when the period exceeds
     ``max_period``, or grows while the parameter stops moving (to 1e-9), or grows until
@@ -1027,11 +1040,8 @@ class _Tracer:
         except (ArithmeticError, ValueError, RuntimeError):
             refined = False
             u, mu = u1, self.mults[-1]
-        if kind == "NS" and refined:
-            nt = self._nontrivial(mu)
-            near = nt[np.argsort(np.abs(np.abs(nt) - 1.0))[:2]]
-            if not (np.all(np.abs(near.imag) > 1e-6) and np.all(np.abs(np.abs(near) - 1) < 1e-4)):
-                return  # a neutral saddle cycle (real pair with product 1), not NS
+        if kind in ("PD", "NS") and not (refined and _confirmed(kind, self._nontrivial(mu))):
+            return  # no multiplier crosses where the test function changes sign
         X, T, p = sys.split(u)
         self.special.append(
             CycleSpecialPoint(
@@ -1187,6 +1197,28 @@ class _Tracer:
         if self.status == "hopf":
             return float(self.hopf_value)
         return float(vals[-1]) if len(vals) else math.nan
+
+
+def _confirmed(kind: str, nt: np.ndarray) -> bool:
+    """Whether the nontrivial multipliers ``nt`` at a located point show the crossing
+    its test function claims: for 'PD' the multiplier nearest -1 is real and within
+    `_CONFIRM` of it; for 'NS' the two nearest the unit circle are a complex-conjugate
+    pair within `_CONFIRM` of it (not a real pair with product 1, nor a real multiplier
+    through +-1)."""
+    nt = np.asarray(nt, complex)
+    if nt.size == 0 or not np.all(np.isfinite(nt)):
+        return False
+    if kind == "PD":
+        mu = nt[int(np.argmin(np.abs(nt + 1.0)))]
+        return bool(abs(mu + 1.0) < _CONFIRM and abs(mu.imag) < _CONFIRM)
+    if nt.size < 2:
+        return False
+    a, b = nt[np.argsort(np.abs(np.abs(nt) - 1.0), kind="stable")[:2]]
+    return bool(
+        min(abs(a.imag), abs(b.imag)) > 1e-6
+        and abs(a - np.conj(b)) < _CONFIRM
+        and max(abs(abs(a) - 1.0), abs(abs(b) - 1.0)) < _CONFIRM
+    )
 
 
 def _extremes(times, fine):

@@ -418,6 +418,61 @@ def test_ns_test_function_changes_sign_when_a_pair_crosses_the_circle():
     assert ns[0] * ns[1] < 0 and ns[2] * ns[3] < 0  # both change sign
 
 
+def test_pd_and_ns_are_reported_only_where_the_multipliers_confirm_them():
+    """A located PD needs a real multiplier within 1e-4 of -1, a located NS a complex
+    pair within 1e-4 of the unit circle (nontrivial multipliers given)."""
+    from dyadmodel.continuation._cycles import _confirmed
+
+    assert _confirmed("PD", np.array([-1.0 + 1e-9, 0.3]))
+    assert not _confirmed("PD", np.array([-5.4e5, 0.002]))  # a pole: a sign flip through inf
+    assert not _confirmed("PD", np.array([-1.0325, 2e6]))
+    assert not _confirmed("PD", np.array([-1.0 + 0.01j, -1.0 - 0.01j]))  # complex, not PD
+    e = np.exp(0.7j)
+    assert _confirmed("NS", np.array([e, np.conj(e), 0.1]))
+    assert not _confirmed("NS", np.array([2.0, 0.5, 0.1]))  # real pair, product 1
+    assert not _confirmed("NS", np.array([-1.0, -1.0 + 1e-7, 0.1]))  # real pair through -1
+    assert not _confirmed("NS", np.array([1.47e8, 1.6e-7, 1e-8 + 2e-8j, 1e-8 - 2e-8j]))
+    assert not _confirmed("PD", np.array([np.nan, -1.0]))
+
+
+def _pd_test_function(mu):
+    """``prod(mu + 1)`` over the nontrivial multipliers of each branch point."""
+    mu = np.asarray(mu)
+    trivial = np.argmin(np.abs(mu - 1.0), axis=1)
+    nt = np.array([np.delete(row, i) for row, i in zip(mu, trivial)])
+    return np.real(np.prod(nt + 1.0, axis=1))
+
+
+def test_six_state_fold_of_cycles_near_homoclinic_is_no_period_doubling():
+    """The six-state model's stable pursue-withdraw cycle in exhaustion_1 (preset
+    'pursue-withdraw-cycles') folds at 1.58880 and the unstable cycle beyond folds
+    again at 1.587677 (period ~252) on its way to a homoclinic orbit. Its largest
+    multiplier (~1e8 to 1e10) is computed with the wrong sign past the second fold, so
+    the PD test function changes sign there through a pole, and the NS one where the
+    junk multipliers ~1e-8 meet it; no multiplier is near -1 or on the unit circle: the
+    branch reports the two LPCs and no PD or NS (before: a PD at 1.58767748, at the LPC,
+    and an unrefined NS at 1.58770)."""
+    m = dm.models.get("pursuer-distancer")
+    pe = m.preset("pursue-withdraw-cycles").replace(exhaustion_1=1.57)
+    lc = dm.limit_cycle(m, pe, [0.532, 0.945, 0.424, 0.746, 1.614, 0.044], period_guess=122.0)
+    b = continue_cycle(m, pe, "exhaustion_1", (1.57, 1.6), start=lc)
+    assert [s.kind for s in b.special] == ["LPC", "LPC"]
+    first, second = b.special
+    assert first.refined and first.value == pytest.approx(1.5888013, abs=1e-6)
+    assert second.refined and second.value == pytest.approx(1.5876775, abs=1e-6)
+    assert second.period == pytest.approx(252.0, abs=1.0)
+    # the evidence: past the second fold the test function changes sign, with the
+    # largest multiplier flipping sign at |mu| > 1e6, and no multiplier near -1
+    g = _pd_test_function(b.multipliers)
+    k = second.index
+    near = slice(k - 2, k + 3)
+    assert np.any(np.sign(g[near][:-1]) != np.sign(g[near][1:]))
+    big = b.multipliers[near, 0]
+    assert np.all(np.abs(big) > 1e6) and big.real.min() < 0 < big.real.max()
+    assert np.min(np.abs(b.multipliers[near] + 1.0)) > 0.1
+    assert np.min(np.abs(second.multipliers + 1.0)) > 0.1
+
+
 @pytest.mark.slow
 def test_synergic_couple_cycles_from_hopf_end_in_a_snic():
     """The synergic couple (Gragnani, Rinaldi & Feichtinger 1997) in alpha1: the stable
@@ -437,6 +492,39 @@ def test_synergic_couple_cycles_from_hopf_end_in_a_snic():
     assert min(abs(end.value - f.value) for f in folds) < 1e-8
     assert end.log_period_slope == pytest.approx(-0.5, abs=0.05)
     assert b.elapsed < 10
+
+
+@pytest.mark.slow
+def test_six_state_cycles_in_exhaustion_fold_twice_and_double_only_near_the_first_fold():
+    """Figure 13's branch: from the subcritical Hopf point (exhaustion_1 = 0.9074) the
+    unstable cycles fold at 0.8792093 into the stable relaxation cycle; just past the
+    fold two real multipliers meet, turn complex and split on the negative axis, one
+    going below -1 (-1.38 at 0.87924, confirmed by integrating the variational
+    equation): a genuine pair of period doublings, 0.8792170 and 0.8793009. The stable
+    cycle folds at 1.5888013 and the unstable one again at 1.5876775, where the PD test
+    function changes sign through a pole (reported as PD before) but no multiplier is
+    near -1: LPC only, and no NS on the whole branch."""
+    m = dm.models.get("pursuer-distancer")
+    p = m.preset("pursue-withdraw-cycles")
+    (h,) = continuation(
+        m, p, "exhaustion_1", (0.88, 0.93), ContinuationOptions(seeds=1)
+    ).hopf_points
+    b = continue_cycle(m, None, "exhaustion_1", (0.5, 2.0), start=h)
+    assert [s.kind for s in b.special] == ["LPC", "PD", "PD", "LPC", "LPC"]
+    lpc0, pd1, pd2, lpc1, lpc2 = b.special
+    assert lpc0.value == pytest.approx(0.8792093, abs=1e-6)
+    assert pd1.value == pytest.approx(0.8792170, abs=1e-6)
+    assert pd2.value == pytest.approx(0.8793009, abs=1e-6)
+    for pd in (pd1, pd2):
+        assert pd.refined and np.min(np.abs(pd.multipliers + 1.0)) < 1e-6
+    between = slice(pd1.index + 1, pd2.index + 1)  # past the fold, between the PDs
+    assert np.all(b.param_values[between] > pd1.value)
+    assert np.all(b.param_values[between] < pd2.value)
+    assert np.all(b.multipliers[between, 0].real < -1.1)
+    assert not b.stable[between].any()
+    assert lpc1.value == pytest.approx(1.5888013, abs=1e-6)
+    assert lpc2.value == pytest.approx(1.5876775, abs=1e-6)
+    assert np.min(np.abs(lpc2.multipliers + 1.0)) > 0.1
 
 
 @pytest.mark.slow
