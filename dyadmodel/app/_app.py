@@ -16,6 +16,7 @@ import dyadmodel as dm
 from dyadmodel.app import _compute as C
 from dyadmodel.app import _editor as E
 from dyadmodel.app import _guard as G
+from dyadmodel.app._export import explorer_html
 from dyadmodel.app._guard import DeadlineExceeded, ExplorerLimits
 from dyadmodel.errors import DyadmodelError
 from dyadmodel.model import Model
@@ -616,6 +617,10 @@ def _page(
                     ),
                     html.Button("Clear trajectories", id="clear", n_clicks=0),
                     html.Button("Export view (HTML, PNG, JSON)", id="export", n_clicks=0),
+                    html.Button(
+                        "Download serverless explorer (HTML)", id="export-serverless", n_clicks=0
+                    ),
+                    dcc.Download(id="serverless-html"),
                 ],
                 style={"display": "flex", "gap": "8px", "alignItems": "center", "flexWrap": "wrap"},
             ),
@@ -1933,6 +1938,39 @@ def create_app(
         except Exception as err:  # a UI boundary: show any failure, keep the page alive
             return f"export failed: {_describe(err)}"
         return f"written: {', '.join(str(f) for f in files)}" + (f" — {note}" if note else "")
+
+    @app.callback(
+        Output("serverless-html", "data"),
+        Output("export-message", "children", allow_duplicate=True),
+        Input("export-serverless", "n_clicks"),
+        State("params", "data"),
+        State("model-name", "data"),
+        State("page-model-text", "data"),
+        prevent_initial_call=True,
+    )
+    @G.callback_body
+    def on_export_serverless(_n, values, name, texts):
+        # the page of `dyadmodel export-explorer` at the current parameters, as a download
+        model = _model(name, texts)
+        values = G.expect_number_map(values, "stored parameters")
+        wait = exports.acquire()
+        if wait:
+            return dash.no_update, (
+                f"export refused: at most {limits.exports_per_minute} exports per minute on "
+                f"this server; try again in {math.ceil(wait)} s"
+            )
+        try:
+            page = _within(seconds, lambda: explorer_html(model, values))
+        except DeadlineExceeded:
+            return dash.no_update, f"export failed: {too_long('export', seconds)}"
+        except Exception as err:  # a UI boundary: show any failure, keep the page alive
+            return dash.no_update, f"export failed: {_describe(err)}"
+        filename = f"{model.name}-explorer.html"
+        note = (
+            f"downloaded {filename}: one HTML file that works offline (equilibria there are "
+            "found by Newton in the page, not certified)"
+        )
+        return {"content": page, "filename": filename, "type": "text/html"}, note
 
     G.guard_callbacks(app, limits)
     return app

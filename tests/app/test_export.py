@@ -20,6 +20,7 @@ from dyadmodel.app._export import (
     MARKER,
     ExplorerExportError,
     ExplorerExportOptions,
+    explorer_html,
     export_explorer,
 )
 from dyadmodel.cli import main
@@ -143,6 +144,54 @@ def test_the_certified_table_is_that_of_equilibria(tmp_path):
 
 
 # ------------------------------------------------------------------------- the CLI
+
+
+def _serverless_download(app, values, name="pursuer-distancer-2d", texts=None):
+    """The explorer's 'Download serverless explorer' callback, as the renderer calls it."""
+    out = next(k for k in app.callback_map if k.startswith("..serverless-html.data"))
+    cb = app.callback_map[out]
+    deps = [*cb["inputs"], *cb["state"]]
+    items = [
+        {"id": d["id"], "property": d["property"], "value": v}
+        for d, v in zip(deps, [1, values, name, texts])
+    ]
+    outputs = [
+        {"id": o.rsplit(".", 1)[0], "property": o.rsplit(".", 1)[1]} for o in out[2:-2].split("...")
+    ]
+    body = {
+        "output": out,
+        "outputs": outputs,
+        "inputs": items[:1],
+        "state": items[1:],
+        "changedPropIds": ["export-serverless.n_clicks"],
+    }
+    r = app.server.test_client().post("/_dash-update-component", json=body)
+    return r.status_code, r.get_json()
+
+
+def test_the_explorer_button_downloads_the_serverless_page_at_its_parameters():
+    from dyadmodel.app import create_app
+
+    app = create_app("pursuer-distancer-2d")
+    values = dm.models.get("pursuer-distancer-2d").params({"anxiety_gain_1": 2.5}).as_dict()
+    status, answer = _serverless_download(app, values)
+    assert status == 200, answer
+    response = answer["response"]
+    data = response["serverless-html"]["data"]
+    assert data["filename"] == "pursuer-distancer-2d-explorer.html"
+    # the same page as export_explorer writes for those parameters (up to nothing)
+    assert data["content"] == explorer_html("pursuer-distancer-2d", values)
+    assert "not certified" in next(iter(response["export-message"].values()))
+    # a stored parameter that is not a number (a forged request): refused, no download
+    status, answer = _serverless_download(app, {**values, "anxiety_gain_1": "abc"})
+    assert status == 400
+    assert "expected an object of parameter names to numbers" in answer["message"]
+    # a value out of its bounds: the export's own message in the page, no download
+    status, answer = _serverless_download(app, {**values, "anxiety_gain_1": 1e9})
+    assert status == 200
+    message = next(iter(answer["response"]["export-message"].values()))
+    assert message.startswith("export failed:") and "anxiety_gain_1" in message
+    assert "serverless-html" not in answer["response"]
 
 
 def test_cli_writes_the_explorer(tmp_path, capsys):
