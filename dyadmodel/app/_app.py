@@ -802,32 +802,12 @@ PAGE_JS = r"""(function () {
 
   // Newton from x0 on the full state: the off-plane states of a model with more than
   // two states follow the equilibrium they were held at (the server's choice) as the
-  // parameters move.
-  function gauss(A, b) {
-    const n = b.length, M = A.map((r, i) => [...r, b[i]]);
-    for (let c = 0; c < n; c++) {
-      let q = c;
-      for (let r = c + 1; r < n; r++) if (Math.abs(M[r][c]) > Math.abs(M[q][c])) q = r;
-      if (!(Math.abs(M[q][c]) > 0)) return null;
-      [M[c], M[q]] = [M[q], M[c]];
-      for (let r = c + 1; r < n; r++) {
-        const f = M[r][c] / M[c][c];
-        for (let k = c; k <= n; k++) M[r][k] -= f * M[c][k];
-      }
-    }
-    const x = new Array(n);
-    for (let r = n - 1; r >= 0; r--) {
-      let s = M[r][n];
-      for (let k = r + 1; k < n; k++) s -= M[r][k] * x[k];
-      x[r] = s / M[r][r];
-    }
-    return x.every(Number.isFinite) ? x : null;
-  }
+  // parameters move. The linear solve is window.dyadmodel's.
   function newton(m, x0, p, u) {
     let x = x0.slice();
     for (let it = 0; it < 50; it++) {
       const f = m.rhs(0, x, p, u);
-      const dx = gauss(m.jac(0, x, p, u), f);
+      const dx = D().solve(m.jac(0, x, p, u), f);
       if (!dx) return null;
       x = x.map((v, i) => v - dx[i]);
       if (Math.max(...dx.map(Math.abs)) <= 1e-12 * (1 + Math.max(...x.map(Math.abs)))) {

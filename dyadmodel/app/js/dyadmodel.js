@@ -6,6 +6,8 @@
  * nullclines  marching squares on the grid of f_i, linear interpolation on cell edges.
  * equilibria  damped Newton from a grid of starts, deduplicated, classified like
  *             dyadmodel.classify; never certified (certified: false).
+ * solve       J x = b by Gaussian elimination with partial pivoting (null if singular);
+ *             eigenvalues and classify are exported too.
  * Nothing here evaluates text: models are functions printed from sympy by dyadmodel.
  */
 (function () {
@@ -441,6 +443,8 @@
   };
 
   // ---------------------------------------------------------------- linear algebra
+  // solve(J, b): J x = b by Gaussian elimination with partial pivoting; null when J is
+  // singular or the solution is not finite.
   function solve(J, b) {
     const n = b.length;
     const M = J.map((r, i) => [...r, b[i]]);
@@ -462,6 +466,7 @@
     }
     return x.every(Number.isFinite) ? x : null;
   }
+  dm.solve = solve;
 
   // eigenvalues: closed form for 1 and 2 states; characteristic polynomial (Faddeev-
   // LeVerrier) and Durand-Kerner iteration beyond, polished by Newton on the polynomial.
