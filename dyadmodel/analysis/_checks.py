@@ -85,6 +85,33 @@ def positive_real(what: str, value: Any) -> float:
     return v
 
 
+def check_positive_fields(owner: str, obj: Any, names: tuple[str, ...]) -> None:
+    """`InvalidInputError` unless each attribute ``names`` of ``obj`` (an options
+    dataclass called ``owner``) is a positive finite real number (not a bool)."""
+    for name in names:
+        v = getattr(obj, name)
+        if (
+            isinstance(v, bool)
+            or not isinstance(v, numbers.Real)
+            or not (math.isfinite(v) and v > 0)
+        ):
+            raise InvalidInputError(
+                f"{owner}.{name} = {show(v)}; expected a positive finite number"
+            )
+
+
+def check_int_fields(owner: str, obj: Any, ranges: tuple[tuple[str, int, int], ...]) -> None:
+    """`InvalidInputError` unless each attribute ``name`` of ``obj`` (an options
+    dataclass called ``owner``) is an integer (not a bool) in ``[least, most]``, for
+    each ``(name, least, most)`` of ``ranges``."""
+    for name, least, most in ranges:
+        v = getattr(obj, name)
+        if isinstance(v, bool) or not isinstance(v, numbers.Integral) or not least <= v <= most:
+            raise InvalidInputError(
+                f"{owner}.{name} = {show(v)}; expected an integer in [{least}, {most}]"
+            )
+
+
 def check_options(value: Any, cls: type, what: str = "options"):
     """``value`` if it is a ``cls`` instance, ``cls()`` (the defaults) for None; anything
     else is refused with `InvalidTypeError` (``options or Defaults()`` would call numpy's

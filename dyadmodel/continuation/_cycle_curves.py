@@ -23,7 +23,14 @@ from typing import Any
 
 import numpy as np
 
-from dyadmodel.analysis._checks import check_model, check_name, check_options, show
+from dyadmodel.analysis._checks import (
+    check_int_fields,
+    check_model,
+    check_name,
+    check_options,
+    check_positive_fields,
+    show,
+)
 from dyadmodel.continuation._cycles import CycleBranch, CycleOptions, continue_cycle
 from dyadmodel.continuation._hopf import HopfCurve, hopf_curve
 from dyadmodel.continuation._types import ContinuationOptions, SpecialPoint, _frozen
@@ -97,23 +104,10 @@ class CycleCurveOptions:
     max_seconds: float = 600.0
 
     def __post_init__(self) -> None:
-        for name, least, most in (("n_steps", 2, 100_000), ("refine_ends", 0, 60)):
-            v = getattr(self, name)
-            if isinstance(v, bool) or not isinstance(v, numbers.Integral) or not least <= v <= most:
-                raise InvalidInputError(
-                    f"CycleCurveOptions.{name} = {show(v)}; expected an integer in "
-                    f"[{least}, {most}]"
-                )
-        for name in ("link_tol", "merge_tol", "max_seconds"):
-            v = getattr(self, name)
-            if (
-                isinstance(v, bool)
-                or not isinstance(v, numbers.Real)
-                or not (math.isfinite(v) and v > 0)
-            ):
-                raise InvalidInputError(
-                    f"CycleCurveOptions.{name} = {show(v)}; expected a positive finite number"
-                )
+        check_int_fields(
+            "CycleCurveOptions", self, (("n_steps", 2, 100_000), ("refine_ends", 0, 60))
+        )
+        check_positive_fields("CycleCurveOptions", self, ("link_tol", "merge_tol", "max_seconds"))
         if not isinstance(self.cycle, CycleOptions):
             raise InvalidTypeError(
                 f"CycleCurveOptions.cycle = {show(self.cycle)}; expected a CycleOptions"

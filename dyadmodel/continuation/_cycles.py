@@ -21,7 +21,14 @@ from typing import Any
 import numpy as np
 from scipy.optimize import brentq, minimize_scalar
 
-from dyadmodel.analysis._checks import check_model, check_name, check_options, show
+from dyadmodel.analysis._checks import (
+    check_int_fields,
+    check_model,
+    check_name,
+    check_options,
+    check_positive_fields,
+    show,
+)
 from dyadmodel.analysis.cycles import LimitCycle
 from dyadmodel.continuation._collocation import Collocation, factor_sparse
 from dyadmodel.continuation._types import SpecialPoint, _frozen
@@ -132,16 +139,9 @@ class CycleOptions:
     max_seconds: float = 120.0
 
     def __post_init__(self) -> None:
-        for name in ("ds", "ds_min", "ds_max", "tol", "locate_tol", "max_seconds"):
-            v = getattr(self, name)
-            if (
-                isinstance(v, bool)
-                or not isinstance(v, numbers.Real)
-                or not (math.isfinite(v) and v > 0)
-            ):
-                raise InvalidInputError(
-                    f"CycleOptions.{name} = {show(v)}; expected a positive finite number"
-                )
+        check_positive_fields(
+            "CycleOptions", self, ("ds", "ds_min", "ds_max", "tol", "locate_tol", "max_seconds")
+        )
         if self.tol > 1e-3:
             raise InvalidInputError(
                 f"CycleOptions.tol = {self.tol!r} is too loose: the cycles and their "
@@ -152,22 +152,17 @@ class CycleOptions:
                 f"CycleOptions: need ds_min <= ds <= ds_max, got ds_min={self.ds_min:g}, "
                 f"ds={self.ds:g}, ds_max={self.ds_max:g}"
             )
-        for name, least, most in (
-            ("ntst", 2, 10_000),
-            ("ncol", 1, 7),
-            ("max_points", 1, 10**7),
-            ("max_newton_iter", 1, 1000),
-            ("adapt_every", 1, 10**7),
-        ):
-            v = getattr(self, name)
-            if (
-                isinstance(v, bool)
-                or not isinstance(v, numbers.Integral)
-                or not (least <= v <= most)
-            ):
-                raise InvalidInputError(
-                    f"CycleOptions.{name} = {show(v)}; expected an integer in [{least}, {most}]"
-                )
+        check_int_fields(
+            "CycleOptions",
+            self,
+            (
+                ("ntst", 2, 10_000),
+                ("ncol", 1, 7),
+                ("max_points", 1, 10**7),
+                ("max_newton_iter", 1, 1000),
+                ("adapt_every", 1, 10**7),
+            ),
+        )
         if self.max_period is not None:
             v = self.max_period
             if (
