@@ -657,8 +657,14 @@ class KalmanProblem:
     def nll(self, theta: np.ndarray) -> float:
         """The negative log-likelihood at ``theta`` (1e300 where the filter fails)."""
         y0, q = self._prediction_start(theta)
-        nll, code = self.module.ekf(
-            y0,
+        nll, code = self._ekf(y0, q, theta, _NO_DIRECTIONS, np.empty(0))
+        return float(nll) if code == 0 and math.isfinite(nll) else 1e300
+
+    def _ekf(self, start, q, theta, directions, grad):
+        """The compiled filter from ``start`` with arguments ``q``: ``(nll, code)``,
+        and the gradient along ``directions`` written into ``grad``."""
+        return self.module.ekf(
+            start,
             q,
             len(self.model.parameters),
             self.base_problem.inputs,
@@ -669,11 +675,10 @@ class KalmanProblem:
             self.atol,
             200_000,
             np.exp(2 * theta[-2:]),
-            _NO_DIRECTIONS,
+            directions,
             self.sigma_directions,
-            np.empty(0),
+            grad,
         )
-        return float(nll) if code == 0 and math.isfinite(nll) else 1e300
 
     def value_and_gradient(self, theta: np.ndarray) -> tuple[float, np.ndarray]:
         """The negative log-likelihood and its exact gradient in ``theta``.
@@ -711,22 +716,7 @@ class KalmanProblem:
         for k, s in enumerate(self.noisy):  # d P0 / d log SD: 2 * variance * step
             start[na * (1 + self.n_model + k) + n + s * n + s] = 2.0 * y0[n + s * n + s]
         grad = np.empty(m)
-        nll, code = self.module.ekf(
-            start,
-            q,
-            len(self.model.parameters),
-            self.base_problem.inputs,
-            self.base_problem.times,
-            self.values,
-            self.obs,
-            self.rtol,
-            self.atol,
-            200_000,
-            np.exp(2 * theta[-2:]),
-            self.directions,
-            self.sigma_directions,
-            grad,
-        )
+        nll, code = self._ekf(start, q, theta, self.directions, grad)
         if code != 0 or not math.isfinite(nll) or not np.all(np.isfinite(grad)):
             return 1e300, np.zeros(m)
         return float(nll), grad
