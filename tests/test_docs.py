@@ -16,18 +16,17 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import os
 import re
-import shutil
 import subprocess
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 
+from tests._browser import launch_browser
+
 REPO = Path(__file__).resolve().parent.parent
 HTML = REPO / "docs" / "_build" / "html"
-CHROMIUM = "/usr/bin/chromium"
 TIMEOUT = 30_000  # ms, per wait
 
 
@@ -136,28 +135,8 @@ def test_site_builds(built_site):
         assert "plotly-graph-div" in page.read_text(encoding="utf-8"), page
 
 
-def _need_browser():
-    reason = None
-    if not shutil.which(CHROMIUM):
-        reason = f"{CHROMIUM} not found (apt-get install -y chromium)"
-    else:
-        try:
-            import playwright.sync_api  # noqa: F401
-        except ImportError:
-            reason = "Playwright for Python is not installed (pip install playwright)"
-    if reason:
-        if os.environ.get("DYADMODEL_REQUIRE_BROWSER") == "1":
-            pytest.fail(f"browser tests required (DYADMODEL_REQUIRE_BROWSER=1): {reason}")
-        pytest.skip(reason)
-
-
 @pytest.mark.slow
 def test_site_in_a_browser(built_site):
-    _need_browser()
-    from playwright.sync_api import sync_playwright
-
-    from dyadmodel.app._screenshot import BROWSER_ARGS
-
     remote: list[str] = []
     failed: list[str] = []
 
@@ -165,40 +144,34 @@ def test_site_in_a_browser(built_site):
         if urlparse(request.url).scheme not in ("file", "data", "blob", "about"):
             remote.append(request.url)
 
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=BROWSER_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1300, "height": 900})
-            page.set_default_timeout(TIMEOUT)
-            page.on("request", watch)
-            page.on("requestfailed", lambda r: failed.append(r.url))
-            # search: open the search dialog on the front page (Ctrl+K), type a query,
-            # press Enter, and get result links on the search page
-            page.goto((built_site / "index.html").as_uri())
-            page.keyboard.press("Control+k")
-            field = page.locator("#pst-search-dialog input[name=q]")
-            field.fill("equilibria")
-            field.press("Enter")
-            page.wait_for_url("**/search.html?q=equilibria*")
-            page.wait_for_selector("#search-results ul.search li a")
-            hits = page.locator("#search-results ul.search li a").all_inner_texts()
-            assert len(hits) >= 3, hits
-            # gallery: an interactive plotly figure is drawn by the local plotly.js
-            for name in [
-                "figures/plot_fig01_balanced_vs_entrenched",
-                "capabilities/plot_02_equilibria",
-            ]:
-                page.goto((built_site / "auto_examples" / f"{name}.html").as_uri())
-                page.wait_for_selector(".js-plotly-plot .main-svg")
-                assert page.locator(".js-plotly-plot").count() >= 1
-            # a tutorial's figures render too
-            page.goto(
-                (built_site / "auto_tutorials" / "tutorial_01_pursuer_distancer.html").as_uri()
-            )
+    with launch_browser() as browser:
+        page = browser.new_page(viewport={"width": 1300, "height": 900})
+        page.set_default_timeout(TIMEOUT)
+        page.on("request", watch)
+        page.on("requestfailed", lambda r: failed.append(r.url))
+        # search: open the search dialog on the front page (Ctrl+K), type a query,
+        # press Enter, and get result links on the search page
+        page.goto((built_site / "index.html").as_uri())
+        page.keyboard.press("Control+k")
+        field = page.locator("#pst-search-dialog input[name=q]")
+        field.fill("equilibria")
+        field.press("Enter")
+        page.wait_for_url("**/search.html?q=equilibria*")
+        page.wait_for_selector("#search-results ul.search li a")
+        hits = page.locator("#search-results ul.search li a").all_inner_texts()
+        assert len(hits) >= 3, hits
+        # gallery: an interactive plotly figure is drawn by the local plotly.js
+        for name in [
+            "figures/plot_fig01_balanced_vs_entrenched",
+            "capabilities/plot_02_equilibria",
+        ]:
+            page.goto((built_site / "auto_examples" / f"{name}.html").as_uri())
             page.wait_for_selector(".js-plotly-plot .main-svg")
-            assert page.locator(".js-plotly-plot").count() >= 4
-        finally:
-            browser.close()
+            assert page.locator(".js-plotly-plot").count() >= 1
+        # a tutorial's figures render too
+        page.goto((built_site / "auto_tutorials" / "tutorial_01_pursuer_distancer.html").as_uri())
+        page.wait_for_selector(".js-plotly-plot .main-svg")
+        assert page.locator(".js-plotly-plot").count() >= 4
     assert not remote, f"the site requested remote hosts: {sorted(set(remote))[:10]}"
     # the search page fetches each hit's page for a summary snippet, which browsers refuse
     # on file:// (the hits still show); every other file (scripts, styles, images) loads

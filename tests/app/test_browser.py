@@ -5,17 +5,15 @@ Playwright) the tests are skipped, unless ``DYADMODEL_REQUIRE_BROWSER=1`` (set i
 which makes that a failure.
 """
 
-import os
-import shutil
-
 import numpy as np
 import pytest
 
 import dyadmodel as dm
 from dyadmodel.app import create_app
-from dyadmodel.app._screenshot import _TO_PIXELS, BROWSER_ARGS, serve_in_thread
+from dyadmodel.app._screenshot import _TO_PIXELS, serve_in_thread
+from tests import _browser
+from tests._browser import launch_browser
 
-CHROMIUM = "/usr/bin/chromium"
 MODEL = dm.models.get("pursuer-distancer-2d")
 TIMEOUT = 15_000  # ms, per wait
 
@@ -36,21 +34,6 @@ _TRACES = """(role) => {
 }"""
 
 
-def _need_browser():
-    reason = None
-    if not shutil.which(CHROMIUM):
-        reason = f"{CHROMIUM} not found (apt-get install -y chromium)"
-    else:
-        try:
-            import playwright.sync_api  # noqa: F401
-        except ImportError:
-            reason = "Playwright for Python is not installed (pip install playwright)"
-    if reason:
-        if os.environ.get("DYADMODEL_REQUIRE_BROWSER") == "1":
-            pytest.fail(f"browser tests required (DYADMODEL_REQUIRE_BROWSER=1): {reason}")
-        pytest.skip(reason)
-
-
 @pytest.fixture(scope="module")
 def server():
     url, stop = serve_in_thread(create_app("pursuer-distancer-2d"))
@@ -60,13 +43,8 @@ def server():
 
 @pytest.fixture(scope="module")
 def browser():
-    _need_browser()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=BROWSER_ARGS)
+    with launch_browser() as b:
         yield b
-        b.close()
 
 
 @pytest.fixture
@@ -239,13 +217,13 @@ def test_bad_typed_value_shows_the_message_and_the_page_keeps_working(page):
 
 
 def test_missing_browser_fails_when_required(monkeypatch):
-    monkeypatch.setitem(globals(), "CHROMIUM", "/nonexistent/chromium")
+    monkeypatch.setattr(_browser, "CHROMIUM", "/nonexistent/chromium")
     monkeypatch.setenv("DYADMODEL_REQUIRE_BROWSER", "1")
     with pytest.raises(pytest.fail.Exception, match="DYADMODEL_REQUIRE_BROWSER"):
-        _need_browser()
+        _browser.need_browser()
     monkeypatch.delenv("DYADMODEL_REQUIRE_BROWSER")
     with pytest.raises(pytest.skip.Exception):
-        _need_browser()
+        _browser.need_browser()
 
 
 VDP = {

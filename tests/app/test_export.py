@@ -5,9 +5,7 @@ Browser tests are skipped without /usr/bin/chromium or Playwright, unless
 ``DYADMODEL_REQUIRE_BROWSER=1`` (set in CI), which makes that a failure.
 """
 
-import os
 import re
-import shutil
 import time
 from pathlib import Path
 
@@ -26,8 +24,8 @@ from dyadmodel.app._export import (
 from dyadmodel.cli import main
 from dyadmodel.errors import BudgetExceededError, InvalidTypeError, NotFoundError
 from dyadmodel.model import ParameterError
+from tests._browser import launch_browser
 
-CHROMIUM = "/usr/bin/chromium"
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 SMALL = [n for n in dm.models.names() if 2 <= dm.models.get(n).n_states <= 3]
 
@@ -232,32 +230,10 @@ def test_cli_refuses_a_foreign_file_and_a_missing_directory(tmp_path, capsys):
 # ------------------------------------------------------------------------- in chromium
 
 
-def _need_browser():
-    reason = None
-    if not shutil.which(CHROMIUM):
-        reason = f"{CHROMIUM} not found (apt-get install -y chromium)"
-    else:
-        try:
-            import playwright.sync_api  # noqa: F401
-        except ImportError:
-            reason = "Playwright for Python is not installed (pip install playwright)"
-    if reason:
-        if os.environ.get("DYADMODEL_REQUIRE_BROWSER") == "1":
-            pytest.fail(f"browser tests required (DYADMODEL_REQUIRE_BROWSER=1): {reason}")
-        pytest.skip(reason)
-
-
 @pytest.fixture(scope="module")
 def browser():
-    _need_browser()
-    from playwright.sync_api import sync_playwright
-
-    from dyadmodel.app._screenshot import BROWSER_ARGS
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=BROWSER_ARGS)
+    with launch_browser() as b:
         yield b
-        b.close()
 
 
 @pytest.fixture(scope="module")

@@ -5,8 +5,6 @@ without /usr/bin/chromium or Playwright the browser tests are skipped, unless
 ``DYADMODEL_REQUIRE_BROWSER=1`` (set in CI), which makes that a failure.
 """
 
-import os
-import shutil
 from pathlib import Path
 
 import numpy as np
@@ -19,8 +17,8 @@ import dyadmodel as dm
 from dyadmodel.app._js import UnsupportedExpressionError, library_js, model_js
 from dyadmodel.errors import InvalidTypeError
 from dyadmodel.model import Model, State, symbols
+from tests._browser import launch_browser
 
-CHROMIUM = "/usr/bin/chromium"
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 FLAGSHIP = dm.models.get("pursuer-distancer-2d")
 THREE = dm.models.get("laura-petrarch")
@@ -77,32 +75,11 @@ def test_floats_are_printed_as_exact_doubles():
 # ------------------------------------------------------------------------- in chromium
 
 
-def _need_browser():
-    reason = None
-    if not shutil.which(CHROMIUM):
-        reason = f"{CHROMIUM} not found (apt-get install -y chromium)"
-    else:
-        try:
-            import playwright.sync_api  # noqa: F401
-        except ImportError:
-            reason = "Playwright for Python is not installed (pip install playwright)"
-    if reason:
-        if os.environ.get("DYADMODEL_REQUIRE_BROWSER") == "1":
-            pytest.fail(f"browser tests required (DYADMODEL_REQUIRE_BROWSER=1): {reason}")
-        pytest.skip(reason)
-
-
 @pytest.fixture(scope="module")
 def js():
     """A blank page with the library and the test models loaded; ``js(expr, arg)``."""
-    _need_browser()
-    from playwright.sync_api import sync_playwright
-
-    from dyadmodel.app._screenshot import BROWSER_ARGS
-
     sources = [library_js()] + [model_js(m) for m in (FLAGSHIP, THREE, USER, VDP)]
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=BROWSER_ARGS)
+    with launch_browser() as browser:
         page = browser.new_page()
         for s in sources:
             page.add_script_tag(content=s)
@@ -111,7 +88,6 @@ def js():
             return page.evaluate(expr, arg)
 
         yield run
-        browser.close()
 
 
 def _p(model):
