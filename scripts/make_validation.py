@@ -29,6 +29,7 @@ import importlib.metadata
 import json
 import math
 import platform
+import re
 import shutil
 import subprocess
 import sys
@@ -401,12 +402,13 @@ def peers() -> None:
             m = dm.models.get(name)
             p = m.params(**values)
             with tempfile.TemporaryDirectory() as tmp:
-                files = auto_files(m, p, param, span, directory=tmp)
+                auto_files(m, p, param, span, directory=tmp)
                 stem = name.replace("-", "_")
                 run_auto(auto, Path(tmp), f"{stem}.auto")
                 points = []
-                for k in range(1, files[f"{stem}.auto"].count("{1:") + 1):
-                    points += read_auto_points(Path(tmp) / f"b.{stem}_{k}")
+                for bfile in sorted(Path(tmp).glob(f"b.{stem}_*")):
+                    if re.fullmatch(rf"b\.{stem}_\d+", bfile.name):  # not the cycle runs
+                        points += read_auto_points(bfile)
             lo, hi = sorted(span)
             found: list[tuple[str, float]] = []
             for ty, value, _ in points:

@@ -180,14 +180,15 @@ def _values(model, params, inputs):
     return p, u
 
 
-def _equilibrium_states(model, p, u) -> list[np.ndarray]:
-    """Every equilibrium (stable ones first), or the domain's centre when none is found."""
+def _equilibrium_states(model, p, u, *, fallback: bool = True) -> list[np.ndarray]:
+    """Every equilibrium (stable ones first); when none is found, the domain's centre
+    (``fallback``) or nothing."""
     try:
         eqs = list(equilibria(model, p, inputs=u or None))
     except Exception:  # the export is still useful without a start point
         eqs = []
     if not eqs:
-        return [np.array([0.5 * (lo + hi) for lo, hi in model.domain])]
+        return [np.array([0.5 * (lo + hi) for lo, hi in model.domain])] if fallback else []
     eqs.sort(key=lambda e: not e.stable)  # stable first, otherwise in the search's order
     return [np.asarray(e.state, dtype=float) for e in eqs]
 
@@ -372,7 +373,9 @@ def auto_files(
         Held constant as extra AUTO parameters.
     x0 : array_like, optional
         One start equilibrium at ``span[0]``; default: every equilibrium at ``span[0]``
-        found by `dyadmodel.equilibria`, one AUTO run from each.
+        found by `dyadmodel.equilibria`, one AUTO run from each, then one run backwards
+        from every equilibrium at ``span[1]`` (a branch that exists only beyond a fold
+        inside the span has none at ``span[0]``).
     accuracy : float
         Wanted accuracy of the special points; sets AUTO's tolerances (see
         `auto_constants`).
@@ -524,8 +527,14 @@ def auto_files(
         )
         code = re.sub(r"\b(U|PAR|F)__(\d+)\b", r"\1(\2)", code)
         f_lines.append("  " + code.replace("\n", "\n  "))
+    ends: list[np.ndarray] = []
     if x0 is None:
         starts = _equilibrium_states(model, p, u)
+        # and from the far end backwards: a branch that exists only beyond a fold inside
+        # the span (rinaldi-synergic's x2 ~ 27 for alpha1 > 0.4987 in (0.36, 0.5)) has no
+        # equilibrium at span[0] and would never be reached
+        p_end, u_end = _continuation_value(model, p, u, param, (b, a))
+        ends = _equilibrium_states(model, p_end, u_end, fallback=False)
     else:
         starts = [np.asarray(x0, dtype=float)]
         if starts[0].shape != (model.n_states,):
@@ -585,24 +594,48 @@ def auto_files(
             f"UZSTOP = {{'{param}': [{min(a, b)!r}, {max(a, b)!r}]}}",
         ]
     )
-    start_lines = [
-        "    {" + ", ".join(f"{i + 1}: {float(v)!r}" for i, v in enumerate(x)) + "},"
-        for x in starts
-    ]
+
+    def _start_lines(states):
+        return [
+            "    {" + ", ".join(f"{i + 1}: {float(v)!r}" for i, v in enumerate(x)) + "},"
+            for x in states
+        ]
+
     lines = [
         f"# {model.name}: continuation in {param} from {a:g} to {b:g} (dyadmodel export)",
-        f"# one AUTO run from each equilibrium at {param} = {a:g}; run k is saved as",
+        f"# one AUTO run from each equilibrium at {param} = {a:g}, then one backwards from",
+        f"# each equilibrium at {param} = {b:g} not reached by those; run k is saved as",
         f"# b.{stem}_k, s.{stem}_k, d.{stem}_k. Run with: auto-07p {stem}.auto",
         "starts = [",
-        *start_lines,
+        *_start_lines(starts),
+        "]",
+        "ends = [",
+        *_start_lines(ends),
+        "]",
+        "runs = [(start, {}) for start in starts] + [",
+        f"    (start, {{'PAR': {{'{param}': {b!r}}}, 'DS': {-c['DS']!r}}}) for start in ends",
         "]",
     ]
     if cycles:
         lines.append("hopf_done = []  # parameter values of the Hopf points already continued")
+    names = ", ".join(repr(nm) for nm in model.state_names)
     lines += [
-        "for number, start in enumerate(starts, 1):",
-        f"    branch = run(e='{stem}', c='{stem}', U=start)",
+        f"names = [{names}]",
+        f"reached = []  # states at {param} = {b:g} that a run has reached",
+        "",
+        "def on_a_reached_branch(start):",
+        "    x = [start[i + 1] for i in range(len(names))]",
+        "    scale = 1 + max(abs(v) for v in x)",
+        "    return any(max(abs(u - v) for u, v in zip(x, y)) <= 1e-6 * scale for y in reached)",
+        "",
+        "for number, (start, at_end) in enumerate(runs, 1):",
+        "    if at_end and on_a_reached_branch(start):",
+        "        continue  # its branch was traced from the span's start: once is enough",
+        f"    branch = run(e='{stem}', c='{stem}', U=start, **at_end)",
         f"    save(branch, '{stem}_%d' % number)",
+        "    for s in branch('UZ') + branch('EP'):",
+        f"        if abs(s.PAR['{param}'] - {b!r}) <= 1e-9 * (1 + abs({b!r})):",
+        "            reached.append([s[n][0] for n in names])",
     ]
     if cycles:
         lines += [

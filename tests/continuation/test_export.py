@@ -146,16 +146,20 @@ def test_auto_constants_follow_span_and_accuracy():
         auto_constants((0.0, 1.0), accuracy=0.5)
 
 
-def test_auto_script_starts_from_every_equilibrium_at_the_span_start(tmp_path):
+def test_auto_script_starts_from_every_equilibrium_at_either_end(tmp_path):
     m = dm.models.get("gone-with-the-wind")
     files = auto_files(m, None, "A_R", (1.0, 2.5))
     script = files["gone_with_the_wind.auto"]
-    eqs = dm.equilibria(m, m.params(A_R=1.0))
-    assert len(eqs) == 3 and script.count("{1: ") == 3  # one run from each
-    starts = re.findall(r"\{1: (\S+), 2: (\S+)\}", script)
-    got = sorted((float(a), float(b.rstrip("},"))) for a, b in starts)
-    want = sorted(tuple(e.state) for e in eqs)
-    assert np.allclose(got, want, rtol=1e-15)
+    head, tail = script.split("ends = [")
+    for block, value in ((head, 1.0), (tail.split("]")[0], 2.5)):
+        eqs = dm.equilibria(m, m.params(A_R=value))
+        starts = re.findall(r"\{1: (\S+), 2: (\S+)\}", block)
+        assert len(starts) == len(eqs)  # one run from each
+        got = sorted((float(a), float(b.rstrip("},"))) for a, b in starts)
+        want = sorted(tuple(e.state) for e in eqs)
+        assert np.allclose(got, want, rtol=1e-15)
+    # the runs from the far end go backwards from it
+    assert "{'PAR': {'A_R': 2.5}, 'DS': -" in script
     assert "save(branch, 'gone_with_the_wind_%d' % number)" in script
     blocker = tmp_path / "file"
     blocker.write_text("user data")
