@@ -624,13 +624,20 @@ def _iv_of(q: sp.Rational):
 def _symbolic_jacobian(model: Model, subs: dict, x: np.ndarray) -> np.ndarray:
     """The Jacobian with the parameters substituted first, so that sympy cancels removable
     singularities of the compiled form (``x**(2 m) / x`` with m = 1 is ``x``)."""
-    env = dict(zip(model.state_symbols, (to_rational(v) for v in x)))
+    J0 = model.jacobian_expr.xreplace(subs)
+    exact = dict(zip(model.state_symbols, (to_rational(v) for v in x)))
+    # exact first; a float state's exact rational raised to a rational power can make
+    # sympy's perfect-power test overflow (rinaldi-synergic with m1 = 1.312), so then
+    # 30-digit floats
+    floats = {s: sp.Float(float(v), 30) for s, v in zip(model.state_symbols, x)}
     with np.errstate(all="ignore"):
-        try:
-            J = model.jacobian_expr.xreplace(subs).xreplace(env)
-            return np.array([[_float(v) for v in row] for row in J.tolist()], dtype=float)
-        except (TypeError, ValueError, ZeroDivisionError):
-            return np.full((model.n_states, model.n_states), np.nan)
+        for env in (exact, floats):
+            try:
+                J = J0.xreplace(env)
+                return np.array([[_float(v) for v in row] for row in J.tolist()], dtype=float)
+            except (TypeError, ValueError, ZeroDivisionError, ArithmeticError, RecursionError):
+                continue
+    return np.full((model.n_states, model.n_states), np.nan)
 
 
 @dataclasses.dataclass(frozen=True)

@@ -318,3 +318,18 @@ def test_distancer_opens_up_when_not_pushed():
     np.testing.assert_allclose(
         moved.state[i] - balanced.state[i], -0.01 * s.of("approach_2"), rtol=0.05
     )
+
+
+def test_a_state_on_the_boundary_with_a_rational_power_is_classified():
+    """rinaldi-synergic with m1 = 1.312 has an equilibrium on x2 = 0, where the compiled
+    Jacobian is not finite; its exact evaluation made sympy's perfect-power test overflow
+    (OverflowError from dm.equilibria, found by the exhaustive completeness test)."""
+    m = dm.models.get("rinaldi-synergic")
+    values = dict(alpha1=1.0, alpha2=1.0, beta1=0.0, beta2=0.0, gamma1=1.0, gamma2=0.0)
+    values.update(bA1=3.0, bA2=0.0, A1=0.0, A2=0.312, k1=1.0, k2=1.0, n1=1.0, n2=1.0)
+    values.update(m1=1.312, m2=1.0, sigma1=1.0, sigma2=1.0)
+    eqs = dm.equilibria(m, m.params(**values))
+    assert eqs.complete and len(eqs) == 1
+    (e,) = eqs
+    assert e.state[1] == 0.0 and e.kind == "stable node"
+    assert sorted(np.real(e.eigenvalues)) == pytest.approx([-1.0, -0.560417], abs=1e-6)
