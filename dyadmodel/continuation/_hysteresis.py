@@ -196,8 +196,12 @@ def hysteresis_sweep(
     Two consequences: at a fast ramp a slow jump can stay under ``5 rate scale`` and
     go unreported (``pursuer-distancer-2d`` in ``anxiety_gain_1`` over (0, 4) loses
     its downward jump at ``rate=1e-2``), and a jump still under way at the end of a
-    ramp is not a peak and is not reported either. Check that ``jumps`` is not empty
-    before reading a loop from it, and compare with the folds of `continuation`.
+    ramp is not a peak and is not reported either. At a very slow ramp the samples
+    lie further apart in time than a jump lasts (``rate=1e-6`` over (0, 4) with 2001
+    samples: 2000 time units apart), so the jump falls between two samples and is
+    missed: keep ``|span| / (rate (samples - 1))`` well below the time a jump takes.
+    Check that ``jumps`` is not empty before reading a loop from it, and compare with
+    the folds of `continuation`.
 
     Examples
     --------
