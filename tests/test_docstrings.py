@@ -337,6 +337,8 @@ def test_doctests_collect_every_public_module():
 def test_api_reference_lists_every_public_class_and_function():
     """docs/api (written by docs/api/_generate.py) has an entry for every public class and
     function: an autosummary line under the ``currentmodule`` that exports it."""
+    if not (ROOT / "docs" / "api").is_dir():
+        pytest.skip("no docs/ in this tree (the sdist ships without the documentation)")
     documented: set[int] = set()
     for page in (ROOT / "docs" / "api").glob("*.rst"):
         module = None
