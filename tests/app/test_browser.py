@@ -125,6 +125,29 @@ def test_slider_across_the_fold_turns_one_equilibrium_into_three(page):
     pg.wait_for_function("!window.location.search.includes('anxiety_gain_1')")
 
 
+def test_a_slider_step_is_drawn_once(page):
+    """The slider's own event draws the new portrait (no wait for Dash's stores), and
+    Dash's later call with the same inputs must not draw it again: one repaint per step
+    until the server's certified table arrives, and one with it."""
+    pg = page()
+    pg.evaluate(
+        """() => { const gd = document.querySelector('#portrait .js-plotly-plot');
+        window.__paints = [];
+        gd.on('plotly_afterplot', () => window.__paints.push([performance.now(),
+          !document.querySelector('#eq-table').innerText.includes('Newton in the page')]));
+        return true; }"""
+    )
+    handle = pg.locator(".param-anxiety_gain_1 [role=slider]")
+    handle.focus()
+    handle.press("ArrowRight")
+    _wait_certified(pg)
+    pg.wait_for_timeout(300)
+    paints = pg.evaluate("window.__paints")
+    before = [t for t, certified in paints if not certified]
+    assert len(before) == 1, paints  # drawn once from the page's own values...
+    assert len(paints) <= 2, paints  # ...and once more with the server's certified table
+
+
 def test_click_launches_trajectory_to_the_attractor_dm_equilibria_predicts(page):
     pg = page()
     stable = [e for e in dm.equilibria(MODEL, MODEL.params()) if e.stable]
